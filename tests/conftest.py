@@ -1,0 +1,72 @@
+"""Shared fixtures: real corpora, the real embedding model (loaded once), a fitted detector."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+# Tests never touch the network: Hugging Face libraries must read local files only.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+ROOT = Path(__file__).resolve().parents[1]
+HUFFPOST = ROOT / "corpora" / "huffpost.jsonl.gz"
+SHARED = ROOT.parent / "shared" / "corpora"
+
+#: HuffPost categories with distinctive vocabulary, used by the end-to-end tests.
+E2E_CATEGORIES = ("SPORTS", "STYLE & BEAUTY", "FOOD & DRINK", "ENVIRONMENT", "QUEER VOICES")
+E2E_PER_CATEGORY = 100
+
+
+def read_jsonl_gz(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+@pytest.fixture(scope="session")
+def huffpost_records() -> list[dict]:
+    """All records of the bundled HuffPost corpus, as plain dicts."""
+    return read_jsonl_gz(HUFFPOST)
+
+
+@pytest.fixture(scope="session")
+def e2e_records(huffpost_records: list[dict]) -> list[dict]:
+    """A few hundred real headlines: the latest 100 of five distinctive categories,
+    plus 150 political headlines as background."""
+    picked: list[dict] = []
+    for category in E2E_CATEGORIES:
+        picked += [r for r in huffpost_records if r["category"] == category][-E2E_PER_CATEGORY:]
+    picked += [r for r in huffpost_records if r["category"] == "POLITICS"][-150:]
+    return sorted(picked, key=lambda r: (r["timestamp"], r["id"]))
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real all-MiniLM-L6-v2 model, loaded once per test session."""
+    from trendlens import get_embedder
+
+    return get_embedder("minilm", show_progress=False)
+
+
+@pytest.fixture(scope="session")
+def e2e_corpus(e2e_records):
+    from trendlens import load_corpus
+
+    return load_corpus(e2e_records)
+
+
+@pytest.fixture(scope="session")
+def e2e_embeddings(embedder, e2e_corpus):
+    return embedder.encode(e2e_corpus.texts)
+
+
+@pytest.fixture(scope="session")
+def fitted(e2e_corpus, e2e_embeddings, embedder):
+    """A detector fitted on the end-to-end sample with the real model."""
+    from trendlens import TrendDetector
+
+    return TrendDetector(embedder=embedder, show_progress=False).fit(e2e_corpus, embeddings=e2e_embeddings)

@@ -1,0 +1,196 @@
+"""Corpus reading, validation and de-duplication, on real records from the shared corpora."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import HUFFPOST, SHARED, read_jsonl_gz
+from trendlens import Corpus, CorpusError, load_corpus
+from trendlens.corpus.schema import parse_timestamp
+
+
+def write_jsonl(path: Path, records: list[dict], gz: bool = False) -> Path:
+    opener = gzip.open if gz else open
+    with opener(path, "wt", encoding="utf-8") as handle:
+        for r in records:
+            handle.write(json.dumps(r) + "\n")
+    return path
+
+
+def write_csv(path: Path, records: list[dict]) -> Path:
+    fields = list(records[0])
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(records)
+    return path
+
+
+@pytest.fixture(scope="module")
+def sample(huffpost_records):
+    return huffpost_records[:200]
+
+
+def test_bundled_corpus_loads_whole(huffpost_records):
+    corpus = load_corpus(HUFFPOST)
+    assert corpus.n_read == len(huffpost_records) == 9999
+    assert len(corpus) + corpus.n_duplicates == 9999
+    first = corpus[0]
+    assert first.id == huffpost_records[0]["id"]
+    assert first.timestamp == datetime(2018, 5, 1, tzinfo=timezone.utc)
+    assert first.source == "huffpost"
+    assert first.metadata["category"] == huffpost_records[0]["category"]
+    assert first.url.startswith("https://")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "jsonl.gz", "csv", "parquet", "dataframe"])
+def test_every_format_gives_the_same_documents(tmp_path, sample, fmt):
+    if fmt == "jsonl":
+        source = write_jsonl(tmp_path / "s.jsonl", sample)
+    elif fmt == "jsonl.gz":
+        source = write_jsonl(tmp_path / "s.jsonl.gz", sample, gz=True)
+    elif fmt == "csv":
+        source = write_csv(tmp_path / "s.csv", sample)
+    elif fmt == "parquet":
+        source = tmp_path / "s.parquet"
+        pd.DataFrame(sample).to_parquet(source)
+    else:
+        source = pd.DataFrame(sample)
+    corpus = load_corpus(source)
+    assert corpus.ids == [r["id"] for r in sample]
+    assert corpus.texts == [r["text"] for r in sample]
+    assert [d.timestamp.isoformat() for d in corpus] == [r["timestamp"].replace("Z", "+00:00") for r in sample]
+    assert all(d.metadata["category"] == r["category"] for d, r in zip(corpus, sample))
+
+
+def test_engagement_aliases_on_trump_tweets():
+    records = read_jsonl_gz(SHARED / "trump_tweets.jsonl.gz")[:300]
+    corpus = load_corpus(records)
+    by_id = {d.id: d for d in corpus}
+    for r in records:
+        doc = by_id.get(str(r["id"]))
+        if doc is None:  # a duplicate text
+            continue
+        assert doc.engagement.likes == r["likes"]
+        assert doc.engagement.shares == r["retweets"]
+        assert doc.engagement.total == r["likes"] + r["retweets"]
+
+
+def test_hashtags_extracted_from_tweet_text():
+    records = read_jsonl_gz(SHARED / "crisislex_dev.jsonl.gz")[:500]
+    corpus = load_corpus(records)
+    tagged = [d for d in corpus if "#" in d.text]
+    assert tagged, "the sample should hold tweets with hashtags"
+    for doc in tagged[:50]:
+        for tag in doc.hashtags:
+            assert f"#{tag}" in doc.text.lower()
+
+
+def test_exact_duplicates_dropped_and_counted(sample):
+    doubled = sample[:50] + [dict(r, id=r["id"] + "-copy", text="  " + r["text"].upper() + " ") for r in sample[:10]]
+    corpus = load_corpus(doubled)
+    assert len(corpus) == 50
+    assert corpus.n_duplicates == 10
+    assert corpus.ids == [r["id"] for r in sample[:50]]
+
+
+def test_bad_row_names_file_line_and_field(tmp_path, sample):
+    records = [dict(r) for r in sample[:20]]
+    records[6]["likes"] = -3
+    path = write_jsonl(tmp_path / "posts.jsonl", records)
+    with pytest.raises(CorpusError) as err:
+        load_corpus(path)
+    message = str(err.value)
+    assert "posts.jsonl, line 7" in message
+    assert "'likes'" in message
+    assert "non-negative" in message
+
+
+def test_bad_csv_row_reports_line_number(tmp_path, sample):
+    records = [{"id": r["id"], "text": r["text"], "timestamp": r["timestamp"]} for r in sample[:10]]
+    records[3]["timestamp"] = "not a date"
+    path = write_csv(tmp_path / "posts.csv", records)
+    with pytest.raises(CorpusError, match=r"posts\.csv, line 5, field 'timestamp'"):
+        load_corpus(path)
+
+
+def test_skip_mode_keeps_good_rows_and_lists_bad_ones(sample):
+    records = [dict(r) for r in sample[:30]]
+    records[2]["text"] = ""
+    records[9]["timestamp"] = "yesterday-ish"
+    with pytest.warns(UserWarning, match="skipped 2 invalid"):
+        corpus = load_corpus(records, on_error="skip")
+    assert len(corpus) == 28
+    assert [s.field for s in corpus.skipped] == ["text", "timestamp"]
+    assert "item 3" in corpus.skipped[0].location
+
+
+def test_missing_text_column_says_which_columns_exist():
+    with pytest.raises(CorpusError, match=r"columns present: title, when"):
+        load_corpus([{"title": "x", "when": "2020-01-01"}])
+    corpus = load_corpus([{"title": "a real headline", "when": "2020-01-01"}], text_field="title")
+    assert corpus.texts == ["a real headline"]
+
+
+def test_unsupported_and_missing_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(CorpusError, match=r"unsupported file type \.txt"):
+        load_corpus(tmp_path / "notes.txt")
+    with pytest.raises(CorpusError, match="no such file"):
+        load_corpus(tmp_path / "absent.jsonl")
+    (tmp_path / "empty.jsonl").write_text("")
+    with pytest.raises(CorpusError, match="no documents"):
+        load_corpus(tmp_path / "empty.jsonl")
+
+
+def test_invalid_json_line(tmp_path, sample):
+    path = tmp_path / "broken.jsonl"
+    path.write_text(json.dumps(sample[0]) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"broken\.jsonl, line 2: not valid JSON"):
+        load_corpus(path)
+
+
+def test_duplicate_id_with_other_text_is_an_error(sample):
+    records = [dict(sample[0]), dict(sample[1], id=sample[0]["id"])]
+    with pytest.raises(CorpusError, match="already used"):
+        load_corpus(records)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2020-03-01T12:00:00Z", datetime(2020, 3, 1, 12, tzinfo=timezone.utc)),
+        ("2020-03-01T14:00:00+02:00", datetime(2020, 3, 1, 12, tzinfo=timezone.utc)),
+        ("2020-03-01 12:00:00", datetime(2020, 3, 1, 12, tzinfo=timezone.utc)),
+        (1583064000, datetime(2020, 3, 1, 12, tzinfo=timezone.utc)),
+        (1583064000000, datetime(2020, 3, 1, 12, tzinfo=timezone.utc)),
+        ("March 1, 2020", datetime(2020, 3, 1, tzinfo=timezone.utc)),
+        (None, None),
+    ],
+)
+def test_timestamps_become_utc(raw, expected):
+    assert parse_timestamp(raw) == expected
+
+
+def test_control_characters_removed_and_text_kept():
+    corpus = load_corpus([{"text": "Brands\x00 go\x07 green\n on TikTok"}])
+    assert corpus.texts == ["Brands  go  green\n on TikTok"]
+    assert corpus.ids[0].startswith("sha1-")
+
+
+def test_sample_and_frame(huffpost_records):
+    corpus = Corpus.from_documents(load_corpus(huffpost_records[:500]))
+    part = corpus.sample(100, random_state=1)
+    assert len(part) == 100
+    assert part.ids == [i for i in corpus.ids if i in set(part.ids)]  # corpus order kept
+    frame = part.to_frame()
+    assert list(frame["id"]) == part.ids
+    assert str(frame["timestamp"].dt.tz) == "UTC"
+    assert "category" in frame.columns

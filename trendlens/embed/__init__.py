@@ -1,0 +1,5 @@
+"""Text embedding: the :class:`Embedder` protocol, backends and model resolution."""
+
+from trendlens.embed.base import Embedder, available_embedders, get_embedder
+
+__all__ = ["Embedder", "available_embedders", "get_embedder"]

@@ -1,0 +1,105 @@
+"""End to end with the real model on real HuffPost headlines: do the trends make sense?"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import normalized_mutual_info_score
+
+from tests.conftest import E2E_CATEGORIES
+from trendlens import CorpusError, NotFittedError, TrendDetector, TrendReport
+
+pytestmark = pytest.mark.slow
+
+
+def categories(corpus) -> np.ndarray:
+    return np.array([d.metadata["category"] for d in corpus])
+
+
+def test_categories_concentrate_in_few_trends(fitted, e2e_corpus):
+    cats = categories(e2e_corpus)
+    clustered = fitted.labels_ >= 0
+    assert normalized_mutual_info_score(cats[clustered], fitted.labels_[clustered]) > 0.5
+    for category in ("SPORTS", "ENVIRONMENT", "QUEER VOICES"):
+        labels = fitted.labels_[(cats == category) & clustered]
+        top_two = sum(n for _, n in Counter(labels.tolist()).most_common(2))
+        assert top_two / len(labels) >= 0.7, category
+
+
+def test_sports_and_environment_trends_are_pure(fitted, e2e_corpus):
+    cats = categories(e2e_corpus)
+    for category in ("SPORTS", "ENVIRONMENT"):
+        labels = fitted.labels_[(cats == category) & (fitted.labels_ >= 0)]
+        dominant = Counter(labels.tolist()).most_common(1)[0][0]
+        members = cats[fitted.labels_ == dominant]
+        assert (members == category).mean() >= 0.8, (category, Counter(members.tolist()))
+
+
+def test_most_documents_are_in_a_trend(fitted):
+    assert (fitted.labels_ < 0).mean() < 0.3
+
+
+def test_trend_table_is_consistent_with_labels(fitted, e2e_corpus):
+    table = fitted.trends_
+    assert len(table) >= 5
+    assert list(table.columns[:3]) == ["label", "keywords", "size"]
+    for trend, row in table.iterrows():
+        assert row["size"] == int((fitted.labels_ == trend).sum())
+        members = {e2e_corpus[i].id for i in np.flatnonzero(fitted.labels_ == trend)}
+        assert set(row["example_ids"]) <= members
+    growth = table["growth"].to_numpy()
+    assert np.all(growth[:-1] >= growth[1:])  # ranked by growth
+
+
+def test_label_words_are_frequent_in_member_text(fitted, e2e_corpus):
+    for trend, row in fitted.trends_.iterrows():
+        texts = [
+            e2e_corpus[i].text.lower().replace("'", "").replace("’", "")
+            for i in np.flatnonzero(fitted.labels_ == trend)
+        ]
+        for word in row["label"].split(" / "):
+            assert sum(word in t for t in texts) >= 2, (row["label"], word)
+
+
+def test_signals_share_sums_to_clustered_share(fitted):
+    per_window = fitted.signals_.groupby("window").agg(share=("share", "sum"), count=("count", "sum"))
+    assert (per_window["share"] <= 1.0 + 1e-9).all()
+    assert per_window["count"].sum() == int((fitted.labels_ >= 0).sum())
+
+
+def test_same_seed_gives_the_same_trends(fitted, e2e_corpus, e2e_embeddings):
+    again = clone(fitted).fit(e2e_corpus, embeddings=e2e_embeddings)
+    assert np.array_equal(again.labels_, fitted.labels_)
+    assert list(again.trends_["label"]) == list(fitted.trends_["label"])
+
+
+def test_report_carries_trends_and_examples(fitted, e2e_corpus):
+    report = fitted.report(top=5)
+    assert isinstance(report, TrendReport)
+    assert len(report.trends) == 5
+    assert report.corpus.n_documents == len(e2e_corpus)
+    texts = {d.id: d.text for d in e2e_corpus}
+    for trend in report.trends:
+        assert trend.examples and all(texts[e.doc_id] == e.text for e in trend.examples)
+        assert sum(p.count for p in trend.series) == trend.size
+    assert TrendReport.from_dict(report.to_dict()).trends == report.trends
+
+
+def test_estimator_contract():
+    det = TrendDetector(min_cluster_size=12)
+    assert det.get_params()["min_cluster_size"] == 12
+    assert det.set_params(window="week").window == "week"
+    with pytest.raises(NotFittedError, match="call fit"):
+        det.report()
+
+
+def test_too_small_corpus_says_how_many_are_needed(e2e_corpus, e2e_embeddings, embedder):
+    with pytest.raises(CorpusError, match="at least 20"):
+        TrendDetector(embedder=embedder).fit(e2e_corpus[:5], embeddings=e2e_embeddings[:5])
+
+
+def test_sample_covers_the_expected_categories(e2e_corpus):
+    assert set(E2E_CATEGORIES) <= set(categories(e2e_corpus))

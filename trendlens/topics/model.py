@@ -1,0 +1,216 @@
+"""Build BERTopic from explicit components, fit it on precomputed embeddings, read topics out.
+
+Everything BERTopic-specific lives here, so the rest of trendlens sees plain arrays:
+one label per document (``-1`` = outlier) and keywords per topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from trendlens.errors import ConfigError, CorpusError
+
+#: Fewest documents a corpus needs before clustering means anything.
+MIN_DOCUMENTS = 20
+
+#: Contractions as they look after BERTopic strips apostrophes from documents
+#: ("here's" → "heres"); without them they rank as keywords.
+CONTRACTIONS = frozenset(
+    [
+        "aint",
+        "arent",
+        "cant",
+        "couldnt",
+        "didnt",
+        "doesnt",
+        "dont",
+        "hadnt",
+        "hasnt",
+        "havent",
+        "hes",
+        "heres",
+        "hows",
+        "im",
+        "isnt",
+        "itd",
+        "itll",
+        "its",
+        "ive",
+        "lets",
+        "mightnt",
+        "mustnt",
+        "shant",
+        "shes",
+        "shouldnt",
+        "thats",
+        "theres",
+        "theyd",
+        "theyll",
+        "theyre",
+        "theyve",
+        "wasnt",
+        "weve",
+        "werent",
+        "whats",
+        "whens",
+        "wheres",
+        "whos",
+        "whys",
+        "wont",
+        "wouldnt",
+        "youd",
+        "youll",
+        "youre",
+        "youve",
+    ]  # noqa: SIM905
+)
+
+
+def stop_words(language: str | None) -> list[str] | None:
+    """scikit-learn's English stop words plus apostrophe-less contractions."""
+    if language is None:
+        return None
+    if language != "english":
+        raise ConfigError(f"stop_words must be 'english' or None, got {language!r}")
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(set(ENGLISH_STOP_WORDS) | CONTRACTIONS)
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    """Settings of the clustering stage (UMAP → HDBSCAN → c-TF-IDF keywords).
+
+    ``min_cluster_size=None`` scales with the corpus: 0.4% of the documents,
+    at least 8. ``min_samples=None`` uses HDBSCAN's default (= min_cluster_size).
+    """
+
+    n_neighbors: int = 15
+    n_components: int = 5
+    min_dist: float = 0.0
+    min_cluster_size: int | None = None
+    min_samples: int | None = None
+    top_n_words: int = 10
+    ngram_range: tuple[int, int] = (1, 2)
+    stop_words: str | None = "english"
+    random_state: int = 42
+
+    def cluster_size_for(self, n_docs: int) -> int:
+        """The HDBSCAN ``min_cluster_size`` used for a corpus of ``n_docs`` documents."""
+        if self.min_cluster_size is not None:
+            return self.min_cluster_size
+        return max(8, round(0.004 * n_docs))
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` naming the first unusable setting."""
+        checks = {
+            "n_neighbors": self.n_neighbors >= 2,
+            "n_components": self.n_components >= 1,
+            "min_cluster_size": self.min_cluster_size is None or self.min_cluster_size >= 2,
+            "min_samples": self.min_samples is None or self.min_samples >= 1,
+            "top_n_words": self.top_n_words >= 1,
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise ConfigError(f"TopicConfig.{name}={getattr(self, name)!r} is out of range")
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    """What the clustering stage hands on: document labels and topic keywords."""
+
+    labels: np.ndarray  # int, one per document, -1 = outlier
+    keywords: dict[int, list[tuple[str, float]]]
+    model: Any = field(repr=False)  # the fitted BERTopic, for users who want its API
+
+
+def build_bertopic(config: TopicConfig, n_docs: int) -> Any:
+    """A BERTopic whose every component is constructed here, with fixed seeds."""
+    from bertopic import BERTopic
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from hdbscan import HDBSCAN
+    from sklearn.feature_extraction.text import CountVectorizer
+    from umap import UMAP
+
+    umap_model = UMAP(
+        n_neighbors=min(config.n_neighbors, n_docs - 1),
+        n_components=config.n_components,
+        min_dist=config.min_dist,
+        metric="cosine",
+        random_state=config.random_state,
+        low_memory=True,
+        n_jobs=1,  # a fixed random_state makes UMAP single-threaded anyway
+    )
+    hdbscan_model = HDBSCAN(
+        min_cluster_size=config.cluster_size_for(n_docs),
+        min_samples=config.min_samples,
+        metric="euclidean",
+        cluster_selection_method="eom",
+        prediction_data=True,
+    )
+    vectorizer = CountVectorizer(
+        stop_words=stop_words(config.stop_words),
+        ngram_range=config.ngram_range,
+        min_df=2 if n_docs >= 200 else 1,
+        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9'-]+\b",
+    )
+    return BERTopic(
+        umap_model=umap_model,
+        hdbscan_model=hdbscan_model,
+        vectorizer_model=vectorizer,
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        top_n_words=config.top_n_words,
+        calculate_probabilities=False,
+        verbose=False,
+    )
+
+
+def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig | None = None) -> TopicResult:
+    """Cluster documents given their embeddings.
+
+    Raises
+    ------
+    CorpusError
+        When there are fewer than :data:`MIN_DOCUMENTS` documents.
+    """
+    config = config or TopicConfig()
+    config.validate()
+    n_docs = len(texts)
+    if n_docs < MIN_DOCUMENTS:
+        raise CorpusError(
+            f"only {n_docs} document(s) to cluster; trendlens needs at least {MIN_DOCUMENTS} "
+            "(a few hundred give useful trends)"
+        )
+    if embeddings.shape[0] != n_docs:
+        raise ConfigError(f"{embeddings.shape[0]} embeddings for {n_docs} texts")
+    model = build_bertopic(config, n_docs)
+    labels, _ = model.fit_transform(list(texts), embeddings=embeddings)
+    labels = np.asarray(labels, dtype=int)
+    keywords = {
+        int(topic): [(w, float(s)) for w, s in words if w] for topic, words in model.get_topics().items() if topic != -1
+    }
+    return TopicResult(labels=labels, keywords=keywords, model=model)
+
+
+def label_from_keywords(keywords: Sequence[str], n: int = 3) -> str:
+    """A readable label: the first ``n`` keywords, skipping any that repeat a kept one's words."""
+    kept: list[set[str]] = []
+    words: list[str] = []
+    for word in keywords:
+        tokens = {_singular(t) for t in word.split()}
+        if any(tokens <= k or k <= tokens for k in kept):
+            continue
+        kept.append(tokens)
+        words.append(word)
+        if len(words) == n:
+            break
+    return " / ".join(words) if words else "(no keywords)"
+
+
+def _singular(token: str) -> str:
+    """Crude plural/possessive folding for label de-duplication ("facebooks" ~ "facebook")."""
+    return token[:-1] if len(token) > 3 and token.endswith("s") and not token.endswith("ss") else token

@@ -1,0 +1,94 @@
+"""The report model and renderers: round trip, Markdown safety, atomic saving."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from trendlens.report import CorpusSummary, Example, Trend, TrendReport, WindowCount
+
+
+def make_report(label: str = "vegan / plant based / oat milk") -> TrendReport:
+    trend = Trend(
+        id=3,
+        label=label,
+        keywords=("vegan", "plant based", "oat milk"),
+        size=42,
+        share=0.042,
+        growth=2.5,
+        recent_count=12,
+        recent_share=0.08,
+        baseline_share=0.03,
+        first_seen="2021-01-04",
+        last_seen="2021-06-30",
+        examples=(Example("d1", "Oat milk | sales double", "2021-06-30T00:00:00+00:00", None),),
+        series=(WindowCount("2021-05", 3, 0.02), WindowCount("2021-06", 12, 0.08)),
+    )
+    nan_trend = Trend(
+        id=4,
+        label="x",
+        keywords=("x",),
+        size=5,
+        share=0.005,
+        growth=float("nan"),
+        recent_count=0,
+        recent_share=None,
+        baseline_share=None,
+        first_seen=None,
+        last_seen=None,
+    )
+    return TrendReport(
+        created="2026-01-01T00:00:00+00:00",
+        corpus=CorpusSummary("test", 1000, 3, 200, "2021-01-01", "2021-06-30"),
+        window="month",
+        params={"random_state": 42},
+        trends=(trend, nan_trend),
+    )
+
+
+def test_json_round_trip_and_nan_becomes_null():
+    report = make_report()
+    data = json.loads(report.to_json())
+    assert data["schema_version"] == "1.0"
+    assert data["trends"][1]["growth"] is None
+    again = TrendReport.from_dict(data)
+    assert again.trends[0] == report.trends[0]
+    assert again.corpus == report.corpus
+
+
+def test_unknown_schema_version_is_refused():
+    data = make_report().to_dict()
+    data["schema_version"] = "9.0"
+    with pytest.raises(ValueError, match="schema version"):
+        TrendReport.from_dict(data)
+
+
+def test_markdown_has_table_sections_and_escaped_pipes():
+    md = make_report().to_markdown()
+    assert "| 1 | vegan / plant based / oat milk | 42 | ×2.5 |" in md
+    assert "## 1. vegan / plant based / oat milk" in md
+    assert "Oat milk \\| sales double" in md
+    assert "`d1` (2021-06-30)" in md
+    assert "| 2 | x | 5 | n/a |" in md
+
+
+def test_save_writes_both_files_and_leaves_no_temporaries(tmp_path):
+    paths = make_report().save(tmp_path / "out")
+    assert TrendReport.load(paths["json"]).trends[0].label == "vegan / plant based / oat milk"
+    assert paths["markdown"].read_text(encoding="utf-8").startswith("# Trend report")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.json", "report.md"]
+
+
+def test_failed_write_keeps_the_old_report(tmp_path, monkeypatch):
+    make_report().save(tmp_path)
+    before = (tmp_path / "report.json").read_text(encoding="utf-8")
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("trendlens._io.os.replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        make_report(label="changed").save(tmp_path)
+    assert (tmp_path / "report.json").read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json", "report.md"]

@@ -181,9 +181,7 @@ def _assemble(
         seen_id[doc.id] = where
         docs.append(doc)
     if skipped:
-        warnings.warn(
-            f"{origin}: skipped {len(skipped)} invalid record(s); first: {skipped[0]}", stacklevel=3
-        )
+        warnings.warn(f"{origin}: skipped {len(skipped)} invalid record(s); first: {skipped[0]}", stacklevel=3)
     return Corpus(docs, n_read=n_read, n_duplicates=n_dup, skipped=skipped, origin=origin)
 
 

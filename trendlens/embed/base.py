@@ -65,7 +65,5 @@ def get_embedder(name: str = "minilm", **kwargs: Any) -> Embedder:
     try:
         factory = _REGISTRY[name]
     except KeyError:
-        raise ConfigError(
-            f"unknown embedder {name!r}; choose one of {', '.join(available_embedders())}"
-        ) from None
+        raise ConfigError(f"unknown embedder {name!r}; choose one of {', '.join(available_embedders())}") from None
     return factory(**kwargs)

@@ -24,9 +24,8 @@ def models_dirs() -> list[Path]:
 
 
 def _is_sentence_transformers_dir(path: Path) -> bool:
-    return (path / "modules.json").is_file() and any(
-        (path / f).is_file() for f in ("model.safetensors", "pytorch_model.bin")
-    )
+    # safetensors only: a pickled pytorch_model.bin from an unknown folder is never loaded.
+    return (path / "modules.json").is_file() and (path / "model.safetensors").is_file()
 
 
 def resolve_minilm() -> Path:

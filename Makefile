@@ -1,0 +1,50 @@
+# trendlens developer commands. A fresh machine needs only `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# CPU build of torch, installed before anything that depends on it:
+# an unpinned torch resolves to a CUDA build of several GB.
+TORCH  := torch==2.13.0
+DEMO_CORPUS := corpora/huffpost.jsonl.gz
+OUT    := out
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install demo test test-fast bench lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(TORCH)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo:
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory install && \
+	$(BIN)/trendlens run $(DEMO_CORPUS) --out $(OUT) && \
+	echo "make demo: done in $$(( $$(date +%s) - start )) s (install included); report in $(OUT)/report.md"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_embedding.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check trendlens tests benchmarks
+	$(BIN)/ruff format --check trendlens tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format trendlens tests benchmarks
+	$(BIN)/ruff check --fix trendlens tests benchmarks
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

@@ -1,0 +1,51 @@
+"""The `trendlens` command as a user runs it: a real subprocess, real model, real data."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    return subprocess.run(
+        [sys.executable, "-m", "trendlens", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=900
+    )
+
+
+@pytest.mark.slow
+def test_run_writes_reports_and_prints_the_table(tmp_path, e2e_records):
+    source = tmp_path / "headlines.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in e2e_records), encoding="utf-8")
+    result = run_cli("run", str(source), "--out", str(tmp_path / "out"), "--top", "5")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "trends in 650 documents" in result.stdout
+    assert "growth" in result.stdout.splitlines()[3]
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["schema_version"] == "1.0"
+    assert len(report["trends"]) >= 5
+    markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert markdown.count("\n## ") == len(report["trends"])
+    assert "Example documents" in markdown
+
+
+def test_bad_input_is_one_line_and_exit_code_2(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine", "likes": 3}\n{"text": "bad", "likes": "lots"}\n', encoding="utf-8")
+    result = run_cli("run", str(bad), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "bad.jsonl, line 2, field 'likes'" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_unsupported_file_type_exit_code_2(tmp_path):
+    (tmp_path / "posts.xlsx").write_bytes(b"PK")
+    result = run_cli("run", str(tmp_path / "posts.xlsx"))
+    assert result.returncode == 2
+    assert "unsupported file type .xlsx" in result.stderr

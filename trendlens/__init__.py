@@ -1,0 +1,60 @@
+"""trendlens: find emergent consumer trends in time-stamped text.
+
+Heavy libraries (torch, BERTopic, spaCy) load only when a function needs them,
+so ``import trendlens`` is fast.
+
+>>> from trendlens import load_corpus, TrendDetector  # doctest: +SKIP
+>>> det = TrendDetector().fit(load_corpus("corpora/huffpost.jsonl.gz"))  # doctest: +SKIP
+>>> det.report(top=10).save("out")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from trendlens.errors import ConfigError, CorpusError, ModelNotFoundError, NotFittedError, TrendlensError
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Corpus": "trendlens.corpus",
+    "Document": "trendlens.corpus",
+    "load_corpus": "trendlens.corpus",
+    "get_embedder": "trendlens.embed",
+    "TrendDetector": "trendlens.detector",
+    "TrendReport": "trendlens.report",
+}
+
+__all__ = [
+    "ConfigError",
+    "Corpus",
+    "CorpusError",
+    "Document",
+    "ModelNotFoundError",
+    "NotFittedError",
+    "TrendDetector",
+    "TrendReport",
+    "TrendlensError",
+    "__version__",
+    "get_embedder",
+    "load_corpus",
+]
+
+if TYPE_CHECKING:
+    from trendlens.corpus import Corpus, Document, load_corpus
+    from trendlens.detector import TrendDetector
+    from trendlens.embed import get_embedder
+    from trendlens.report import TrendReport
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'trendlens' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

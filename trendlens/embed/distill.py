@@ -28,7 +28,7 @@ import numpy as np
 
 from trendlens.embed.base import Embedder
 from trendlens.embed.resolve import MINILM_ID, sha256_file
-from trendlens.embed.static import MANIFEST, WEIGHTS, _require_model2vec
+from trendlens.embed.static import MANIFEST, WEIGHTS, _require_model2vec, token_matrix
 from trendlens.errors import ConfigError
 
 log = logging.getLogger("trendlens")
@@ -59,19 +59,6 @@ def distill_token_vectors(onnx_dir: Path, batch_size: int = 1024) -> np.ndarray:
         hidden = runner.session.run(None, {k: v for k, v in feed.items() if k in runner.input_names})[0]
         vectors[start:stop] = hidden.mean(axis=1)
     return vectors
-
-
-def token_matrix(token_ids: Sequence[Sequence[int]], vocab: int):  # -> scipy.sparse.csr_matrix
-    """Rows = texts, columns = tokens, values = count / text length (so ``A @ E`` is mean pooling)."""
-    import scipy.sparse as sp
-
-    lengths = np.array([len(t) for t in token_ids])
-    rows = np.repeat(np.arange(len(token_ids)), lengths)
-    cols = np.concatenate([np.asarray(t, dtype=np.int64) for t in token_ids]) if len(rows) else np.zeros(0, int)
-    values = np.repeat(1.0 / np.maximum(lengths, 1), lengths)
-    matrix = sp.csr_matrix((values, (rows, cols)), shape=(len(token_ids), vocab), dtype=np.float64)
-    matrix.sum_duplicates()
-    return matrix
 
 
 def sif_weights(token_ids: Sequence[Sequence[int]], vocab: int, a: float = SIF_A) -> np.ndarray:

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from trendlens import ConfigError
-from trendlens.signals import growth, trend_growth, window_counts, windows_of
+from trendlens.signals import growth, window_counts, windows_of
 
 
 def stamps(*values: str) -> np.ndarray:
@@ -87,23 +87,3 @@ def test_growth_lies_between_one_and_the_raw_ratio(rc, rt, bc, bt):
 @given(rc=st.integers(0, 100), extra=st.integers(1, 50), rt=st.integers(150, 300), bc=st.integers(0, 100))
 def test_growth_increases_with_recent_count(rc, extra, rt, bc):
     assert growth(rc + extra, rt, bc, 1000) > growth(rc, rt, bc, 1000)
-
-
-def test_trend_growth_ranks_a_rising_trend_first():
-    months = [f"2021-{m:02d}" for m in range(1, 7)]
-    labels, windows = [], []
-    for i, month in enumerate(months):
-        rising = 5 if i < 5 else 60  # trend 1 jumps in the last month
-        for trend, n in ((0, 40), (1, rising), (-1, 55)):
-            labels += [trend] * n
-            windows += [month] * n
-    table = trend_growth(window_counts(np.array(labels), np.array(windows, dtype=object)))
-    by_trend = table.set_index("trend")
-    assert by_trend.loc[1, "growth"] > 3
-    assert by_trend.loc[0, "growth"] < 1  # its share fell as trend 1 took space
-    assert by_trend.loc[1, "recent_count"] == 60
-
-
-def test_trend_growth_needs_a_recent_window():
-    with pytest.raises(ConfigError):
-        trend_growth(window_counts(np.array([0]), np.array(["2020-01"], dtype=object)), recent_windows=0)

@@ -103,35 +103,3 @@ def growth(
     before = (baseline_count + 0.5) / (baseline_total + 1.0)
     recent = (recent_count + prior_docs * before) / (recent_total + prior_docs)
     return float(recent / before)
-
-
-def trend_growth(tidy: pd.DataFrame, recent_windows: int = 1) -> pd.DataFrame:
-    """Growth of every trend: its last ``recent_windows`` windows against all earlier ones.
-
-    Returns one row per trend with ``recent_count``, ``recent_share``, ``baseline_share``
-    and ``growth`` (see :func:`growth`).
-    """
-    import pandas as pd
-
-    if recent_windows < 1:
-        raise ConfigError(f"recent_windows must be >= 1, got {recent_windows}")
-    columns = ["trend", "recent_count", "recent_share", "baseline_share", "growth"]
-    if tidy.empty:
-        return pd.DataFrame(columns=columns)
-    windows = sorted(tidy["window"].unique())
-    recent = set(windows[-recent_windows:])
-    rows = []
-    for trend, part in tidy.groupby("trend", sort=True):
-        is_recent = part["window"].isin(recent)
-        rc, rt = part.loc[is_recent, "count"].sum(), part.loc[is_recent, "total"].sum()
-        bc, bt = part.loc[~is_recent, "count"].sum(), part.loc[~is_recent, "total"].sum()
-        rows.append(
-            {
-                "trend": int(trend),
-                "recent_count": int(rc),
-                "recent_share": rc / rt if rt else float("nan"),
-                "baseline_share": bc / bt if bt else float("nan"),
-                "growth": growth(rc, rt, bc, bt),
-            }
-        )
-    return pd.DataFrame(rows, columns=columns)

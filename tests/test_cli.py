@@ -24,9 +24,9 @@ def test_run_writes_reports_and_prints_the_table(tmp_path, e2e_records):
     result = run_cli("run", str(source), "--out", str(tmp_path / "out"), "--top", "5")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "trends in 650 documents" in result.stdout
-    assert "growth" in result.stdout.splitlines()[3]
+    assert "virality" in result.stdout.splitlines()[3]
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
-    assert report["schema_version"] == "1.0"
+    assert report["schema_version"] == "2.0"
     assert len(report["trends"]) >= 5
     markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert markdown.count("\n## ") == len(report["trends"])

@@ -50,8 +50,10 @@ def test_trend_table_is_consistent_with_labels(fitted, e2e_corpus):
         assert row["size"] == int((fitted.labels_ == trend).sum())
         members = {e2e_corpus[i].id for i in np.flatnonzero(fitted.labels_ == trend)}
         assert set(row["example_ids"]) <= members
-    growth = table["growth"].to_numpy()
-    assert np.all(growth[:-1] >= growth[1:])  # ranked by growth
+    virality = table["virality"].to_numpy()
+    assert np.all(virality[:-1] >= virality[1:])  # ranked by virality
+    assert set(table["lifecycle"]) <= {"noise", "emerging", "accelerating", "peaking", "steady", "declining"}
+    assert ((table["virality"] >= 0) & (table["virality"] <= 100)).all()
 
 
 def test_label_words_are_frequent_in_member_text(fitted, e2e_corpus):

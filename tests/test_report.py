@@ -16,14 +16,23 @@ def make_report(label: str = "vegan / plant based / oat milk") -> TrendReport:
         keywords=("vegan", "plant based", "oat milk"),
         size=42,
         share=0.042,
-        growth=2.5,
-        recent_count=12,
-        recent_share=0.08,
-        baseline_share=0.03,
         first_seen="2021-01-04",
         last_seen="2021-06-30",
+        virality=61.5,
+        lifecycle="emerging",
+        growth=2.5,
+        p_value=0.0004,
+        burst=True,
+        components={"growth": 0.44, "burst_share": 1.0},
+        onset="2021-06",
+        peak="2021-06",
         examples=(Example("d1", "Oat milk | sales double", "2021-06-30T00:00:00+00:00", None),),
-        series=(WindowCount("2021-05", 3, 0.02), WindowCount("2021-06", 12, 0.08)),
+        series=(
+            WindowCount("2021-05", 3, 0.02, lifecycle="noise"),
+            WindowCount(
+                "2021-06", 12, 0.08, growth=2.5, p_value=0.0004, burst=True, virality=61.5, lifecycle="emerging"
+            ),
+        ),
     )
     nan_trend = Trend(
         id=4,
@@ -32,9 +41,6 @@ def make_report(label: str = "vegan / plant based / oat milk") -> TrendReport:
         size=5,
         share=0.005,
         growth=float("nan"),
-        recent_count=0,
-        recent_share=None,
-        baseline_share=None,
         first_seen=None,
         last_seen=None,
     )
@@ -50,7 +56,7 @@ def make_report(label: str = "vegan / plant based / oat milk") -> TrendReport:
 def test_json_round_trip_and_nan_becomes_null():
     report = make_report()
     data = json.loads(report.to_json())
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "2.0"
     assert data["trends"][1]["growth"] is None
     again = TrendReport.from_dict(data)
     assert again.trends[0] == report.trends[0]
@@ -66,11 +72,12 @@ def test_unknown_schema_version_is_refused():
 
 def test_markdown_has_table_sections_and_escaped_pipes():
     md = make_report().to_markdown()
-    assert "| 1 | vegan / plant based / oat milk | 42 | ×2.5 |" in md
+    assert "| 1 | vegan / plant based / oat milk | 42 | 61.5 | emerging | ×2.5 |" in md
+    assert "p < 0.001" in md and "| stage | noise | emerging (burst) |" in md
     assert "## 1. vegan / plant based / oat milk" in md
     assert "Oat milk \\| sales double" in md
     assert "`d1` (2021-06-30)" in md
-    assert "| 2 | x | 5 | n/a |" in md
+    assert "| 2 | x | 5 | n/a | n/a | n/a |" in md
 
 
 def test_save_writes_both_files_and_leaves_no_temporaries(tmp_path):

@@ -16,15 +16,18 @@ from trendlens.errors import TrendlensError
 
 
 def _print_table(report: object, top: int, stream: object = sys.stdout) -> None:
-    from trendlens.report.markdown import cell, fmt_growth
+    from trendlens.report.markdown import cell, fmt_growth, fmt_number
 
-    rows = [("#", "trend", "size", "growth", "example")]
+    rows = [("#", "trend", "size", "virality", "stage", "growth", "example")]
     for rank, t in enumerate(report.trends[:top], start=1):  # type: ignore[attr-defined]
-        example = cell(t.examples[0].text, 70) if t.examples else ""
-        rows.append((str(rank), cell(t.label, 40), str(t.size), fmt_growth(t.growth), example))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        example = cell(t.examples[0].text, 60) if t.examples else ""
+        virality = fmt_number(t.virality, ".1f")
+        rows.append(
+            (str(rank), cell(t.label, 36), str(t.size), virality, t.lifecycle or "n/a", fmt_growth(t.growth), example)
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
     for row in rows:
-        print("  ".join(v.ljust(w) for v, w in zip(row[:4], widths)) + "  " + row[4], file=stream)  # type: ignore[call-overload]
+        print("  ".join(v.ljust(w) for v, w in zip(row[:6], widths)) + "  " + row[6], file=stream)  # type: ignore[call-overload]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -47,7 +50,10 @@ def _run(args: argparse.Namespace) -> int:
     report = det.report()
     paths = report.save(args.out)
     if not args.quiet:
-        print(f"\n{len(report.trends)} trends in {len(corpus)} documents; top {args.top} by growth:\n")
+        print(
+            f"\n{len(report.trends)} trends in {len(corpus)} documents; top {args.top} by virality "
+            f"in the latest {det.window_}:\n"
+        )
         _print_table(report, args.top)
         print(f"\nwrote {paths['markdown']} and {paths['json']} in {time.perf_counter() - started:.0f} s")
     return 0
@@ -62,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", help="JSONL(.gz), CSV or Parquet files")
     run.add_argument("--out", default="out", help="output folder (default: out)")
     run.add_argument("--top", type=int, default=15, help="trends shown in the printed table")
-    run.add_argument("--window", default="month", choices=["day", "week", "month"])
+    run.add_argument("--window", default="auto", choices=["auto", "day", "week", "month"])
     run.add_argument("--min-cluster-size", type=int, default=None, help="HDBSCAN minimum cluster size")
     run.add_argument("--sample", type=int, default=None, help="use a random sample of N documents")
     run.add_argument("--seed", type=int, default=42, help="random seed")

@@ -17,7 +17,7 @@ from trendlens.corpus import Corpus, load_corpus
 from trendlens.embed import Embedder, get_embedder
 from trendlens.errors import ConfigError, NotFittedError
 from trendlens.report.model import CorpusSummary, Example, Trend, TrendReport, WindowCount
-from trendlens.signals import trend_growth, window_counts, windows_of
+from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
 from trendlens.topics import TopicConfig, fit_topics
 from trendlens.topics.model import label_from_keywords
 
@@ -36,11 +36,19 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         An embedder name for :func:`trendlens.get_embedder` (default ``"minilm"``)
         or any object following the :class:`~trendlens.embed.Embedder` protocol.
     window
-        Time window of the series: ``"day"``, ``"week"`` or ``"month"``.
-    recent_windows
-        How many of the latest windows count as "recent" for growth.
+        Time window of the series: ``"auto"`` (from the corpus span), ``"day"``,
+        ``"week"`` or ``"month"``.
+    baseline_windows
+        Trailing windows each window's share is compared with (growth, tests).
+    min_count
+        Documents a trend needs in a window before it gets a lifecycle stage other than "noise".
+    alpha
+        Significance level of the growth and decline tests.
     min_cluster_size, min_samples
         HDBSCAN settings; ``None`` scales ``min_cluster_size`` with the corpus.
+    max_cluster_share
+        Largest share of the documents one cluster may take (keeps HDBSCAN from
+        merging distinct trends into one giant cluster); ``None`` for no cap.
     n_neighbors, n_components
         UMAP settings.
     top_n_words
@@ -59,9 +67,15 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     Attributes
     ----------
     trends_ : pandas.DataFrame
-        One row per trend (index ``trend``), ranked by growth then size.
+        One row per trend (index ``trend``), ranked by virality then size: label,
+        keywords, size, share, virality (0-100) and lifecycle in the latest window,
+        growth, p_value, burst, acceleration, engagement, reach, novelty, onset and
+        peak windows, the mapped ``virality_*`` components, example document ids.
     signals_ : pandas.DataFrame
-        Tidy per-trend, per-window ``count``, ``total`` and ``share``.
+        Tidy, one row per trend and window: ``count, total, share, growth, p_value,
+        p_decline, burst, acceleration, engagement, reach, virality, lifecycle``.
+    window_ : str
+        The time window used (``"auto"`` resolved).
     labels_ : numpy.ndarray
         Trend id of every document of the corpus (``-1``: in no trend).
     embeddings_ : numpy.ndarray
@@ -79,10 +93,13 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     def __init__(
         self,
         embedder: str | Embedder = "minilm",
-        window: str = "month",
-        recent_windows: int = 1,
+        window: str = "auto",
+        baseline_windows: int = 6,
+        min_count: int = 5,
+        alpha: float = 0.05,
         min_cluster_size: int | None = None,
         min_samples: int | None = None,
+        max_cluster_share: float | None = 0.15,
         n_neighbors: int = 15,
         n_components: int = 5,
         top_n_words: int = 10,
@@ -93,9 +110,12 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     ) -> None:
         self.embedder = embedder
         self.window = window
-        self.recent_windows = recent_windows
+        self.baseline_windows = baseline_windows
+        self.min_count = min_count
+        self.alpha = alpha
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
+        self.max_cluster_share = max_cluster_share
         self.n_neighbors = n_neighbors
         self.n_components = n_components
         self.top_n_words = top_n_words
@@ -128,6 +148,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             n_components=self.n_components,
             min_cluster_size=self.min_cluster_size,
             min_samples=self.min_samples,
+            max_cluster_share=self.max_cluster_share,
             top_n_words=self.top_n_words,
             random_state=self.random_state,
         )
@@ -135,14 +156,24 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         timings["topics"] = time.perf_counter() - start
 
         start = time.perf_counter()
-        windows = windows_of(corpus.timestamps, self.window)
-        self.signals_ = window_counts(topics.labels, windows)
+        docs = DocumentSignals(
+            labels=topics.labels,
+            timestamps=corpus.timestamps,
+            embeddings=embeddings,
+            engagement=np.array([np.nan if d.engagement.total is None else d.engagement.total for d in corpus]),
+            sources=np.array([d.source or "" for d in corpus], dtype=object),
+            voices=np.array([d.author or d.source or "" for d in corpus], dtype=object),
+        )
+        config = SignalConfig(
+            window=self.window, baseline_windows=self.baseline_windows, min_count=self.min_count, alpha=self.alpha
+        )
+        self.signals_, summary, self.window_ = trend_signals(docs, config)
         self.corpus_ = corpus
         self.embeddings_ = embeddings
         self.labels_ = topics.labels
         self.topic_model_ = topics.model
         self.keywords_ = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
-        self.trends_ = self._trend_table()
+        self.trends_ = self._trend_table(summary)
         timings["signals"] = time.perf_counter() - start
         self.timings_ = timings
         return self
@@ -160,16 +191,14 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
 
         return CachedEmbedder(embedder, None if self.embedding_cache is True else self.embedding_cache)
 
-    def _trend_table(self) -> pd.DataFrame:
+    def _trend_table(self, summary: pd.DataFrame) -> pd.DataFrame:
         import pandas as pd
 
-        growth = trend_growth(self.signals_, self.recent_windows).set_index("trend")
         ts = self.corpus_.timestamps
         rows = []
         for trend in sorted(self.keywords_):
             members = np.flatnonzero(self.labels_ == trend)
             stamps = ts[members][~np.isnat(ts[members])]
-            g = growth.loc[trend] if trend in growth.index else None
             rows.append(
                 {
                     "trend": trend,
@@ -177,17 +206,17 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                     "keywords": self.keywords_[trend],
                     "size": len(members),
                     "share": len(members) / len(self.labels_),
-                    "growth": float(g["growth"]) if g is not None else float("nan"),
-                    "recent_count": int(g["recent_count"]) if g is not None else 0,
-                    "recent_share": float(g["recent_share"]) if g is not None else float("nan"),
-                    "baseline_share": float(g["baseline_share"]) if g is not None else float("nan"),
                     "first_seen": str(stamps.min())[:10] if len(stamps) else None,
                     "last_seen": str(stamps.max())[:10] if len(stamps) else None,
                     "example_ids": [self.corpus_[i].id for i in self._representatives(members)],
                 }
             )
-        table = pd.DataFrame(rows).set_index("trend")
-        return table.sort_values(["growth", "size"], ascending=[False, False], na_position="last")
+        table = pd.DataFrame(rows).set_index("trend").join(summary, how="left")
+        front = ["label", "keywords", "size", "share", "virality", "lifecycle", "growth", "p_value"]
+        table = table[[c for c in front if c in table] + [c for c in table if c not in front]]
+        if "virality" not in table:  # no timestamps: no time signals
+            return table.sort_values("size", ascending=False)
+        return table.sort_values(["virality", "size"], ascending=[False, False], na_position="last")
 
     def _representatives(self, members: np.ndarray) -> np.ndarray:
         """Indices of the member documents closest to the members' mean direction."""
@@ -207,44 +236,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self._check_fitted()
         table = self.trends_ if top is None else self.trends_.head(top)
         by_id = {d.id: d for d in self.corpus_}
-        series = {int(t): part for t, part in self.signals_.groupby("trend")}
-        trends = []
-        for trend, row in table.iterrows():
-            examples = tuple(
-                Example(
-                    doc_id=doc_id,
-                    text=by_id[doc_id].text,
-                    timestamp=by_id[doc_id].timestamp.isoformat() if by_id[doc_id].timestamp else None,
-                    url=by_id[doc_id].url,
-                )
-                for doc_id in row["example_ids"]
-            )
-            part = series.get(int(trend))
-            points = (
-                ()
-                if part is None
-                else tuple(
-                    WindowCount(str(w), int(c), float(s))
-                    for w, c, s in zip(part["window"], part["count"], part["share"])
-                )
-            )
-            trends.append(
-                Trend(
-                    id=int(trend),
-                    label=row["label"],
-                    keywords=tuple(row["keywords"]),
-                    size=int(row["size"]),
-                    share=float(row["share"]),
-                    growth=_opt(row["growth"]),
-                    recent_count=int(row["recent_count"]),
-                    recent_share=_opt(row["recent_share"]),
-                    baseline_share=_opt(row["baseline_share"]),
-                    first_seen=row["first_seen"],
-                    last_seen=row["last_seen"],
-                    examples=examples,
-                    series=points,
-                )
-            )
+        series = {int(t): part for t, part in self.signals_.groupby("trend")} if len(self.signals_) else {}
+        trends = [self._trend_entry(int(t), row, by_id, series.get(int(t))) for t, row in table.iterrows()]
         stamps = self.corpus_.timestamps
         stamps = stamps[~np.isnat(stamps)]
         summary = CorpusSummary(
@@ -263,12 +256,68 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         return TrendReport(
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             corpus=summary,
-            window=self.window,
+            window=self.window_,
             params=params,
             trends=tuple(trends),
         )
 
+    def _trend_entry(self, trend: int, row: pd.Series, by_id: dict, part: pd.DataFrame | None) -> Trend:
+        examples = tuple(
+            Example(
+                doc_id=doc_id,
+                text=by_id[doc_id].text,
+                timestamp=by_id[doc_id].timestamp.isoformat() if by_id[doc_id].timestamp else None,
+                url=by_id[doc_id].url,
+            )
+            for doc_id in row["example_ids"]
+        )
+        points: tuple[WindowCount, ...] = ()
+        if part is not None:
+            points = tuple(
+                WindowCount(
+                    window=str(r.window),
+                    count=int(r.count),
+                    share=float(r.share),
+                    growth=_opt(r.growth),
+                    p_value=_opt(r.p_value),
+                    burst=bool(r.burst),
+                    virality=_opt(r.virality),
+                    lifecycle=str(r.lifecycle),
+                )
+                for r in part.itertuples()
+            )
+        get = row.get
+        return Trend(
+            id=trend,
+            label=row["label"],
+            keywords=tuple(row["keywords"]),
+            size=int(row["size"]),
+            share=float(row["share"]),
+            first_seen=row["first_seen"],
+            last_seen=row["last_seen"],
+            virality=_opt(get("virality")),
+            lifecycle=get("lifecycle") if isinstance(get("lifecycle"), str) else None,
+            growth=_opt(get("growth")),
+            p_value=_opt(get("p_value")),
+            burst=bool(get("burst")) if get("burst") is not None and get("burst") == get("burst") else False,
+            acceleration=_opt(get("acceleration")),
+            engagement=_opt(get("engagement")),
+            reach=_opt(get("reach")),
+            novelty=_opt(get("novelty")),
+            components={
+                k.removeprefix("virality_"): float(v)
+                for k, v in row.items()
+                if k.startswith("virality_") and v == v and k != "virality"
+            },
+            onset=get("onset") if isinstance(get("onset"), str) else None,
+            peak=get("peak") if isinstance(get("peak"), str) else None,
+            examples=examples,
+            series=points,
+        )
+
 
 def _opt(value: Any) -> float | None:
+    if value is None:
+        return None
     value = float(value)
     return None if value != value else value

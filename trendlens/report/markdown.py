@@ -27,14 +27,41 @@ def fmt_share(value: float | None) -> str:
     return "n/a" if value is None or value != value else f"{100 * value:.1f}%"
 
 
+def fmt_number(value: float | None, spec: str = ".2f") -> str:
+    """A number with ``spec``; ``n/a`` when unknown."""
+    return "n/a" if value is None or value != value else format(value, spec)
+
+
+def fmt_p(value: float | None) -> str:
+    """A p-value: ``p < 0.001`` below that, else three decimals."""
+    if value is None or value != value:
+        return "n/a"
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+
+
+def _signals_lines(trend: Trend, window: str) -> list[str]:
+    components = ", ".join(f"{name} {value:.2f}" for name, value in trend.components.items())
+    return [
+        f"- **Virality:** {fmt_number(trend.virality, '.1f')} / 100"
+        + (f" (components, each 0–1: {components})" if components else ""),
+        f"- **Lifecycle (latest {window}):** {trend.lifecycle or 'n/a'}"
+        + (f"; first emerging {trend.onset}" if trend.onset else "")
+        + (f"; largest share {trend.peak}" if trend.peak else ""),
+        f"- **Growth:** {fmt_growth(trend.growth)} against the trailing windows ({fmt_p(trend.p_value)})"
+        + ("; in a burst" if trend.burst else ""),
+        f"- **Engagement** (robust z within source): {fmt_number(trend.engagement)}; "
+        f"**reach** (distinct voices per document): {fmt_number(trend.reach)}; "
+        f"**novelty**: {fmt_number(trend.novelty)}",
+    ]
+
+
 def _trend_section(rank: int, trend: Trend, window: str) -> list[str]:
     lines = [
         f"## {rank}. {trend.label}",
         "",
         f"- **Trend id:** {trend.id}",
         f"- **Size:** {trend.size} documents ({fmt_share(trend.share)} of the corpus)",
-        f"- **Growth:** {fmt_growth(trend.growth)} — share in the latest {window} "
-        f"{fmt_share(trend.recent_share)} ({trend.recent_count} documents) vs {fmt_share(trend.baseline_share)} before",
+        *_signals_lines(trend, window),
         f"- **Seen:** {trend.first_seen or 'n/a'} to {trend.last_seen or 'n/a'}",
         f"- **Keywords:** {', '.join(trend.keywords)}",
         "",
@@ -46,6 +73,8 @@ def _trend_section(rank: int, trend: Trend, window: str) -> list[str]:
             "|---|" + "---|" * len(shown),
             "| documents | " + " | ".join(str(w.count) for w in shown) + " |",
             "| share | " + " | ".join(fmt_share(w.share) for w in shown) + " |",
+            "| growth | " + " | ".join(fmt_growth(w.growth) for w in shown) + " |",
+            "| stage | " + " | ".join((w.lifecycle or "") + (" (burst)" if w.burst else "") for w in shown) + " |",
             "",
         ]
     lines += ["**Example documents:**", ""]
@@ -65,15 +94,18 @@ def render_markdown(report: TrendReport) -> str:
         "",
         f"Corpus `{c.origin}`: {c.n_documents} documents ({span}); "
         f"{c.n_duplicates} exact duplicates dropped; {c.n_outliers} documents in no trend.",
-        f"{len(report.trends)} trends, ranked by growth of their share in the latest {report.window} "
-        f"against all earlier ones. Generated {report.created} (report schema {report.schema_version}).",
+        f"{len(report.trends)} trends, ranked by virality (0–100) in the latest {report.window}. "
+        f"Generated {report.created} (report schema {report.schema_version}).",
         "",
-        "| # | trend | size | growth | example |",
-        "|---|---|---|---|---|",
+        "| # | trend | size | virality | stage | growth | example |",
+        "|---|---|---|---|---|---|---|",
     ]
     for rank, t in enumerate(report.trends, start=1):
         example = cell(t.examples[0].text, 90) if t.examples else ""
-        lines.append(f"| {rank} | {cell(t.label, 60)} | {t.size} | {fmt_growth(t.growth)} | {example} |")
+        lines.append(
+            f"| {rank} | {cell(t.label, 60)} | {t.size} | {fmt_number(t.virality, '.1f')} | "
+            f"{t.lifecycle or 'n/a'} | {fmt_growth(t.growth)} | {example} |"
+        )
     lines.append("")
     for rank, t in enumerate(report.trends, start=1):
         lines += _trend_section(rank, t, report.window)

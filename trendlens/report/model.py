@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,16 @@ class Example:
 
 @dataclass(frozen=True)
 class WindowCount:
-    """A trend's documents in one time window, and their share of all documents in it."""
+    """A trend in one time window: documents, share of all documents, and the signals of that window."""
 
     window: str
     count: int
     share: float
+    growth: float | None = None
+    p_value: float | None = None
+    burst: bool = False
+    virality: float | None = None
+    lifecycle: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,12 +51,20 @@ class Trend:
     keywords: tuple[str, ...]
     size: int
     share: float
-    growth: float | None
-    recent_count: int
-    recent_share: float | None
-    baseline_share: float | None
     first_seen: str | None
     last_seen: str | None
+    virality: float | None = None
+    lifecycle: str | None = None
+    growth: float | None = None
+    p_value: float | None = None
+    burst: bool = False
+    acceleration: float | None = None
+    engagement: float | None = None
+    reach: float | None = None
+    novelty: float | None = None
+    components: dict[str, float] = field(default_factory=dict)
+    onset: str | None = None
+    peak: str | None = None
     examples: tuple[Example, ...] = ()
     series: tuple[WindowCount, ...] = ()
 
@@ -98,6 +111,7 @@ class TrendReport:
                 **{
                     **t,
                     "keywords": tuple(t["keywords"]),
+                    "components": dict(t.get("components") or {}),
                     "examples": tuple(Example(**e) for e in t["examples"]),
                     "series": tuple(WindowCount(**w) for w in t["series"]),
                 }
@@ -125,7 +139,7 @@ class TrendReport:
         return render_markdown(self)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per trend: id, label, size, share, growth, first/last seen, top example."""
+        """One row per trend: id, label, size, share, virality, lifecycle, growth, first/last seen, top example."""
         import pandas as pd
 
         return pd.DataFrame(
@@ -135,6 +149,8 @@ class TrendReport:
                     "label": t.label,
                     "size": t.size,
                     "share": t.share,
+                    "virality": t.virality,
+                    "lifecycle": t.lifecycle,
                     "growth": t.growth,
                     "first_seen": t.first_seen,
                     "last_seen": t.last_seen,

@@ -87,6 +87,10 @@ class TopicConfig:
 
     ``min_cluster_size=None`` scales with the corpus: 0.4% of the documents,
     at least 8. ``min_samples=None`` uses HDBSCAN's default (= min_cluster_size).
+    ``max_cluster_share`` caps a cluster at that share of the documents: without
+    it HDBSCAN's excess-of-mass selection can flip between a dozen clusters and
+    two giant ones on embeddings that differ by 1e-7 (measured on 650 HuffPost
+    headlines: 10 vs 3 clusters); with it the count stayed within 12-19.
     """
 
     n_neighbors: int = 15
@@ -94,6 +98,7 @@ class TopicConfig:
     min_dist: float = 0.0
     min_cluster_size: int | None = None
     min_samples: int | None = None
+    max_cluster_share: float | None = 0.15
     top_n_words: int = 10
     ngram_range: tuple[int, int] = (1, 2)
     stop_words: str | None = "english"
@@ -112,6 +117,7 @@ class TopicConfig:
             "n_components": self.n_components >= 1,
             "min_cluster_size": self.min_cluster_size is None or self.min_cluster_size >= 2,
             "min_samples": self.min_samples is None or self.min_samples >= 1,
+            "max_cluster_share": self.max_cluster_share is None or 0 < self.max_cluster_share <= 1,
             "top_n_words": self.top_n_words >= 1,
         }
         for name, ok in checks.items():
@@ -145,8 +151,11 @@ def build_bertopic(config: TopicConfig, n_docs: int) -> Any:
         low_memory=True,
         n_jobs=1,  # a fixed random_state makes UMAP single-threaded anyway
     )
+    min_size = config.cluster_size_for(n_docs)
+    cap = 0 if config.max_cluster_share is None else max(2 * min_size, round(config.max_cluster_share * n_docs))
     hdbscan_model = HDBSCAN(
-        min_cluster_size=config.cluster_size_for(n_docs),
+        min_cluster_size=min_size,
+        max_cluster_size=cap,
         min_samples=config.min_samples,
         metric="euclidean",
         cluster_selection_method="eom",

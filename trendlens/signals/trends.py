@@ -1,0 +1,216 @@
+"""All signals of all trends: the tidy per-window table and the per-trend summary.
+
+This module only combines the small functions of :mod:`~trendlens.signals.series`,
+:mod:`~trendlens.signals.stats` and :mod:`~trendlens.signals.lifecycle`; each of
+those is documented and tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from trendlens.errors import ConfigError
+from trendlens.signals.lifecycle import lifecycle_labels, virality_components
+from trendlens.signals.series import WINDOWS, window_counts, windows_of
+from trendlens.signals.stats import (
+    acceleration,
+    choose_window,
+    kleinberg_bursts,
+    robust_engagement,
+    trailing_growth,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class SignalConfig:
+    """Settings of the signal stage.
+
+    Attributes
+    ----------
+    window
+        ``"auto"`` (from the corpus span: day < 21 days < week < 180 days < month),
+        or ``"day"``, ``"week"``, ``"month"``.
+    baseline_windows
+        Trailing windows a window's share is compared with.
+    min_count
+        Documents a trend needs in a window before any stage other than "noise" is given.
+    alpha
+        Significance level of the growth and decline tests.
+    burst_s, burst_gamma
+        Kleinberg burst automaton: rate multiplier of the burst state, cost of entering it.
+    """
+
+    window: str = "auto"
+    baseline_windows: int = 6
+    min_count: int = 5
+    alpha: float = 0.05
+    burst_s: float = 2.0
+    burst_gamma: float = 1.0
+
+    def resolve_window(self, timestamps: np.ndarray) -> str:
+        """The concrete window for these timestamps."""
+        if self.window == "auto":
+            return choose_window(timestamps)
+        if self.window not in WINDOWS:
+            raise ConfigError(f"window must be 'auto' or one of {', '.join(WINDOWS)}, got {self.window!r}")
+        return self.window
+
+
+@dataclass(frozen=True)
+class DocumentSignals:
+    """Per-document inputs of the signals; every array has one entry per document.
+
+    ``engagement`` (likes + shares + comments, nan when unknown), ``sources`` (the
+    group engagement is normalised in), ``voices`` (author, else source: who speaks)
+    and ``embeddings`` (for novelty) are optional.
+    """
+
+    labels: np.ndarray
+    timestamps: np.ndarray
+    embeddings: np.ndarray | None = None
+    engagement: np.ndarray | None = None
+    sources: np.ndarray | None = None
+    voices: np.ndarray | None = None
+
+
+def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Compute every signal of every trend.
+
+    Returns
+    -------
+    signals : pandas.DataFrame
+        One row per trend and window: ``trend, window, count, total, share, growth,
+        p_value, p_decline, burst, acceleration, engagement, reach, virality, lifecycle``.
+    summary : pandas.DataFrame
+        One row per trend (index ``trend``): its latest window's ``growth, p_value,
+        burst, acceleration, virality, lifecycle``, its overall ``engagement``,
+        ``reach`` and ``novelty``, the mapped ``virality_*`` components, and the
+        ``onset`` (first emerging window) and ``peak`` (highest share) windows.
+    window : str
+        The window used.
+    """
+    import pandas as pd
+
+    config = config or SignalConfig()
+    window = config.resolve_window(docs.timestamps)
+    windows = windows_of(docs.timestamps, window)
+    tidy = window_counts(docs.labels, windows)
+    if tidy.empty:
+        return tidy, pd.DataFrame(index=pd.Index([], name="trend")), window
+
+    per_doc = pd.DataFrame({"trend": np.asarray(docs.labels, dtype=int), "window": windows})
+    has_engagement = docs.engagement is not None and np.isfinite(docs.engagement).any()
+    if has_engagement:
+        groups = docs.sources if docs.sources is not None else np.zeros(len(per_doc))
+        per_doc["engagement"] = robust_engagement(np.asarray(docs.engagement, dtype=float), groups)
+    if docs.voices is not None:
+        per_doc["voice"] = docs.voices
+    dated = per_doc[(per_doc["window"] != "") & (per_doc["trend"] >= 0)]
+    grouped = dated.groupby(["trend", "window"])
+    extra = pd.DataFrame(index=grouped.size().index)
+    if has_engagement:
+        extra["engagement"] = grouped["engagement"].mean()
+    if docs.voices is not None:
+        extra["reach"] = grouped["voice"].nunique() / grouped.size()
+    tidy = tidy.merge(extra.reset_index(), on=["trend", "window"], how="left")
+
+    parts = []
+    for _, part in tidy.groupby("trend", sort=True):
+        part = part.sort_values("window").copy()
+        counts, totals = part["count"].to_numpy(), part["total"].to_numpy()
+        growth, p_value, p_decline = trailing_growth(counts, totals, config.baseline_windows)
+        part["growth"], part["p_value"], part["p_decline"] = growth, p_value, p_decline
+        part["burst"] = kleinberg_bursts(counts, totals, config.burst_s, config.burst_gamma)
+        part["acceleration"] = acceleration(growth)
+        part["lifecycle"] = lifecycle_labels(
+            counts, totals, growth, p_value, p_decline, min_count=config.min_count, alpha=config.alpha
+        )
+        parts.append(part)
+    tidy = pd.concat(parts, ignore_index=True)
+
+    novelty = _novelty(docs, windows, tidy, config.min_count) if docs.embeddings is not None else None
+    component_input = tidy[["growth", "p_value"]].assign(burst_share=tidy["burst"].astype(float))
+    component_input["acceleration"] = tidy["acceleration"]
+    for column in ("engagement", "reach"):
+        if column in tidy:
+            component_input[column] = tidy[column].fillna(0.0 if column == "reach" else np.nan)
+    if novelty is not None:
+        component_input["novelty"] = tidy["trend"].map(novelty).to_numpy()
+    components = virality_components(component_input)
+    tidy["virality"] = components["virality"].to_numpy()
+    mapped = components.drop(columns="virality").add_prefix("virality_")
+    return _columns(tidy), _summary(tidy, mapped, novelty, per_doc), window
+
+
+_ORDER = [
+    "trend", "window", "count", "total", "share", "growth", "p_value", "p_decline", "burst",
+    "acceleration", "engagement", "reach", "virality", "lifecycle",
+]  # fmt: skip
+
+
+def _columns(tidy: pd.DataFrame) -> pd.DataFrame:
+    return tidy[[c for c in _ORDER if c in tidy]].reset_index(drop=True)
+
+
+def _summary(tidy: pd.DataFrame, mapped: pd.DataFrame, novelty: dict | None, per_doc: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = []
+    for trend, part in pd.concat([tidy, mapped], axis=1).groupby("trend", sort=True):
+        last = part.iloc[-1]
+        emerging = part.loc[part["lifecycle"] == "emerging", "window"]
+        members = per_doc[per_doc["trend"] == trend]
+        row = {
+            "trend": int(trend),
+            "growth": last["growth"],
+            "p_value": last["p_value"],
+            "burst": bool(last["burst"]),
+            "acceleration": last["acceleration"],
+            "virality": last["virality"],
+            "lifecycle": last["lifecycle"],
+            "engagement": members["engagement"].mean() if "engagement" in members else np.nan,
+            "reach": members["voice"].nunique() / len(members) if "voice" in members and len(members) else np.nan,
+            "novelty": novelty.get(int(trend), np.nan) if novelty else np.nan,
+            "onset": emerging.iloc[0] if len(emerging) else None,
+            "peak": part.loc[part["share"].idxmax(), "window"],
+            "peak_virality": part["virality"].max(),
+        }
+        row.update({c: last[c] for c in mapped.columns})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("trend")
+
+
+def _novelty(docs: DocumentSignals, windows: np.ndarray, tidy: pd.DataFrame, min_count: int) -> dict[int, float]:
+    """1 - the highest cosine between a trend's onset centroid and any cluster of what came before.
+
+    Onset = the trend's first window with ``min_count`` documents. "Before" = every
+    document of an earlier window, grouped by trend (its own earlier documents
+    included). A trend present from the corpus's first window gets 0: there is no
+    history to be new against.
+    """
+    labels = np.asarray(docs.labels, dtype=int)
+    vectors = np.asarray(docs.embeddings, dtype=np.float32)
+    first_window = min(w for w in windows if w)
+    novelty: dict[int, float] = {}
+    for trend, part in tidy.groupby("trend"):
+        supported = part.loc[part["count"] >= min_count, "window"]
+        onset = supported.min() if len(supported) else part.loc[part["count"] > 0, "window"].min()
+        if onset == first_window:
+            novelty[int(trend)] = 0.0
+            continue
+        current = vectors[(labels == trend) & (windows == onset)].mean(axis=0)
+        before = (windows != "") & (windows < onset)
+        history = [vectors[before & (labels == other)] for other in np.unique(labels[before]) if other >= 0]
+        centroids = np.array([h.mean(axis=0) for h in history if len(h) >= 3])
+        if not len(centroids):
+            novelty[int(trend)] = 1.0
+            continue
+        cos = centroids @ current / (np.linalg.norm(centroids, axis=1) * np.linalg.norm(current) + 1e-12)
+        novelty[int(trend)] = float(np.clip(1.0 - cos.max(), 0.0, 1.0))
+    return novelty

@@ -41,7 +41,7 @@ class SentenceTransformerEmbedder:
         model_path: str | Path,
         name: str,
         *,
-        batch_size: int = 64,
+        batch_size: int = 32,
         max_seq_length: int | None = None,
         show_progress: bool = True,
         threads: int | None = None,

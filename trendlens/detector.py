@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator
 from trendlens.corpus import Corpus, load_corpus
 from trendlens.embed import Embedder, get_embedder
 from trendlens.errors import ConfigError, NotFittedError
-from trendlens.report.model import CorpusSummary, Example, Trend, TrendReport, WindowCount
+from trendlens.report.model import CorpusSummary, Example, HierarchyLevel, Trend, TrendReport, WindowCount
 from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
 from trendlens.topics import TopicConfig, fit_topics
 from trendlens.topics.model import label_from_keywords
@@ -57,6 +57,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         Representative documents kept per trend (closest to the trend's centroid).
     random_state
         Seed of every random component; the same corpus and seed give the same trends.
+    taxonomy
+        Where trends are placed in the hierarchy: ``"default"`` (the taxonomy shipped
+        with trendlens), a :class:`~trendlens.hierarchy.Taxonomy`, a path to a YAML/JSON
+        taxonomy, or ``None`` to skip the placement.
     embedding_cache
         ``True`` (default) keeps embeddings in the on-disk cache
         (``~/.cache/trendlens/embeddings.sqlite`` or ``$TRENDLENS_CACHE_DIR``) so a
@@ -106,6 +110,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         n_examples: int = 3,
         random_state: int = 42,
         embedding_cache: bool | str = True,
+        taxonomy: Any = "default",
         show_progress: bool = True,
     ) -> None:
         self.embedder = embedder
@@ -122,6 +127,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.n_examples = n_examples
         self.random_state = random_state
         self.embedding_cache = embedding_cache
+        self.taxonomy = taxonomy
         self.show_progress = show_progress
 
     # -- fitting ---------------------------------------------------------------
@@ -163,6 +169,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             engagement=np.array([np.nan if d.engagement.total is None else d.engagement.total for d in corpus]),
             sources=np.array([d.source or "" for d in corpus], dtype=object),
             voices=np.array([d.author or d.source or "" for d in corpus], dtype=object),
+            hashtags=[d.hashtags for d in corpus],
         )
         config = SignalConfig(
             window=self.window, baseline_windows=self.baseline_windows, min_count=self.min_count, alpha=self.alpha
@@ -175,6 +182,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.keywords_ = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
         self.trends_ = self._trend_table(summary)
         timings["signals"] = time.perf_counter() - start
+        start = time.perf_counter()
+        self.placements_ = self._place_in_taxonomy()
+        timings["hierarchy"] = time.perf_counter() - start
         self.timings_ = timings
         return self
 
@@ -202,7 +212,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             rows.append(
                 {
                     "trend": trend,
-                    "label": label_from_keywords(self.keywords_[trend]),
+                    "label": label_from_keywords(
+                        self.keywords_[trend], member_texts=[self.corpus_[i].text for i in members]
+                    ),
                     "keywords": self.keywords_[trend],
                     "size": len(members),
                     "share": len(members) / len(self.labels_),
@@ -217,6 +229,37 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         if "virality" not in table:  # no timestamps: no time signals
             return table.sort_values("size", ascending=False)
         return table.sort_values(["virality", "size"], ascending=[False, False], na_position="last")
+
+    def _place_in_taxonomy(self) -> dict[int, Any]:
+        """Place every trend in the taxonomy; adds ``<level>``/``_id``/``_confidence`` columns to ``trends_``."""
+        if self.taxonomy is None:
+            return {}
+        from trendlens.hierarchy import Taxonomy, default_taxonomy, load_taxonomy
+        from trendlens.hierarchy.mapping import MAPPED_LEVELS, TaxonomyMapper
+
+        if isinstance(self.taxonomy, Taxonomy):
+            taxonomy = self.taxonomy
+        elif isinstance(self.taxonomy, str) and self.taxonomy == "default":
+            taxonomy = default_taxonomy()
+        else:
+            taxonomy = load_taxonomy(self.taxonomy)
+        if not hasattr(self, "embedder_"):
+            self.embedder_ = self._make_embedder()
+        mapper = TaxonomyMapper(taxonomy, self.embedder_)
+        texts = {d.id: d.text for d in self.corpus_}
+        vectors = [
+            mapper.trend_vector(
+                self.embeddings_[self.labels_ == trend], row["keywords"], [texts[i] for i in row["example_ids"]]
+            )
+            for trend, row in self.trends_.iterrows()
+        ]
+        placements = dict(zip(self.trends_.index, mapper.place(np.vstack(vectors)))) if vectors else {}
+        for level in MAPPED_LEVELS:
+            self.trends_[level] = [placements[t].at(level).name for t in self.trends_.index]
+            self.trends_[f"{level}_id"] = [placements[t].at(level).node_id for t in self.trends_.index]
+            self.trends_[f"{level}_confidence"] = [placements[t].at(level).confidence for t in self.trends_.index]
+        self.trends_["taxonomy_similarity"] = [placements[t].similarity for t in self.trends_.index]
+        return placements
 
     def _representatives(self, members: np.ndarray) -> np.ndarray:
         """Indices of the member documents closest to the members' mean direction."""
@@ -310,6 +353,11 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                 if k.startswith("virality_") and v == v and k != "virality"
             },
             onset=get("onset") if isinstance(get("onset"), str) else None,
+            hierarchy=tuple(
+                HierarchyLevel(m.level, m.node_id, m.name, m.confidence) for m in self.placements_[trend].levels
+            )
+            if trend in self.placements_
+            else (),
             peak=get("peak") if isinstance(get("peak"), str) else None,
             examples=examples,
             series=points,

@@ -205,11 +205,21 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     return TopicResult(labels=labels, keywords=keywords, model=model)
 
 
-def label_from_keywords(keywords: Sequence[str], n: int = 3) -> str:
-    """A readable label: the first ``n`` keywords, skipping any that repeat a kept one's words."""
+def label_from_keywords(
+    keywords: Sequence[str], n: int = 3, member_texts: Sequence[str] | None = None, min_docs: int = 2
+) -> str:
+    """A readable label: the first ``n`` keywords, skipping any that repeat a kept one's words.
+
+    With ``member_texts``, a keyword found in fewer than ``min_docs`` of the trend's
+    own documents is skipped too: c-TF-IDF can rank a word that one document
+    repeats, and a label should describe the trend, not one of its documents.
+    """
+    flat = None if member_texts is None else [t.lower().replace("'", "").replace("\u2019", "") for t in member_texts]
     kept: list[set[str]] = []
     words: list[str] = []
     for word in keywords:
+        if flat is not None and sum(word in t for t in flat) < min_docs:
+            continue
         tokens = {_singular(t) for t in word.split()}
         if any(tokens <= k or k <= tokens for k in kept):
             continue

@@ -105,3 +105,23 @@ def test_too_small_corpus_says_how_many_are_needed(e2e_corpus, e2e_embeddings, e
 
 def test_sample_covers_the_expected_categories(e2e_corpus):
     assert set(E2E_CATEGORIES) <= set(categories(e2e_corpus))
+
+
+def test_every_trend_is_placed_in_the_hierarchy(fitted, e2e_corpus):
+    from trendlens.hierarchy.mapping import MAPPED_LEVELS
+
+    table = fitted.trends_
+    for level in MAPPED_LEVELS:
+        assert table[level].notna().all()
+        assert table[f"{level}_confidence"].between(0, 1).all()
+    cats = categories(e2e_corpus)
+    dominant = {}
+    for category in ("SPORTS", "ENVIRONMENT"):
+        labels = fitted.labels_[(cats == category) & (fitted.labels_ >= 0)]
+        dominant[category] = Counter(labels.tolist()).most_common(1)[0][0]
+    sports, environment = (table.loc[dominant[c]] for c in ("SPORTS", "ENVIRONMENT"))
+    assert sports["consumer_trend_id"] is not None and environment["consumer_trend_id"] is not None
+    assert sports["big_social_trend_id"] != environment["big_social_trend_id"]
+    report = fitted.report(top=3)
+    assert all(len(t.hierarchy) == 4 for t in report.trends)
+    assert "**Social drive:**" in report.to_markdown()

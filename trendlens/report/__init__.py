@@ -1,5 +1,13 @@
 """The trend report: frozen result objects and their renderers (JSON, Markdown)."""
 
-from trendlens.report.model import SCHEMA_VERSION, CorpusSummary, Example, Trend, TrendReport, WindowCount
+from trendlens.report.model import (
+    SCHEMA_VERSION,
+    CorpusSummary,
+    Example,
+    HierarchyLevel,
+    Trend,
+    TrendReport,
+    WindowCount,
+)
 
-__all__ = ["SCHEMA_VERSION", "CorpusSummary", "Example", "Trend", "TrendReport", "WindowCount"]
+__all__ = ["SCHEMA_VERSION", "CorpusSummary", "Example", "HierarchyLevel", "Trend", "TrendReport", "WindowCount"]

@@ -55,6 +55,24 @@ def _signals_lines(trend: Trend, window: str) -> list[str]:
     ]
 
 
+LEVEL_NAMES = {
+    "consumer_trend": "Consumer trend",
+    "big_social_trend": "Big social trend",
+    "worldwide_social_trend": "Worldwide social trend",
+    "social_drive": "Social drive",
+}
+
+
+def _hierarchy_lines(trend: Trend) -> list[str]:
+    if not trend.hierarchy:
+        return []
+    lines = ["- **Consumer sub trend:** this cluster"]
+    for h in trend.hierarchy:
+        where = f" (`{h.node_id}`, confidence {h.confidence:.2f})" if h.node_id else ""
+        lines.append(f"- **{LEVEL_NAMES.get(h.level, h.level)}:** {h.name}{where}")
+    return lines
+
+
 def _trend_section(rank: int, trend: Trend, window: str) -> list[str]:
     lines = [
         f"## {rank}. {trend.label}",
@@ -62,6 +80,7 @@ def _trend_section(rank: int, trend: Trend, window: str) -> list[str]:
         f"- **Trend id:** {trend.id}",
         f"- **Size:** {trend.size} documents ({fmt_share(trend.share)} of the corpus)",
         *_signals_lines(trend, window),
+        *_hierarchy_lines(trend),
         f"- **Seen:** {trend.first_seen or 'n/a'} to {trend.last_seen or 'n/a'}",
         f"- **Keywords:** {', '.join(trend.keywords)}",
         "",

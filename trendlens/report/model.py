@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,16 @@ class WindowCount:
 
 
 @dataclass(frozen=True)
+class HierarchyLevel:
+    """Where a trend sits on one level of the taxonomy (``node_id=None``: unmapped / novel)."""
+
+    level: str
+    node_id: str | None
+    name: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Trend:
     """One detected trend (a cluster of documents) with its evidence and time signal."""
 
@@ -65,6 +75,7 @@ class Trend:
     components: dict[str, float] = field(default_factory=dict)
     onset: str | None = None
     peak: str | None = None
+    hierarchy: tuple[HierarchyLevel, ...] = ()
     examples: tuple[Example, ...] = ()
     series: tuple[WindowCount, ...] = ()
 
@@ -112,6 +123,7 @@ class TrendReport:
                     **t,
                     "keywords": tuple(t["keywords"]),
                     "components": dict(t.get("components") or {}),
+                    "hierarchy": tuple(HierarchyLevel(**h) for h in t.get("hierarchy") or ()),
                     "examples": tuple(Example(**e) for e in t["examples"]),
                     "series": tuple(WindowCount(**w) for w in t["series"]),
                 }

@@ -37,6 +37,7 @@ def planted(seed: int = 0) -> DocumentSignals:
         engagement=np.array(engagement, dtype=float),
         sources=np.array(sources, dtype=object),
         voices=np.array([f"author{i % 37}" for i in range(len(labels))], dtype=object),
+        hashtags=[(f"tag{i % 3}",) for i in range(len(labels))],
     )
 
 
@@ -54,8 +55,10 @@ def test_tidy_table_has_every_trend_in_every_window(result):
     assert len(signals) == 2 * 12
     assert list(signals.columns) == [
         "trend", "window", "count", "total", "share", "growth", "p_value", "p_decline", "burst",
-        "acceleration", "engagement", "reach", "virality", "lifecycle",
+        "acceleration", "engagement", "reach", "voices", "hashtags", "virality", "lifecycle",
     ]  # fmt: skip
+    assert signals["hashtags"].max() == 3
+    assert (signals.loc[signals["count"] >= 37, "voices"] == 37).all()
 
 
 def test_newborn_trend_is_emerging_at_birth_and_the_steady_one_never(result):

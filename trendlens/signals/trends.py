@@ -7,6 +7,7 @@ those is documented and tested on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -67,8 +68,9 @@ class DocumentSignals:
     """Per-document inputs of the signals; every array has one entry per document.
 
     ``engagement`` (likes + shares + comments, nan when unknown), ``sources`` (the
-    group engagement is normalised in), ``voices`` (author, else source: who speaks)
-    and ``embeddings`` (for novelty) are optional.
+    group engagement is normalised in), ``voices`` (author, else source: who speaks),
+    ``hashtags`` (a tuple of tags per document) and ``embeddings`` (for novelty)
+    are optional.
     """
 
     labels: np.ndarray
@@ -77,6 +79,7 @@ class DocumentSignals:
     engagement: np.ndarray | None = None
     sources: np.ndarray | None = None
     voices: np.ndarray | None = None
+    hashtags: Sequence[tuple[str, ...]] | None = None
 
 
 def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
@@ -86,7 +89,8 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
     -------
     signals : pandas.DataFrame
         One row per trend and window: ``trend, window, count, total, share, growth,
-        p_value, p_decline, burst, acceleration, engagement, reach, virality, lifecycle``.
+        p_value, p_decline, burst, acceleration, engagement, reach, voices (distinct),
+        hashtags (distinct), virality, lifecycle`` (columns without input are left out).
     summary : pandas.DataFrame
         One row per trend (index ``trend``): its latest window's ``growth, p_value,
         burst, acceleration, virality, lifecycle``, its overall ``engagement``,
@@ -111,6 +115,8 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
         per_doc["engagement"] = robust_engagement(np.asarray(docs.engagement, dtype=float), groups)
     if docs.voices is not None:
         per_doc["voice"] = docs.voices
+    if docs.hashtags is not None:
+        per_doc["hashtags"] = pd.Series(list(docs.hashtags), dtype=object)
     dated = per_doc[(per_doc["window"] != "") & (per_doc["trend"] >= 0)]
     grouped = dated.groupby(["trend", "window"])
     extra = pd.DataFrame(index=grouped.size().index)
@@ -118,6 +124,9 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
         extra["engagement"] = grouped["engagement"].mean()
     if docs.voices is not None:
         extra["reach"] = grouped["voice"].nunique() / grouped.size()
+        extra["voices"] = grouped["voice"].nunique()
+    if docs.hashtags is not None:
+        extra["hashtags"] = grouped["hashtags"].agg(lambda tags: len({t for doc in tags for t in doc}))
     tidy = tidy.merge(extra.reset_index(), on=["trend", "window"], how="left")
 
     parts = []
@@ -150,7 +159,7 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
 
 _ORDER = [
     "trend", "window", "count", "total", "share", "growth", "p_value", "p_decline", "burst",
-    "acceleration", "engagement", "reach", "virality", "lifecycle",
+    "acceleration", "engagement", "reach", "voices", "hashtags", "virality", "lifecycle",
 ]  # fmt: skip
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> None:
@@ -20,3 +25,28 @@ def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> N
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def building_dir(out_dir: str | Path) -> Iterator[Path]:
+    """Build a folder beside ``out_dir`` and put it in place only when the block succeeds.
+
+    Yields the temporary folder to fill; on success it replaces ``out_dir``, on any
+    error it is removed and ``out_dir`` is left as it was.
+    """
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    work.chmod(0o755)  # mkdtemp makes it private; model folders are meant to be shared
+    try:
+        yield work
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        work.rename(out_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any], name: str = "manifest.json") -> None:
+    """Write a model folder's manifest as indented JSON."""
+    (folder / name).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

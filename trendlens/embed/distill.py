@@ -17,15 +17,13 @@ The result is an ordinary model2vec folder plus a ``manifest.json``.
 
 from __future__ import annotations
 
-import json
 import logging
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from trendlens._io import building_dir, write_manifest
 from trendlens.embed.base import Embedder
 from trendlens.embed.resolve import MINILM_ID, sha256_file
 from trendlens.embed.static import MANIFEST, WEIGHTS, _require_model2vec, token_matrix
@@ -148,10 +146,7 @@ def build_static_model(
     vectors = fit_token_vectors(token_matrix(token_ids, start.shape[0]), targets, start, lam, iters)
 
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    work.chmod(0o755)  # mkdtemp makes it private; the model folder is meant to be shared
-    try:
+    with building_dir(out_dir) as work:
         model = StaticModel(
             vectors=vectors.astype(np.float16),
             tokenizer=tokenizer,
@@ -168,10 +163,5 @@ def build_static_model(
             "training": {"texts": len(texts), "sources": list(sources), "lam": lam, "iters": iters, "sif_a": SIF_A},
             "teacher": teacher.name,
         }
-        (work / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        work.rename(out_dir)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        write_manifest(work, manifest, MANIFEST)
     return out_dir

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from trendlens._io import building_dir, write_manifest
 from trendlens._offline import force_offline
 from trendlens.embed.base import available_threads, encode_sorted
 from trendlens.embed.resolve import MINILM_ID, find_model_dir, resolve_minilm, sha256_file, user_models_dir
@@ -66,10 +66,7 @@ def build_onnx_model(out_dir: str | Path, quantize: bool = True, source: str | P
 
     source = Path(source) if source else resolve_minilm()
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    work.chmod(0o755)  # mkdtemp makes it private; the model folder is meant to be shared
-    try:
+    with building_dir(out_dir) as work:
         # Eager attention exports the plain MatMul/Softmax pattern that ORT fuses into one Attention op.
         model = AutoModel.from_pretrained(str(source), attn_implementation="eager", local_files_only=True).eval()
         config = model.config
@@ -124,12 +121,7 @@ def build_onnx_model(out_dir: str | Path, quantize: bool = True, source: str | P
             "sha256": sha256_file(final),
             "built_with": {"torch": torch.__version__, "onnxruntime": _ort_version()},
         }
-        (work / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        work.rename(out_dir)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        write_manifest(work, manifest, MANIFEST)
     return out_dir
 
 

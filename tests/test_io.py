@@ -1,0 +1,23 @@
+"""Atomic outputs: a folder being built replaces the old one only when complete."""
+
+from __future__ import annotations
+
+import pytest
+
+from trendlens._io import building_dir
+
+
+def test_folder_appears_only_when_the_build_succeeds(tmp_path):
+    target = tmp_path / "model"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    with pytest.raises(RuntimeError, match="export failed"), building_dir(target) as work:
+        (work / "half.bin").write_bytes(b"x")
+        raise RuntimeError("export failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+    assert (target / "old.txt").read_text() == "old"
+
+    with building_dir(target) as work:
+        (work / "new.txt").write_text("new")
+    assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]

@@ -98,3 +98,11 @@ def test_no_timestamps_gives_empty_signals():
     )
     signals, summary, _ = trend_signals(empty)
     assert signals.empty and summary.empty
+
+
+def test_virality_is_scaled_down_in_windows_with_too_little_support(result):
+    signals = result[0]
+    unborn = signals[(signals["trend"] == 1) & (signals["count"] == 0)]
+    assert len(unborn) == 8 and (unborn["virality"] == 0).all()
+    supported = signals[signals["count"] >= 5]
+    assert (supported["virality"] > 0).all()

@@ -152,7 +152,9 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
     if novelty is not None:
         component_input["novelty"] = tidy["trend"].map(novelty).to_numpy()
     components = virality_components(component_input)
-    tidy["virality"] = components["virality"].to_numpy()
+    # A window with less than min_count documents is noise: its virality is scaled down by its support.
+    support = np.clip(tidy["count"].to_numpy() / config.min_count, 0.0, 1.0)
+    tidy["virality"] = np.round(components["virality"].to_numpy() * support, 1)
     mapped = components.drop(columns="virality").add_prefix("virality_")
     return _columns(tidy), _summary(tidy, mapped, novelty, per_doc), window
 

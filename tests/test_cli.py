@@ -49,3 +49,21 @@ def test_unsupported_file_type_exit_code_2(tmp_path):
     result = run_cli("run", str(tmp_path / "posts.xlsx"))
     assert result.returncode == 2
     assert "unsupported file type .xlsx" in result.stderr
+
+
+def test_report_command_renders_a_saved_report_again(tmp_path):
+    from tests.test_report import make_report
+
+    make_report().save(tmp_path / "first")
+    result = run_cli("report", str(tmp_path / "first" / "report.json"), "--out", str(tmp_path / "again"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "again" / "report.md").read_text(encoding="utf-8") == (
+        tmp_path / "first" / "report.md"
+    ).read_text(encoding="utf-8")
+    assert "vegan / plant based / oat milk" in (tmp_path / "again" / "report.html").read_text(encoding="utf-8")
+
+
+def test_report_command_with_a_missing_file_exits_2(tmp_path):
+    result = run_cli("report", str(tmp_path / "nope.json"))
+    assert result.returncode == 2
+    assert "nope.json" in result.stderr and "Traceback" not in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -84,7 +85,7 @@ def test_save_writes_both_files_and_leaves_no_temporaries(tmp_path):
     paths = make_report().save(tmp_path / "out")
     assert TrendReport.load(paths["json"]).trends[0].label == "vegan / plant based / oat milk"
     assert paths["markdown"].read_text(encoding="utf-8").startswith("# Trend report")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.json", "report.md"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.html", "report.json", "report.md"]
 
 
 def test_failed_write_keeps_the_old_report(tmp_path, monkeypatch):
@@ -98,4 +99,24 @@ def test_failed_write_keeps_the_old_report(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         make_report(label="changed").save(tmp_path)
     assert (tmp_path / "report.json").read_text(encoding="utf-8") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json", "report.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.json", "report.md"]
+
+
+def test_html_shows_hostile_text_as_text():
+    base = make_report()
+    hostile = dataclasses.replace(
+        base.trends[0],
+        label="<b>bold</b> trend",
+        keywords=("<img src=x onerror=alert(1)>",),
+        examples=(
+            Example("d<1>", "Buy now <script>alert('x')</script> & save", None, "javascript:alert(1)"),
+            Example("d2", "A normal headline", None, 'https://example.com/a"onmouseover="x'),
+        ),
+    )
+    page = dataclasses.replace(base, trends=(hostile,)).to_html()
+    assert "<script>" not in page and "<img" not in page and "<b>bold" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; save" in page
+    assert "&lt;b&gt;bold&lt;/b&gt; trend" in page
+    assert "javascript:" not in page  # only http(s) urls become links
+    assert 'href="https://example.com/a&quot;onmouseover=&quot;x"' in page
+    assert page.startswith("<!DOCTYPE html>") and "http://" not in page.split("</style>")[0]

@@ -55,7 +55,19 @@ def _run(args: argparse.Namespace) -> int:
             f"in the latest {det.window_}:\n"
         )
         _print_table(report, args.top)
-        print(f"\nwrote {paths['markdown']} and {paths['json']} in {time.perf_counter() - started:.0f} s")
+        print(
+            f"\nwrote {paths['markdown']}, {paths['html']} and {paths['json']} in {time.perf_counter() - started:.0f} s"
+        )
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from trendlens.report import TrendReport
+
+    report = TrendReport.load(args.report)
+    paths = report.save(args.out)
+    if not args.quiet:
+        print(f"wrote {', '.join(str(p) for p in paths.values())}")
     return 0
 
 
@@ -79,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
     run.add_argument("--quiet", action="store_true", help="no progress bars or table")
     run.set_defaults(func=_run)
+    again = sub.add_parser("report", help="render a saved report.json again (Markdown, HTML) without recomputing")
+    again.add_argument("report", help="a report.json written by `trendlens run`")
+    again.add_argument("--out", default="out", help="output folder (default: out)")
+    again.add_argument("--quiet", action="store_true")
+    again.set_defaults(func=_report)
     return parser
 
 

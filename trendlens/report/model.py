@@ -142,13 +142,25 @@ class TrendReport:
     @classmethod
     def load(cls, path: str | Path) -> TrendReport:
         """Read a report saved as ``report.json``."""
-        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read the report ({exc.strerror or exc})") from exc
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}: not a JSON report ({exc.msg}, line {exc.lineno})") from exc
+        return cls.from_dict(data)
 
     def to_markdown(self) -> str:
         """The report as Markdown."""
         from trendlens.report.markdown import render_markdown
 
         return render_markdown(self)
+
+    def to_html(self) -> str:
+        """The report as one self-contained HTML page, every text escaped."""
+        from trendlens.report.html import render_html
+
+        return render_html(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per trend: id, label, size, share, virality, lifecycle, growth, first/last seen, top example."""
@@ -173,12 +185,13 @@ class TrendReport:
         )
 
     def save(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write ``report.json`` and ``report.md`` into ``out_dir`` (each written atomically)."""
+        """Write ``report.json``, ``report.md`` and ``report.html`` into ``out_dir`` (each atomically)."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        paths = {"json": out / "report.json", "markdown": out / "report.md"}
+        paths = {"json": out / "report.json", "markdown": out / "report.md", "html": out / "report.html"}
         atomic_write_text(paths["json"], self.to_json())
         atomic_write_text(paths["markdown"], self.to_markdown())
+        atomic_write_text(paths["html"], self.to_html())
         return paths
 
 

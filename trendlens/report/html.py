@@ -1,0 +1,104 @@
+"""Render a :class:`TrendReport` as one self-contained HTML page (no scripts, no external files).
+
+Every piece of text that comes from documents, metadata or the taxonomy goes
+through :func:`html.escape`; links are rendered only for ``http(s)`` URLs.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from trendlens.report.markdown import LEVEL_NAMES, SERIES_SHOWN, fmt_growth, fmt_number, fmt_p, fmt_share
+
+if TYPE_CHECKING:
+    from trendlens.report.model import Example, Trend, TrendReport
+
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:70rem;
+color:#1d2330;line-height:1.45}
+h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #d8dce5;padding-bottom:.3rem}
+table{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}
+td,th{border:1px solid #d8dce5;padding:.3rem .55rem;text-align:left;vertical-align:top}
+th{background:#f3f5f9}.muted{color:#5c6577}.stage{font-weight:600}.doc{font-family:ui-monospace,monospace;font-size:.85rem}
+"""
+
+
+def _text(value: object) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _link(url: str | None, label: str) -> str:
+    if url and url.lower().startswith(("http://", "https://")):
+        return f'<a href="{_text(url)}" rel="noopener noreferrer">{_text(label)}</a>'
+    return _text(label)
+
+
+def _example(ex: Example) -> str:
+    when = f" ({_text(ex.timestamp[:10])})" if ex.timestamp else ""
+    return f'<li><span class="doc">{_link(ex.url, ex.doc_id)}</span>{when}: {_text(ex.text)}</li>'
+
+
+def _trend(rank: int, t: Trend, window: str) -> str:
+    rows = [
+        ("Size", f"{t.size} documents ({fmt_share(t.share)} of the corpus)"),
+        ("Virality", f"{fmt_number(t.virality, '.1f')} / 100"),
+        ("Components (0–1)", ", ".join(f"{k} {v:.2f}" for k, v in t.components.items()) or "n/a"),
+        (f"Lifecycle (latest {window})", t.lifecycle or "n/a"),
+        ("Growth", f"{fmt_growth(t.growth)} ({fmt_p(t.p_value)}){'; in a burst' if t.burst else ''}"),
+        ("Keywords", ", ".join(t.keywords)),
+        ("Seen", f"{t.first_seen or 'n/a'} to {t.last_seen or 'n/a'}"),
+    ]
+    rows += [
+        (
+            LEVEL_NAMES.get(h.level, h.level),
+            f"{h.name}" + (f" ({h.node_id}, confidence {h.confidence:.2f})" if h.node_id else ""),
+        )
+        for h in t.hierarchy
+    ]
+    facts = "".join(f"<tr><th>{_text(k)}</th><td>{_text(v)}</td></tr>" for k, v in rows)
+    series = ""
+    if t.series:
+        shown = t.series[-SERIES_SHOWN:]
+        head = "".join(f"<th>{_text(w.window)}</th>" for w in shown)
+        counts = "".join(f"<td>{w.count}</td>" for w in shown)
+        shares = "".join(f"<td>{_text(fmt_share(w.share))}</td>" for w in shown)
+        stages = "".join(
+            f'<td class="stage">{_text(w.lifecycle or "")}{" (burst)" if w.burst else ""}</td>' for w in shown
+        )
+        series = (
+            f"<table><tr><th>{_text(window)}</th>{head}</tr><tr><th>documents</th>{counts}</tr>"
+            f"<tr><th>share</th>{shares}</tr><tr><th>stage</th>{stages}</tr></table>"
+        )
+    examples = "".join(_example(e) for e in t.examples)
+    return (
+        f'<section id="trend-{t.id}"><h2>{rank}. {_text(t.label)}</h2><table>{facts}</table>{series}'
+        f"<h3>Example documents</h3><ul>{examples}</ul></section>"
+    )
+
+
+def render_html(report: TrendReport) -> str:
+    """The whole report as a standalone HTML page."""
+    c = report.corpus
+    summary = (
+        f"Corpus {c.origin}: {c.n_documents} documents"
+        + (f" ({c.start[:10]} to {c.end[:10]})" if c.start and c.end else "")
+        + f"; {c.n_duplicates} exact duplicates dropped; {c.n_outliers} documents in no trend. "
+        f"{len(report.trends)} trends, ranked by virality in the latest {report.window}. "
+        f"Generated {report.created} (report schema {report.schema_version})."
+    )
+    table = "".join(
+        f'<tr><td>{rank}</td><td><a href="#trend-{t.id}">{_text(t.label)}</a></td><td>{t.size}</td>'
+        f"<td>{_text(fmt_number(t.virality, '.1f'))}</td><td>{_text(t.lifecycle or 'n/a')}</td>"
+        f"<td>{_text(fmt_growth(t.growth))}</td></tr>"
+        for rank, t in enumerate(report.trends, start=1)
+    )
+    sections = "".join(_trend(rank, t, report.window) for rank, t in enumerate(report.trends, start=1))
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Trend report</title><style>{STYLE}</style></head><body>"
+        f'<h1>Trend report</h1><p class="muted">{_text(summary)}</p>'
+        "<table><tr><th>#</th><th>trend</th><th>size</th><th>virality</th><th>stage</th><th>growth</th></tr>"
+        f"{table}</table>{sections}</body></html>\n"
+    )

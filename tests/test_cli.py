@@ -26,7 +26,7 @@ def test_run_writes_reports_and_prints_the_table(tmp_path, e2e_records):
     assert "trends in 650 documents" in result.stdout
     assert "virality" in result.stdout.splitlines()[3]
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
-    assert report["schema_version"] == "2.1"
+    assert report["schema_version"] == "2.2"
     assert len(report["trends"]) >= 5
     markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert markdown.count("\n## ") == len(report["trends"])

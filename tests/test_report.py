@@ -57,7 +57,7 @@ def make_report(label: str = "vegan / plant based / oat milk") -> TrendReport:
 def test_json_round_trip_and_nan_becomes_null():
     report = make_report()
     data = json.loads(report.to_json())
-    assert data["schema_version"] == "2.1"
+    assert data["schema_version"] == "2.2"
     assert data["trends"][1]["growth"] is None
     again = TrendReport.from_dict(data)
     assert again.trends[0] == report.trends[0]

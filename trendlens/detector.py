@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from sklearn.base import BaseEstimator
 from trendlens.corpus import Corpus, load_corpus
 from trendlens.embed import Embedder, get_embedder
 from trendlens.errors import ConfigError, NotFittedError
-from trendlens.report.model import CorpusSummary, Example, HierarchyLevel, Trend, TrendReport, WindowCount
+from trendlens.report.model import CorpusSummary, Evidence, Example, HierarchyLevel, Trend, TrendReport, WindowCount
 from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
 from trendlens.topics import TopicConfig, fit_topics
 from trendlens.topics.model import label_from_keywords
@@ -55,6 +56,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         Keywords kept per trend.
     n_examples
         Representative documents kept per trend (closest to the trend's centroid).
+    n_findings
+        Detailed findings per trend in the report: diverse representative sentences
+        (maximal marginal relevance), each quoted from a document and cited by its id.
     random_state
         Seed of every random component; the same corpus and seed give the same trends.
     taxonomy
@@ -108,6 +112,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         n_components: int = 5,
         top_n_words: int = 10,
         n_examples: int = 3,
+        n_findings: int = 5,
         random_state: int = 42,
         embedding_cache: bool | str = True,
         taxonomy: Any = "default",
@@ -125,6 +130,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.n_components = n_components
         self.top_n_words = top_n_words
         self.n_examples = n_examples
+        self.n_findings = n_findings
         self.random_state = random_state
         self.embedding_cache = embedding_cache
         self.taxonomy = taxonomy
@@ -261,6 +267,31 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.trends_["taxonomy_similarity"] = [placements[t].similarity for t in self.trends_.index]
         return placements
 
+    def _findings(self, trend: int) -> tuple[Evidence, ...]:
+        """Detailed findings of one trend (computed once, then kept in ``findings_``)."""
+        from trendlens.enrich import detailed_findings
+
+        if not hasattr(self, "findings_"):
+            self.findings_: dict[int, tuple[Evidence, ...]] = {}
+        if trend not in self.findings_:
+            if not hasattr(self, "embedder_"):
+                self.embedder_ = self._make_embedder()
+            members = np.flatnonzero(self.labels_ == trend)
+            vectors = self.embeddings_[members]
+            centroid = vectors.mean(axis=0)
+            centroid /= np.linalg.norm(centroid) or 1.0
+            order = members[np.argsort(-(vectors @ centroid), kind="stable")]
+            found = detailed_findings(
+                [self.corpus_[i].text for i in order],
+                [self.corpus_[i].id for i in order],
+                centroid,
+                self.embedder_,
+                k=self.n_findings,
+                max_docs=30,
+            )
+            self.findings_[trend] = tuple(Evidence(f.text, f.doc_id) for f in found)
+        return self.findings_[trend]
+
     def _representatives(self, members: np.ndarray) -> np.ndarray:
         """Indices of the member documents closest to the members' mean direction."""
         vectors = self.embeddings_[members]
@@ -281,6 +312,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         by_id = {d.id: d for d in self.corpus_}
         series = {int(t): part for t, part in self.signals_.groupby("trend")} if len(self.signals_) else {}
         trends = [self._trend_entry(int(t), row, by_id, series.get(int(t))) for t, row in table.iterrows()]
+        trends = [replace(t, findings=self._findings(t.id)) for t in trends]
         stamps = self.corpus_.timestamps
         stamps = stamps[~np.isnat(stamps)]
         summary = CorpusSummary(

@@ -3,6 +3,7 @@
 from trendlens.report.model import (
     SCHEMA_VERSION,
     CorpusSummary,
+    Evidence,
     Example,
     HierarchyLevel,
     Trend,
@@ -10,4 +11,13 @@ from trendlens.report.model import (
     WindowCount,
 )
 
-__all__ = ["SCHEMA_VERSION", "CorpusSummary", "Example", "HierarchyLevel", "Trend", "TrendReport", "WindowCount"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "CorpusSummary",
+    "Evidence",
+    "Example",
+    "HierarchyLevel",
+    "Trend",
+    "TrendReport",
+    "WindowCount",
+]

@@ -71,9 +71,16 @@ def _trend(rank: int, t: Trend, window: str) -> str:
             f"<tr><th>share</th>{shares}</tr><tr><th>stage</th>{stages}</tr></table>"
         )
     examples = "".join(_example(e) for e in t.examples)
+    findings = ""
+    if t.findings:
+        items = "".join(f'<li>{_text(f.text)} <span class="doc">({_text(f.doc_id)})</span></li>' for f in t.findings)
+        findings = (
+            f'<p><strong>Key takeaway:</strong> {_text(t.findings[0].text)} <span class="doc">'
+            f"({_text(t.findings[0].doc_id)})</span></p><h3>Detailed findings</h3><ul>{items}</ul>"
+        )
     return (
         f'<section id="trend-{t.id}"><h2>{rank}. {_text(t.label)}</h2><table>{facts}</table>{series}'
-        f"<h3>Example documents</h3><ul>{examples}</ul></section>"
+        f"{findings}<h3>Example documents</h3><ul>{examples}</ul></section>"
     )
 
 

@@ -96,6 +96,11 @@ def _trend_section(rank: int, trend: Trend, window: str) -> list[str]:
             "| stage | " + " | ".join((w.lifecycle or "") + (" (burst)" if w.burst else "") for w in shown) + " |",
             "",
         ]
+    if trend.findings:
+        first = trend.findings[0]
+        lines += [f"**Key takeaway:** {cell(first.text, 400)} (`{first.doc_id}`)", "", "**Detailed findings:**", ""]
+        lines += [f"- {cell(f.text, 400)} (`{f.doc_id}`)" for f in trend.findings]
+        lines.append("")
     lines += ["**Example documents:**", ""]
     for ex in trend.examples:
         when = f" ({ex.timestamp[:10]})" if ex.timestamp else ""

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,14 @@ class WindowCount:
     burst: bool = False
     virality: float | None = None
     lifecycle: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence taken verbatim from a document, with that document's id."""
+
+    text: str
+    doc_id: str
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class Trend:
     onset: str | None = None
     peak: str | None = None
     hierarchy: tuple[HierarchyLevel, ...] = ()
+    findings: tuple[Evidence, ...] = ()
     examples: tuple[Example, ...] = ()
     series: tuple[WindowCount, ...] = ()
 
@@ -124,6 +133,7 @@ class TrendReport:
                     "keywords": tuple(t["keywords"]),
                     "components": dict(t.get("components") or {}),
                     "hierarchy": tuple(HierarchyLevel(**h) for h in t.get("hierarchy") or ()),
+                    "findings": tuple(Evidence(**f) for f in t.get("findings") or ()),
                     "examples": tuple(Example(**e) for e in t["examples"]),
                     "series": tuple(WindowCount(**w) for w in t["series"]),
                 }

@@ -226,7 +226,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                     "share": len(members) / len(self.labels_),
                     "first_seen": str(stamps.min())[:10] if len(stamps) else None,
                     "last_seen": str(stamps.max())[:10] if len(stamps) else None,
-                    "example_ids": [self.corpus_[i].id for i in self._representatives(members)],
+                    "example_ids": [self.corpus_[i].id for i in self._by_centrality(members)[0][: self.n_examples]],
                 }
             )
         table = pd.DataFrame(rows).set_index("trend").join(summary, how="left")
@@ -249,9 +249,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             taxonomy = default_taxonomy()
         else:
             taxonomy = load_taxonomy(self.taxonomy)
-        if not hasattr(self, "embedder_"):
-            self.embedder_ = self._make_embedder()
-        mapper = TaxonomyMapper(taxonomy, self.embedder_)
+        mapper = TaxonomyMapper(taxonomy, self._text_embedder())
         texts = {d.id: d.text for d in self.corpus_}
         vectors = [
             mapper.trend_vector(
@@ -274,31 +272,30 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         if not hasattr(self, "findings_"):
             self.findings_: dict[int, tuple[Evidence, ...]] = {}
         if trend not in self.findings_:
-            if not hasattr(self, "embedder_"):
-                self.embedder_ = self._make_embedder()
-            members = np.flatnonzero(self.labels_ == trend)
-            vectors = self.embeddings_[members]
-            centroid = vectors.mean(axis=0)
-            centroid /= np.linalg.norm(centroid) or 1.0
-            order = members[np.argsort(-(vectors @ centroid), kind="stable")]
+            order, centroid = self._by_centrality(np.flatnonzero(self.labels_ == trend))
             found = detailed_findings(
                 [self.corpus_[i].text for i in order],
                 [self.corpus_[i].id for i in order],
                 centroid,
-                self.embedder_,
+                self._text_embedder(),
                 k=self.n_findings,
                 max_docs=30,
             )
             self.findings_[trend] = tuple(Evidence(f.text, f.doc_id) for f in found)
         return self.findings_[trend]
 
-    def _representatives(self, members: np.ndarray) -> np.ndarray:
-        """Indices of the member documents closest to the members' mean direction."""
+    def _by_centrality(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Member indices ordered by closeness to the members' mean direction, and that direction."""
         vectors = self.embeddings_[members]
         centroid = vectors.mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
-        order = np.argsort(-(vectors @ centroid), kind="stable")
-        return members[order[: self.n_examples]]
+        return members[np.argsort(-(vectors @ centroid), kind="stable")], centroid
+
+    def _text_embedder(self) -> Embedder:
+        """The embedder for texts beyond the corpus (taxonomy, sentences), made on first need."""
+        if not hasattr(self, "embedder_"):
+            self.embedder_ = self._make_embedder()
+        return self.embedder_
 
     # -- results -----------------------------------------------------------------
     def _check_fitted(self) -> None:

@@ -48,3 +48,15 @@ def test_every_finding_is_a_sentence_of_its_cited_document(fitted, e2e_corpus):
     first = report.trends[0].findings[0]
     takeaway = next(line for line in markdown.splitlines() if line.startswith("**Key takeaway:**"))
     assert takeaway.endswith(f"(`{first.doc_id}`)") and first.text[:20] in takeaway
+
+
+@pytest.mark.slow
+def test_refit_does_not_reuse_findings_of_the_previous_fit(e2e_corpus, e2e_embeddings, embedder):
+    from trendlens import TrendDetector
+
+    det = TrendDetector(embedder=embedder, show_progress=False).fit(e2e_corpus, embeddings=e2e_embeddings)
+    det.report(top=3)
+    half = e2e_corpus[:325]
+    det.fit(half, embeddings=e2e_embeddings[:325])
+    ids = set(half.ids)
+    assert all(f.doc_id in ids for t in det.report(top=3).trends for f in t.findings)

@@ -187,6 +187,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.topic_model_ = topics.model
         self.keywords_ = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
         self.trends_ = self._trend_table(summary)
+        self.findings_: dict[int, tuple[Evidence, ...]] = {}  # filled by report(), per fit
         timings["signals"] = time.perf_counter() - start
         start = time.perf_counter()
         self.placements_ = self._place_in_taxonomy()
@@ -269,8 +270,6 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         """Detailed findings of one trend (computed once, then kept in ``findings_``)."""
         from trendlens.enrich import detailed_findings
 
-        if not hasattr(self, "findings_"):
-            self.findings_: dict[int, tuple[Evidence, ...]] = {}
         if trend not in self.findings_:
             order, centroid = self._by_centrality(np.flatnonzero(self.labels_ == trend))
             found = detailed_findings(

@@ -1,0 +1,139 @@
+"""Brands, products and organisations of a trend: real spaCy entities, ranking, and verbatim success factors."""
+
+from __future__ import annotations
+
+import pytest
+
+from trendlens.enrich.entities import brand_profiles, has_success_cue, normalise_name
+from trendlens.enrich.nlp import parse_sentences
+
+#: Hand-written news sentences, one document each; the comment says whether it carries a success cue.
+DOCS = {
+    "n1": "Netflix added 8 million subscribers thanks to its hit series.",  # cue
+    "n2": "Netflix changed the look of its home screen this week.",  # no cue
+    "n3": "Netflix won three awards for its documentaries.",  # cue
+    "n4": "Netflix saw record profits in the third quarter.",  # cue
+    "a1": "Apple launched a cheaper iPhone for budget-minded buyers.",  # cue
+    "a2": "Apple said it would open a new office in Austin next year.",  # no cue
+    "s1": "Spotify quietly changed its logo during the holidays.",  # no cue
+}
+NO_CUE = {"n2", "a2", "s1"}
+
+
+@pytest.fixture(scope="module")
+def sentences():
+    parsed = parse_sentences(list(DOCS.values()), list(DOCS))
+    # Preconditions on the real pipeline, so a model change fails here with a clear message.
+    assert [s.text for s in parsed] == list(DOCS.values())
+    for s in parsed:
+        assert any(e.label_ == "ORG" for e in s.span.ents), (s.text, [(e.text, e.label_) for e in s.span.ents])
+    return parsed
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("the White House's", "White House"),
+        ("The White House’s.", "White House"),
+        ('"Apple"', "Apple"),
+        ("an  Oat   Milk brand", "Oat Milk brand"),
+        ("Netflix'", "Netflix"),
+        ("(Amazon),", "Amazon"),
+        ("Theranos", "Theranos"),  # "The" inside a word is not an article
+        ("Anthropic", "Anthropic"),
+    ],
+)
+def test_normalise_name(mention, name):
+    assert normalise_name(mention) == name
+
+
+def test_success_cue_is_read_from_the_tokens(sentences):
+    by_doc = {s.doc_id: s for s in sentences}
+    assert {d for d, s in by_doc.items() if not has_success_cue(s)} == NO_CUE
+
+
+def test_brands_ranked_by_documents_with_only_cue_sentences_as_factors(sentences):
+    profiles = brand_profiles(sentences)
+    assert [(p.name, p.kind, p.documents) for p in profiles] == [
+        ("Netflix", "organisation", 4),
+        ("Apple", "organisation", 2),
+    ]
+    netflix, apple = profiles
+    assert [(f.doc_id, f.text) for f in netflix.factors] == [("n1", DOCS["n1"]), ("n3", DOCS["n3"]), ("n4", DOCS["n4"])]
+    assert [(f.doc_id, f.text) for f in apple.factors] == [("a1", DOCS["a1"])]
+    # A sentence naming the brand without a cue is never quoted as a factor.
+    quoted = {f.doc_id for p in profiles for f in p.factors}
+    assert not quoted & NO_CUE
+
+
+def test_min_documents_top_and_max_factors(sentences):
+    everyone = brand_profiles(sentences, min_documents=1)
+    assert [p.name for p in everyone] == ["Netflix", "Apple", "Spotify"]
+    assert everyone[-1].documents == 1 and everyone[-1].factors == ()  # named, but never with a cue
+    assert [p.name for p in brand_profiles(sentences, min_documents=3)] == ["Netflix"]
+    assert brand_profiles(sentences, min_documents=5) == ()
+    assert [p.name for p in brand_profiles(sentences, min_documents=1, top=2)] == ["Netflix", "Apple"]
+    two = brand_profiles(sentences, max_factors=2)[0]
+    assert [f.doc_id for f in two.factors] == ["n1", "n3"]  # the first ones, in the order given
+    assert brand_profiles(sentences, max_factors=0)[0].factors == ()
+
+
+def test_repeated_sentence_counts_its_documents_but_is_quoted_once():
+    texts = [DOCS["n1"], DOCS["n1"], DOCS["a1"]]
+    parsed = parse_sentences(texts, ["x1", "x2", "x3"])
+    (netflix,) = brand_profiles(parsed)
+    assert netflix.name == "Netflix" and netflix.documents == 2
+    assert [(f.doc_id, f.text) for f in netflix.factors] == [("x1", DOCS["n1"])]
+
+
+def test_spellings_of_one_name_count_as_one_entity():
+    texts = [
+        "The White House's new rules were announced on Tuesday.",
+        "The White House said more rules would follow.",
+    ]
+    parsed = parse_sentences(texts, ["w1", "w2"])
+    assert all(any(e.label_ == "ORG" for e in s.span.ents) for s in parsed)
+    (house,) = brand_profiles(parsed)
+    assert (house.name, house.documents, house.factors) == ("White House", 2, ())
+
+
+@pytest.fixture(scope="module")
+def tech_business(huffpost_records):
+    records = [r for r in huffpost_records if r["category"] in ("TECH", "BUSINESS")]
+    assert len(records) >= 60, f"the corpus holds only {len(records)} TECH and BUSINESS records"
+    texts = {r["id"]: r["text"] for r in records}
+    return texts, parse_sentences(list(texts.values()), list(texts))
+
+
+def test_real_headlines_name_organisations(tech_business):
+    _, parsed = tech_business
+    profiles = brand_profiles(parsed)
+    assert 1 <= len(profiles) <= 5
+    assert any(p.kind == "organisation" for p in profiles), profiles
+    assert all(p.documents >= 2 for p in profiles)
+    assert [p.documents for p in profiles] == sorted((p.documents for p in profiles), reverse=True)
+
+
+def test_real_factors_are_verbatim_cue_sentences_of_their_document(tech_business):
+    texts, parsed = tech_business
+    profiles = brand_profiles(parsed, top=1000, min_documents=1)
+    factors = [(p, f) for p in profiles for f in p.factors]
+    assert len(factors) >= 3, "the real headlines should hold a few success sentences naming an organisation"
+    for profile, factor in factors:
+        assert factor.text in texts[factor.doc_id], (profile.name, factor)
+        sentence = next(s for s in parsed if s.doc_id == factor.doc_id and s.text == factor.text)
+        assert has_success_cue(sentence)
+        assert profile.name.casefold() in factor.text.casefold()
+    for profile in profiles:
+        assert len(profile.factors) <= 3
+        assert len({f.text for f in profile.factors}) == len(profile.factors)
+
+
+def test_record_counts_as_a_success_cue_as_a_noun_or_adjective_not_as_a_verb():
+    from trendlens.enrich.entities import has_success_cue
+    from trendlens.enrich.nlp import parse_sentences
+
+    noun, verb = parse_sentences(
+        ["Nintendo had a record year in Japan.", "The new phones can record your calls without asking."], ["a", "b"]
+    )
+    assert has_success_cue(noun) and not has_success_cue(verb)

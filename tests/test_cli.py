@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from trendlens.report.model import SCHEMA_VERSION
+
 
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
@@ -26,7 +28,7 @@ def test_run_writes_reports_and_prints_the_table(tmp_path, e2e_records):
     assert "trends in 650 documents" in result.stdout
     assert "virality" in result.stdout.splitlines()[3]
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
-    assert report["schema_version"] == "2.2"
+    assert report["schema_version"] == SCHEMA_VERSION
     assert len(report["trends"]) >= 5
     markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert markdown.count("\n## ") == len(report["trends"])

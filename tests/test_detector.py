@@ -124,4 +124,4 @@ def test_every_trend_is_placed_in_the_hierarchy(fitted, e2e_corpus):
     assert sports["big_social_trend_id"] != environment["big_social_trend_id"]
     report = fitted.report(top=3)
     assert all(len(t.hierarchy) == 4 for t in report.trends)
-    assert "**Social drive:**" in report.to_markdown()
+    assert "### Social drive" in report.to_markdown()

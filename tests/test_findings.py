@@ -6,19 +6,24 @@ import numpy as np
 import pytest
 
 from trendlens import ConfigError
-from trendlens.enrich import mmr, split_sentences
+from trendlens.enrich import mmr
+from trendlens.enrich.nlp import parse_sentences
 
 
-def test_split_sentences_keeps_quotes_and_drops_fragments():
+def test_sentences_are_split_by_the_parser_not_at_every_full_stop():
     text = (
-        'Oat milk sales doubled this year. "We cannot keep up," the founder said. Wow. '
-        "Shares of the brand rose 20% in May!"
+        'Oat milk sales in the U.S. doubled this year. "We cannot keep up," the founder said. Wow. '
+        "Dr. Lee expects shares of the brand to rise 20% in May!"
     )
-    assert split_sentences(text) == [
-        "Oat milk sales doubled this year.",
+    sentences = parse_sentences([text], ["d1"])
+    assert [s.text for s in sentences] == [
+        "Oat milk sales in the U.S. doubled this year.",
         '"We cannot keep up," the founder said.',
-        "Shares of the brand rose 20% in May!",
+        "Dr. Lee expects shares of the brand to rise 20% in May!",
     ]
+    assert {s.doc_id for s in sentences} == {"d1"}
+    with pytest.raises(ConfigError, match="2 texts but 1"):
+        parse_sentences([text, text], ["d1"])
 
 
 def test_mmr_prefers_relevance_then_diversity():
@@ -43,11 +48,12 @@ def test_every_finding_is_a_sentence_of_its_cited_document(fitted, e2e_corpus):
         assert len({f.text for f in trend.findings}) == len(trend.findings)
         for finding in trend.findings:
             assert finding.doc_id in members
-            assert finding.text in split_sentences(by_id[finding.doc_id])
+            source = by_id[finding.doc_id]
+            assert finding.text in source  # verbatim
+            assert finding.text in [s.text for s in parse_sentences([source], [finding.doc_id])]  # a whole sentence
     markdown = report.to_markdown()
     first = report.trends[0].findings[0]
-    takeaway = next(line for line in markdown.splitlines() if line.startswith("**Key takeaway:**"))
-    assert takeaway.endswith(f"(`{first.doc_id}`)") and first.text[:20] in takeaway
+    assert f"- “{first.text}” (`{first.doc_id}`)" in markdown.split("### Detailed findings")[1]
 
 
 @pytest.mark.slow

@@ -21,3 +21,16 @@ def test_folder_appears_only_when_the_build_succeeds(tmp_path):
         (work / "new.txt").write_text("new")
     assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_atomic_write_gives_the_file_the_usual_permissions(tmp_path):
+    import os
+
+    from trendlens._io import atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "report.md", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "report.md").stat().st_mode & 0o777 == 0o644

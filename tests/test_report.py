@@ -8,6 +8,7 @@ import json
 import pytest
 
 from trendlens.report import CorpusSummary, Example, Trend, TrendReport, WindowCount
+from trendlens.report.model import SCHEMA_VERSION
 
 
 def make_report(label: str = "vegan / plant based / oat milk") -> TrendReport:
@@ -57,7 +58,7 @@ def make_report(label: str = "vegan / plant based / oat milk") -> TrendReport:
 def test_json_round_trip_and_nan_becomes_null():
     report = make_report()
     data = json.loads(report.to_json())
-    assert data["schema_version"] == "2.2"
+    assert data["schema_version"] == SCHEMA_VERSION
     assert data["trends"][1]["growth"] is None
     again = TrendReport.from_dict(data)
     assert again.trends[0] == report.trends[0]
@@ -120,3 +121,27 @@ def test_html_shows_hostile_text_as_text():
     assert "javascript:" not in page  # only http(s) urls become links
     assert 'href="https://example.com/a&quot;onmouseover=&quot;x"' in page
     assert page.startswith("<!DOCTYPE html>") and "http://" not in page.split("</style>")[0]
+
+
+@pytest.mark.slow
+def test_html_escapes_every_insight_section(fitted):
+    """Document text with markup, as quoted in findings, brands, audience and motivations, stays text."""
+    from trendlens.report.model import AudienceFacet, EntityFactors, Evidence, Statement
+
+    report = fitted.report(top=1)
+    trend = report.trends[0]
+    evil = Evidence("<script>alert('quoted')</script> sales doubled", "doc<1>")
+    insight = dataclasses.replace(
+        trend.insight,
+        takeaway=Statement("<script>steal()</script>", "signals", evidence=(evil,)),
+        success_factors=(EntityFactors("<img src=x onerror=alert(1)>", "product", 2, (evil,)),),
+        audience=(AudienceFacet("age", ("<i>teens</i>",), (evil,)),),
+        motivations=(Statement("<svg onload=alert(1)>", "taxonomy", "ct.x", evidence=(evil,)),),
+    )
+    page = dataclasses.replace(
+        report, trends=(dataclasses.replace(trend, findings=(evil,), insight=insight),)
+    ).to_html()
+    for raw in ("<script", "<img", "<svg", "<i>"):
+        assert raw not in page, raw
+    assert "&lt;script&gt;alert(&#x27;quoted&#x27;)&lt;/script&gt; sales doubled" in page
+    assert "doc&lt;1&gt;" in page

@@ -65,6 +65,10 @@ def _report(args: argparse.Namespace) -> int:
     from trendlens.report import TrendReport
 
     report = TrendReport.load(args.report)
+    if args.generator:
+        from trendlens.report.generate import load_generator
+
+        report = report.rewrite(load_generator(args.generator))
     paths = report.save(args.out)
     if not args.quiet:
         print(f"wrote {', '.join(str(p) for p in paths.values())}")
@@ -94,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     again = sub.add_parser("report", help="render a saved report.json again (Markdown, HTML) without recomputing")
     again.add_argument("report", help="a report.json written by `trendlens run`")
     again.add_argument("--out", default="out", help="output folder (default: out)")
+    again.add_argument(
+        "--generator",
+        default=None,
+        help="rewrite the wording with a Generator given as 'package.module:name' (evidence is kept)",
+    )
     again.add_argument("--quiet", action="store_true")
     again.set_defaults(func=_report)
     return parser

@@ -17,7 +17,17 @@ from sklearn.base import BaseEstimator
 from trendlens.corpus import Corpus, load_corpus
 from trendlens.embed import Embedder, get_embedder
 from trendlens.errors import ConfigError, NotFittedError
-from trendlens.report.model import CorpusSummary, Evidence, Example, HierarchyLevel, Trend, TrendReport, WindowCount
+from trendlens.report.model import (
+    CorpusSummary,
+    Evidence,
+    Example,
+    HierarchyLevel,
+    Insight,
+    Trend,
+    TrendGroup,
+    TrendReport,
+    WindowCount,
+)
 from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
 from trendlens.topics import TopicConfig, fit_topics
 from trendlens.topics.model import label_from_keywords
@@ -65,6 +75,13 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         Where trends are placed in the hierarchy: ``"default"`` (the taxonomy shipped
         with trendlens), a :class:`~trendlens.hierarchy.Taxonomy`, a path to a YAML/JSON
         taxonomy, or ``None`` to skip the placement.
+    merge_distance
+        Related trends (fine clusters, the consumer sub trends) whose centroids are
+        closer than this average cosine distance merge into one consumer trend;
+        ``None`` keeps every cluster a consumer trend of its own.
+    enrich_documents
+        Documents per trend, closest to its centroid first, read for the report's
+        findings, brands, audience, motivations and drivers.
     embedding_cache
         ``True`` (default) keeps embeddings in the on-disk cache
         (``~/.cache/trendlens/embeddings.sqlite`` or ``$TRENDLENS_CACHE_DIR``) so a
@@ -90,6 +107,11 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         Document embeddings, float32.
     topic_model_ : bertopic.BERTopic
         The fitted topic model.
+    placements_ : dict
+        Trend id → :class:`~trendlens.hierarchy.mapping.Placement` in the taxonomy
+        (change one with :meth:`override_placement`).
+    groups_ : dict
+        Trend id → the consumer trend (:class:`~trendlens.report.model.TrendGroup`) it belongs to.
 
     Examples
     --------
@@ -116,6 +138,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         random_state: int = 42,
         embedding_cache: bool | str = True,
         taxonomy: Any = "default",
+        merge_distance: float | None = 0.4,
+        enrich_documents: int = 30,
         show_progress: bool = True,
     ) -> None:
         self.embedder = embedder
@@ -134,6 +158,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.random_state = random_state
         self.embedding_cache = embedding_cache
         self.taxonomy = taxonomy
+        self.merge_distance = merge_distance
+        self.enrich_documents = enrich_documents
         self.show_progress = show_progress
 
     # -- fitting ---------------------------------------------------------------
@@ -188,6 +214,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.keywords_ = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
         self.trends_ = self._trend_table(summary)
         self.findings_: dict[int, tuple[Evidence, ...]] = {}  # filled by report(), per fit
+        self.insights_: dict[int, Insight] = {}
+        self.groups_ = self._merge_groups()
         timings["signals"] = time.perf_counter() - start
         start = time.perf_counter()
         self.placements_ = self._place_in_taxonomy()
@@ -242,7 +270,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         if self.taxonomy is None:
             return {}
         from trendlens.hierarchy import Taxonomy, default_taxonomy, load_taxonomy
-        from trendlens.hierarchy.mapping import MAPPED_LEVELS, TaxonomyMapper
+        from trendlens.hierarchy.mapping import TaxonomyMapper
 
         if isinstance(self.taxonomy, Taxonomy):
             taxonomy = self.taxonomy
@@ -250,6 +278,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             taxonomy = default_taxonomy()
         else:
             taxonomy = load_taxonomy(self.taxonomy)
+        self.taxonomy_ = taxonomy
         mapper = TaxonomyMapper(taxonomy, self._text_embedder())
         texts = {d.id: d.text for d in self.corpus_}
         vectors = [
@@ -259,29 +288,84 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             for trend, row in self.trends_.iterrows()
         ]
         placements = dict(zip(self.trends_.index, mapper.place(np.vstack(vectors)))) if vectors else {}
+        self._placement_columns(placements)
+        return placements
+
+    def _placement_columns(self, placements: dict[int, Any]) -> None:
+        from trendlens.hierarchy.mapping import MAPPED_LEVELS
+
         for level in MAPPED_LEVELS:
             self.trends_[level] = [placements[t].at(level).name for t in self.trends_.index]
             self.trends_[f"{level}_id"] = [placements[t].at(level).node_id for t in self.trends_.index]
             self.trends_[f"{level}_confidence"] = [placements[t].at(level).confidence for t in self.trends_.index]
         self.trends_["taxonomy_similarity"] = [placements[t].similarity for t in self.trends_.index]
-        return placements
 
-    def _findings(self, trend: int) -> tuple[Evidence, ...]:
-        """Detailed findings of one trend (computed once, then kept in ``findings_``)."""
-        from trendlens.enrich import detailed_findings
+    def override_placement(self, trend: int, node_id: str) -> None:
+        """Place ``trend`` under the taxonomy's consumer trend ``node_id`` by hand (confidence 1).
 
-        if trend not in self.findings_:
+        Use it when the automatic placement is wrong; the next :meth:`report`
+        shows the new placement and its taxonomy sections.
+        """
+        from trendlens.hierarchy.mapping import LevelMatch, Placement
+
+        self._check_fitted()
+        if trend not in self.placements_:
+            raise ConfigError(
+                f"no trend {trend} in this fit (or no taxonomy in use); trends: {sorted(self.placements_)}"
+            )
+        taxonomy = self.taxonomy_
+        if node_id not in taxonomy or taxonomy.nodes[node_id].level != "consumer_trend":
+            raise ConfigError(f"{node_id!r} is not a consumer trend of the taxonomy {taxonomy.name!r}")
+        levels = tuple(LevelMatch(node.level, node.id, node.name, 1.0) for node in reversed(taxonomy.path(node_id)))
+        self.placements_[trend] = Placement(1.0, levels, ((node_id, 1.0),))
+        self._placement_columns(self.placements_)
+        self.insights_.pop(trend, None)
+
+    def _merge_groups(self) -> dict[int, TrendGroup]:
+        """Consumer trends: related fine clusters merged (see :mod:`trendlens.topics.merge`)."""
+        from trendlens.topics.merge import merge_clusters
+
+        ids = list(self.trends_.index)
+        centroids = {t: self.embeddings_[self.labels_ == t].mean(axis=0) for t in ids}
+        sizes = {t: int(self.trends_.at[t, "size"]) for t in ids}
+        groups = merge_clusters(centroids, sizes, self.keywords_, max_distance=self.merge_distance or 0.0)
+        made = {t: TrendGroup(g.id, g.name, g.keywords, g.members, g.size) for t, g in groups.items()}
+        self.trends_["consumer_trend_group"] = [made[t].id for t in ids] if ids else []
+        self.trends_["consumer_trend_name"] = [made[t].name for t in ids] if ids else []
+        return made
+
+    def _enrich(self, trend: int) -> tuple[tuple[Evidence, ...], Insight]:
+        """Detailed findings and report sections of one trend (computed once per fit, then kept)."""
+        from trendlens.enrich.insight import TrendFacts, enrich_trend
+
+        if trend not in self.insights_:
             order, centroid = self._by_centrality(np.flatnonzero(self.labels_ == trend))
-            found = detailed_findings(
+            order = order[: self.enrich_documents]
+            row = self.trends_.loc[trend]
+            facts = TrendFacts(
+                row["label"],
+                tuple(row["keywords"]),
+                int(row["size"]),
+                row["first_seen"],
+                row["last_seen"],
+                window=self.window_,
+                lifecycle=row.get("lifecycle") if isinstance(row.get("lifecycle"), str) else None,
+                virality=_opt(row.get("virality")),
+                growth=_opt(row.get("growth")),
+                peak=row.get("peak") if isinstance(row.get("peak"), str) else None,
+            )
+            self.findings_[trend], self.insights_[trend] = enrich_trend(
                 [self.corpus_[i].text for i in order],
                 [self.corpus_[i].id for i in order],
                 centroid,
                 self._text_embedder(),
-                k=self.n_findings,
-                max_docs=30,
+                facts,
+                placement=self.placements_.get(trend),
+                taxonomy=getattr(self, "taxonomy_", None),
+                group=self.groups_.get(trend),
+                n_findings=self.n_findings,
             )
-            self.findings_[trend] = tuple(Evidence(f.text, f.doc_id) for f in found)
-        return self.findings_[trend]
+        return self.findings_[trend], self.insights_[trend]
 
     def _by_centrality(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Member indices ordered by closeness to the members' mean direction, and that direction."""
@@ -308,7 +392,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         by_id = {d.id: d for d in self.corpus_}
         series = {int(t): part for t, part in self.signals_.groupby("trend")} if len(self.signals_) else {}
         trends = [self._trend_entry(int(t), row, by_id, series.get(int(t))) for t, row in table.iterrows()]
-        trends = [replace(t, findings=self._findings(t.id)) for t in trends]
+        from tqdm.auto import tqdm
+
+        enriched = {t.id: self._enrich(t.id) for t in tqdm(trends, desc="report", disable=not self.show_progress)}
+        trends = [replace(t, findings=enriched[t.id][0], insight=enriched[t.id][1]) for t in trends]
         stamps = self.corpus_.timestamps
         stamps = stamps[~np.isnat(stamps)]
         summary = CorpusSummary(
@@ -382,7 +469,14 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             },
             onset=get("onset") if isinstance(get("onset"), str) else None,
             hierarchy=tuple(
-                HierarchyLevel(m.level, m.node_id, m.name, m.confidence) for m in self.placements_[trend].levels
+                HierarchyLevel(
+                    m.level,
+                    m.node_id,
+                    m.name,
+                    m.confidence,
+                    self.taxonomy_.nodes[m.node_id].description if m.node_id else "",
+                )
+                for m in self.placements_[trend].levels
             )
             if trend in self.placements_
             else (),

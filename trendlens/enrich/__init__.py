@@ -1,5 +1,13 @@
-"""Evidence for the report: representative sentences of each trend, each traced to its document."""
+"""Evidence for the report: sentences of each trend traced to their documents, and the analyst's sections.
 
-from trendlens.enrich.findings import Finding, detailed_findings, mmr, split_sentences
+- :mod:`~trendlens.enrich.nlp`: the spaCy pipeline (loaded on first use) and sentence splitting.
+- :mod:`~trendlens.enrich.findings`: detailed findings by maximal marginal relevance.
+- :mod:`~trendlens.enrich.entities`: brands, products, organisations and their success sentences.
+- :mod:`~trendlens.enrich.audience`: age, gender, income and lifestyle cues stated in the text.
+- :mod:`~trendlens.enrich.motivations`: taxonomy motivations and drivers matched to sentences.
+- :mod:`~trendlens.enrich.insight`: all of it assembled into one trend's report sections.
+"""
 
-__all__ = ["Finding", "detailed_findings", "mmr", "split_sentences"]
+from trendlens.enrich.findings import Finding, detailed_findings, mmr
+
+__all__ = ["Finding", "detailed_findings", "mmr"]

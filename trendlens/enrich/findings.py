@@ -6,19 +6,16 @@ carries that document's id, so each statement of the report can be checked at it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from trendlens.embed.base import Embedder
 from trendlens.errors import ConfigError
 
-# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before white space.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+")
-#: Sentences shorter than this (characters) carry too little to be a finding.
-MIN_CHARS = 25
+if TYPE_CHECKING:
+    from trendlens.enrich.nlp import Sentence
 
 
 @dataclass(frozen=True)
@@ -27,12 +24,6 @@ class Finding:
 
     text: str
     doc_id: str
-
-
-def split_sentences(text: str, min_chars: int = MIN_CHARS) -> list[str]:
-    """Split a text into sentences (punctuation rule), dropping ones shorter than ``min_chars``."""
-    parts = (p.strip() for p in _BOUNDARY.split(text))
-    return [p for p in parts if len(p) >= min_chars]
 
 
 def mmr(vectors: np.ndarray, query: np.ndarray, k: int, diversity: float = 0.5) -> list[int]:
@@ -58,39 +49,25 @@ def mmr(vectors: np.ndarray, query: np.ndarray, k: int, diversity: float = 0.5) 
 
 
 def detailed_findings(
-    texts: Sequence[str],
-    doc_ids: Sequence[str],
+    sentences: Sequence[Sentence],
+    vectors: np.ndarray,
     centroid: np.ndarray,
-    embedder: Embedder,
     *,
     k: int = 5,
     diversity: float = 0.5,
-    max_docs: int = 60,
 ) -> tuple[Finding, ...]:
     """Up to ``k`` diverse sentences that represent a trend, each with its document id.
 
     Parameters
     ----------
-    texts, doc_ids
-        The trend's documents, most representative first (only the first
-        ``max_docs`` are read).
+    sentences
+        The trend's distinct sentences (see :func:`~trendlens.enrich.nlp.parse_sentences`).
+    vectors
+        Their unit-length embeddings, in the space of the document embeddings.
     centroid
-        The trend's direction in the embedding space (unit vector).
-    embedder
-        The embedder of the document embeddings, used on the sentences.
+        The trend's direction in that space (unit vector).
     """
-    sentences: list[str] = []
-    owners: list[str] = []
-    seen: set[str] = set()
-    for text, doc_id in zip(texts[:max_docs], doc_ids[:max_docs]):
-        for sentence in split_sentences(text):
-            key = sentence.casefold()
-            if key not in seen:
-                seen.add(key)
-                sentences.append(sentence)
-                owners.append(doc_id)
-    if not sentences:
+    if not len(sentences):
         return ()
-    vectors = np.asarray(embedder.encode(sentences), dtype=np.float32)
-    picked = mmr(vectors, np.asarray(centroid, dtype=np.float32), k, diversity)
-    return tuple(Finding(sentences[i], owners[i]) for i in picked)
+    picked = mmr(np.asarray(vectors, dtype=np.float32), np.asarray(centroid, dtype=np.float32), k, diversity)
+    return tuple(Finding(sentences[i].text, sentences[i].doc_id) for i in picked)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from trendlens.report.markdown import LEVEL_NAMES, SERIES_SHOWN, fmt_growth, fmt_number, fmt_p, fmt_share
+from trendlens.report.markdown import SERIES_SHOWN, fmt_growth, fmt_number, fmt_p, fmt_share
+from trendlens.report.sections import Item, insight_sections
 
 if TYPE_CHECKING:
     from trendlens.report.model import Example, Trend, TrendReport
@@ -39,6 +40,13 @@ def _example(ex: Example) -> str:
     return f'<li><span class="doc">{_link(ex.url, ex.doc_id)}</span>{when}: {_text(ex.text)}</li>'
 
 
+def _item(item: Item) -> str:
+    title = f"<strong>{_text(item.title)}:</strong> " if item.title else ""
+    cite = f' <span class="doc">({_text(", ".join(item.cite))})</span>' if item.cite else ""
+    children = f"<ul>{''.join(_item(c) for c in item.children)}</ul>" if item.children else ""
+    return f"<li>{title}{_text(item.text)}{cite}{children}</li>"
+
+
 def _trend(rank: int, t: Trend, window: str) -> str:
     rows = [
         ("Size", f"{t.size} documents ({fmt_share(t.share)} of the corpus)"),
@@ -48,13 +56,6 @@ def _trend(rank: int, t: Trend, window: str) -> str:
         ("Growth", f"{fmt_growth(t.growth)} ({fmt_p(t.p_value)}){'; in a burst' if t.burst else ''}"),
         ("Keywords", ", ".join(t.keywords)),
         ("Seen", f"{t.first_seen or 'n/a'} to {t.last_seen or 'n/a'}"),
-    ]
-    rows += [
-        (
-            LEVEL_NAMES.get(h.level, h.level),
-            f"{h.name}" + (f" ({h.node_id}, confidence {h.confidence:.2f})" if h.node_id else ""),
-        )
-        for h in t.hierarchy
     ]
     facts = "".join(f"<tr><th>{_text(k)}</th><td>{_text(v)}</td></tr>" for k, v in rows)
     series = ""
@@ -71,16 +72,13 @@ def _trend(rank: int, t: Trend, window: str) -> str:
             f"<tr><th>share</th>{shares}</tr><tr><th>stage</th>{stages}</tr></table>"
         )
     examples = "".join(_example(e) for e in t.examples)
-    findings = ""
-    if t.findings:
-        items = "".join(f'<li>{_text(f.text)} <span class="doc">({_text(f.doc_id)})</span></li>' for f in t.findings)
-        findings = (
-            f'<p><strong>Key takeaway:</strong> {_text(t.findings[0].text)} <span class="doc">'
-            f"({_text(t.findings[0].doc_id)})</span></p><h3>Detailed findings</h3><ul>{items}</ul>"
-        )
+    sections = "".join(
+        f"<h3>{_text(sec.title)}</h3><ul>{''.join(_item(i) for i in sec.items)}</ul>" for sec in insight_sections(t)
+    )
     return (
-        f'<section id="trend-{t.id}"><h2>{rank}. {_text(t.label)}</h2><table>{facts}</table>{series}'
-        f"{findings}<h3>Example documents</h3><ul>{examples}</ul></section>"
+        f'<section id="trend-{t.id}"><h2>{rank}. {_text(t.label)}</h2><h3>Virality signals</h3>'
+        f"<table>{facts}</table>{series}"
+        f"{sections}<h3>Example documents</h3><ul>{examples}</ul></section>"
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from trendlens.report.sections import Item, insight_sections
+
 if TYPE_CHECKING:
     from trendlens.report.model import Trend, TrendReport
 
@@ -55,21 +57,23 @@ def _signals_lines(trend: Trend, window: str) -> list[str]:
     ]
 
 
-LEVEL_NAMES = {
-    "consumer_trend": "Consumer trend",
-    "big_social_trend": "Big social trend",
-    "worldwide_social_trend": "Worldwide social trend",
-    "social_drive": "Social drive",
-}
+def _item_lines(item: Item, depth: int = 0) -> list[str]:
+    pad = "  " * depth
+    title = f"**{cell(item.title, 200)}:** " if item.title else ""
+    cite = f" ({', '.join(f'`{c}`' for c in item.cite)})" if item.cite else ""
+    lines = [f"{pad}- {title}{cell(item.text, 500)}{cite}"]
+    for child in item.children:
+        lines += _item_lines(child, depth + 1)
+    return lines
 
 
-def _hierarchy_lines(trend: Trend) -> list[str]:
-    if not trend.hierarchy:
-        return []
-    lines = ["- **Consumer sub trend:** this cluster"]
-    for h in trend.hierarchy:
-        where = f" (`{h.node_id}`, confidence {h.confidence:.2f})" if h.node_id else ""
-        lines.append(f"- **{LEVEL_NAMES.get(h.level, h.level)}:** {h.name}{where}")
+def _sections_lines(trend: Trend) -> list[str]:
+    lines: list[str] = []
+    for section in insight_sections(trend):
+        lines += [f"### {section.title}", ""]
+        for item in section.items:
+            lines += _item_lines(item)
+        lines.append("")
     return lines
 
 
@@ -79,10 +83,12 @@ def _trend_section(rank: int, trend: Trend, window: str) -> list[str]:
         "",
         f"- **Trend id:** {trend.id}",
         f"- **Size:** {trend.size} documents ({fmt_share(trend.share)} of the corpus)",
-        *_signals_lines(trend, window),
-        *_hierarchy_lines(trend),
         f"- **Seen:** {trend.first_seen or 'n/a'} to {trend.last_seen or 'n/a'}",
         f"- **Keywords:** {', '.join(trend.keywords)}",
+        "",
+        "### Virality signals",
+        "",
+        *_signals_lines(trend, window),
         "",
     ]
     if trend.series:
@@ -96,12 +102,8 @@ def _trend_section(rank: int, trend: Trend, window: str) -> list[str]:
             "| stage | " + " | ".join((w.lifecycle or "") + (" (burst)" if w.burst else "") for w in shown) + " |",
             "",
         ]
-    if trend.findings:
-        first = trend.findings[0]
-        lines += [f"**Key takeaway:** {cell(first.text, 400)} (`{first.doc_id}`)", "", "**Detailed findings:**", ""]
-        lines += [f"- {cell(f.text, 400)} (`{f.doc_id}`)" for f in trend.findings]
-        lines.append("")
-    lines += ["**Example documents:**", ""]
+    lines += _sections_lines(trend)
+    lines += ["### Example documents", ""]
     for ex in trend.examples:
         when = f" ({ex.timestamp[:10]})" if ex.timestamp else ""
         lines.append(f"- `{ex.doc_id}`{when}: {cell(ex.text, 300)}")

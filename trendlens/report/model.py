@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import types
+import typing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
-SCHEMA_VERSION = "2.2"
+SCHEMA_VERSION = "2.3"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,77 @@ class HierarchyLevel:
     node_id: str | None
     name: str
     confidence: float
+    description: str = ""
+
+
+#: Said wherever the documents hold nothing for a section.
+NOT_STATED = "not stated in the sources"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One point of a report section: what is said, where it comes from, and the sentences that back it.
+
+    ``source`` is ``"documents"`` (quoted from the corpus), ``"taxonomy"`` (the
+    entry ``ref`` of the taxonomy), ``"signals"`` (computed from the time series),
+    ``"none"`` (nothing found: the text says so) or ``"generator:<name>"`` (rewritten
+    by a :class:`~trendlens.report.generate.Generator`; evidence kept, the text before
+    rewriting in ``original``).
+    """
+
+    text: str
+    source: str
+    ref: str | None = None
+    title: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    original: str | None = None
+
+
+@dataclass(frozen=True)
+class EntityFactors:
+    """A brand, product or organisation named in a trend, and the sentences that say why it succeeds."""
+
+    name: str
+    kind: str
+    documents: int
+    factors: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class AudienceFacet:
+    """One facet of the audience (age, gender, income, lifestyle) as the documents state it."""
+
+    facet: str
+    values: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrendGroup:
+    """A consumer trend found in the data: related sub trends (clusters) merged under one name."""
+
+    id: int
+    name: str
+    keywords: tuple[str, ...]
+    members: tuple[int, ...]
+    size: int
+
+
+@dataclass(frozen=True)
+class Insight:
+    """The analyst's sections of one trend, each statement traced to documents, taxonomy or signals."""
+
+    takeaway: Statement
+    main_trend: Statement
+    sub_trend: Statement
+    consumer_trend: TrendGroup | None = None
+    success_factors: tuple[EntityFactors, ...] = ()
+    motivations: tuple[Statement, ...] = ()
+    drivers: tuple[Statement, ...] = ()
+    motivation_beyond: tuple[Statement, ...] = ()
+    audience: tuple[AudienceFacet, ...] = ()
+    implications: dict[str, tuple[Statement, ...]] = field(default_factory=dict)
+    strategies: tuple[Statement, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +161,7 @@ class Trend:
     findings: tuple[Evidence, ...] = ()
     examples: tuple[Example, ...] = ()
     series: tuple[WindowCount, ...] = ()
+    insight: Insight | None = None
 
 
 @dataclass(frozen=True)
@@ -126,28 +201,17 @@ class TrendReport:
         version = str(data.get("schema_version", ""))
         if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
             raise ConfigError(f"report schema version {version!r} is not readable by this trendlens ({SCHEMA_VERSION})")
-        trends = tuple(
-            Trend(
-                **{
-                    **t,
-                    "keywords": tuple(t["keywords"]),
-                    "components": dict(t.get("components") or {}),
-                    "hierarchy": tuple(HierarchyLevel(**h) for h in t.get("hierarchy") or ()),
-                    "findings": tuple(Evidence(**f) for f in t.get("findings") or ()),
-                    "examples": tuple(Example(**e) for e in t["examples"]),
-                    "series": tuple(WindowCount(**w) for w in t["series"]),
-                }
+        try:
+            return cls(
+                created=data["created"],
+                corpus=_build(CorpusSummary, data["corpus"]),
+                window=data["window"],
+                params=dict(data.get("params") or {}),
+                trends=tuple(_build(Trend, t) for t in data["trends"]),
+                schema_version=version,
             )
-            for t in data["trends"]
-        )
-        return cls(
-            created=data["created"],
-            corpus=CorpusSummary(**data["corpus"]),
-            window=data["window"],
-            params=dict(data.get("params", {})),
-            trends=trends,
-            schema_version=version,
-        )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ConfigError(f"not a trendlens report of schema {version}: {type(exc).__name__} {exc}") from exc
 
     @classmethod
     def load(cls, path: str | Path) -> TrendReport:
@@ -159,6 +223,15 @@ class TrendReport:
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{path}: not a JSON report ({exc.msg}, line {exc.lineno})") from exc
         return cls.from_dict(data)
+
+    def rewrite(self, generator: Any, sections: Any = None) -> TrendReport:
+        """A copy with the wording of ``sections`` (default: all rewritable ones) changed by ``generator``.
+
+        See :mod:`trendlens.report.generate`; evidence and taxonomy references are kept.
+        """
+        from trendlens.report.generate import SECTIONS, rewrite_report
+
+        return rewrite_report(self, generator, SECTIONS if sections is None else sections)
 
     def to_markdown(self) -> str:
         """The report as Markdown."""
@@ -203,6 +276,23 @@ class TrendReport:
         atomic_write_text(paths["markdown"], self.to_markdown())
         atomic_write_text(paths["html"], self.to_html())
         return paths
+
+
+def _build(tp: Any, value: Any) -> Any:
+    """``value`` (plain JSON data) turned back into the annotated type ``tp``."""
+    if value is None:
+        return None
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        return tp(**{f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value})
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (types.UnionType, typing.Union):
+        return _build(next(a for a in args if a is not type(None)), value)
+    if origin is tuple:
+        return tuple(_build(args[0], v) for v in value)
+    if origin is dict:
+        return {k: _build(args[1], v) for k, v in value.items()}
+    return value
 
 
 def _finite(value: Any) -> Any:

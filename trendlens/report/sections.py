@@ -1,0 +1,155 @@
+"""The analyst's sections of a trend as plain items, so Markdown and HTML render the same content.
+
+:func:`insight_sections` turns a :class:`~trendlens.report.model.Trend` into an
+ordered list of :class:`Section` objects, one per section of the analyst's
+report; each :class:`Item` carries its citations (document ids or taxonomy
+ids). Renderers only decide the markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from trendlens.report.model import NOT_STATED, Evidence, Statement, Trend
+
+#: Display names of the hierarchy levels.
+LEVEL_NAMES = {
+    "consumer_trend": "Consumer trend",
+    "big_social_trend": "Big social trend",
+    "worldwide_social_trend": "Worldwide social trend",
+    "social_drive": "Social drive",
+}
+#: Display names of the audience facets and implication audiences.
+FACET_NAMES = {"age": "Age", "gender": "Gender", "income": "Income", "lifestyle": "Lifestyle"}
+IMPLICATION_NAMES = {
+    "brands": "Implications for brands",
+    "society": "Implications for society",
+    "consumers": "Implications for consumers",
+    "future": "Implications for the future",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One bullet: optional bold title, text, citations, nested bullets."""
+
+    text: str
+    title: str | None = None
+    cite: tuple[str, ...] = ()
+    children: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled list of items."""
+
+    title: str
+    items: tuple[Item, ...]
+
+
+def _quote(evidence: Evidence) -> Item:
+    return Item(f"“{evidence.text}”", cite=(evidence.doc_id,))
+
+
+def _statement(statement: Statement, *, unstated_note: bool = False) -> Item:
+    """A statement as an item: its evidence nested and cited, taxonomy text cited by node id."""
+    if statement.evidence:
+        if len(statement.evidence) == 1 and statement.evidence[0].text == statement.text:
+            return _quote(statement.evidence[0])
+        if len(statement.evidence) == 1 and statement.source == "taxonomy":
+            ev = statement.evidence[0]
+            return Item(f"“{ev.text}”", statement.text, (ev.doc_id,) + _ref(statement))
+        return Item(statement.text, statement.title, _ref(statement), tuple(_quote(e) for e in statement.evidence))
+    text = statement.text
+    if unstated_note and statement.source == "taxonomy":
+        text = f"{text} — {NOT_STATED}; from the taxonomy entry"
+    return Item(text, statement.title, _ref(statement))
+
+
+def _ref(statement: Statement) -> tuple[str, ...]:
+    if statement.source.startswith("generator:"):
+        return (f"rewritten by {statement.source.removeprefix('generator:')}",) + (
+            (f"taxonomy {statement.ref}",) if statement.ref else ()
+        )
+    return (f"taxonomy {statement.ref}",) if statement.ref else ()
+
+
+def _statements(statements: Sequence[Statement], *, unstated_note: bool = False) -> tuple[Item, ...]:
+    return tuple(_statement(s, unstated_note=unstated_note) for s in statements) or (Item(NOT_STATED),)
+
+
+def insight_sections(trend: Trend) -> list[Section]:
+    """The analyst's sections of ``trend`` in report order (empty when the trend has no insight)."""
+    ins = trend.insight
+    if ins is None:
+        return []
+    findings = tuple(_quote(f) for f in trend.findings) or (Item(NOT_STATED),)
+    brands = tuple(
+        Item(
+            f"{e.kind}, named in {e.documents} documents",
+            e.name,
+            children=tuple(_quote(f) for f in e.factors) or (Item(f"success factors {NOT_STATED}"),),
+        )
+        for e in ins.success_factors
+    ) or (Item(f"no brand, product or organisation named in two or more documents; {NOT_STATED}"),)
+    audience = tuple(
+        Item(
+            ", ".join(a.values) if a.values else NOT_STATED,
+            FACET_NAMES.get(a.facet, a.facet),
+            children=tuple(_quote(e) for e in a.evidence),
+        )
+        for a in ins.audience
+    ) or (Item(NOT_STATED),)
+    sections = [
+        Section("Detailed findings", findings),
+        Section("Key takeaway", (_statement(ins.takeaway),)),
+        Section("Key success factors of brands and products mentioned", brands),
+        Section("Main trend", (_statement(ins.main_trend),)),
+        Section("Consumer motivation", _statements(ins.motivations, unstated_note=True)),
+        Section("What is driving the trend", _statements(ins.drivers, unstated_note=True)),
+        Section("Motivation beyond the trend", _statements(ins.motivation_beyond)),
+        Section("Description of consumers", audience),
+    ]
+    sections += [Section(title, _statements(ins.implications.get(key, ()))) for key, title in IMPLICATION_NAMES.items()]
+    sections.append(Section("Consumer trend", (_group_item(trend),)))
+    sections.append(Section("Consumer sub trend", (_statement(ins.sub_trend),)))
+    for level in trend.hierarchy:
+        if level.level == "consumer_trend":
+            continue
+        sections.append(Section(LEVEL_NAMES.get(level.level, level.level), (_level_item(level),)))
+    sections.append(Section("Strategy recommendations", _statements(ins.strategies)))
+    return sections
+
+
+def _level_item(level) -> Item:  # noqa: ANN001 - a HierarchyLevel
+    if level.node_id is None:
+        return Item("unmapped / novel: no entry of the taxonomy describes this trend")
+    return Item(
+        level.description or level.name,
+        f"{level.name} (confidence {level.confidence:.2f})",
+        (f"taxonomy {level.node_id}",),
+    )
+
+
+def _group_item(trend: Trend) -> Item:
+    group = trend.insight.consumer_trend if trend.insight else None
+    closest = next((h for h in trend.hierarchy if h.level == "consumer_trend"), None)
+    children = []
+    if closest is not None:
+        children.append(
+            _level_item(closest)
+            if closest.node_id is None
+            else Item(
+                closest.description,
+                f"Closest taxonomy consumer trend: {closest.name} (confidence {closest.confidence:.2f})",
+                (f"taxonomy {closest.node_id}",),
+            )
+        )
+    if group is None:
+        return Item("this trend alone", trend.label, children=tuple(children))
+    text = (
+        f"{group.size} documents in {len(group.members)} sub trends (trend ids {', '.join(map(str, group.members))}); "
+        f"keywords: {', '.join(group.keywords[:8])}"
+    )
+    return Item(text, group.name, children=tuple(children))

@@ -142,3 +142,19 @@ def test_every_trend_belongs_to_one_consistent_group(fitted):
     assert sorted(by_group) == list(range(len(by_group)))
     totals = [next(g.size for g in fitted.groups_.values() if g.id == n) for n in sorted(by_group)]
     assert totals == sorted(totals, reverse=True)
+
+
+@pytest.mark.slow
+def test_merged_consumer_trends_are_placed_in_the_taxonomy_themselves(fitted):
+    groups = {g.id: g for g in fitted.groups_.values()}
+    for group in groups.values():
+        if len(group.members) == 1:
+            assert group.hierarchy == ()
+        else:
+            assert [h.level for h in group.hierarchy] == [
+                "consumer_trend",
+                "big_social_trend",
+                "worldwide_social_trend",
+                "social_drive",
+            ]
+            assert all(0 <= h.confidence <= 1 for h in group.hierarchy)

@@ -289,7 +289,30 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         ]
         placements = dict(zip(self.trends_.index, mapper.place(np.vstack(vectors)))) if vectors else {}
         self._placement_columns(placements)
+        self._place_groups(mapper, dict(zip(self.trends_.index, vectors)))
         return placements
+
+    def _place_groups(self, mapper: Any, vectors: dict[int, np.ndarray]) -> None:
+        """Place each consumer trend made of several sub trends by the size-weighted mean of their vectors."""
+        by_group: dict[int, TrendGroup] = {g.id: g for g in self.groups_.values()}
+        for group in by_group.values():
+            if len(group.members) < 2:
+                continue
+            weights = np.array([self.trends_.at[m, "size"] for m in group.members], dtype=np.float32)
+            vector = (np.vstack([vectors[m] for m in group.members]) * weights[:, None]).sum(axis=0)
+            placement = mapper.place(vector[None, :])[0]
+            levels = tuple(
+                HierarchyLevel(
+                    m.level,
+                    m.node_id,
+                    m.name,
+                    m.confidence,
+                    self.taxonomy_.nodes[m.node_id].description if m.node_id else "",
+                )
+                for m in placement.levels
+            )
+            placed = replace(group, hierarchy=levels)
+            self.groups_.update({m: placed for m in group.members})
 
     def _placement_columns(self, placements: dict[int, Any]) -> None:
         from trendlens.hierarchy.mapping import MAPPED_LEVELS

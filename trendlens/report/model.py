@@ -108,13 +108,18 @@ class AudienceFacet:
 
 @dataclass(frozen=True)
 class TrendGroup:
-    """A consumer trend found in the data: related sub trends (clusters) merged under one name."""
+    """A consumer trend found in the data: related sub trends (clusters) merged under one name.
+
+    ``hierarchy`` places the merged group itself in the taxonomy (empty for a group of one
+    sub trend: its placement is the trend's own).
+    """
 
     id: int
     name: str
     keywords: tuple[str, ...]
     members: tuple[int, ...]
     size: int
+    hierarchy: tuple[HierarchyLevel, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,8 @@ def _level_item(level) -> Item:  # noqa: ANN001 - a HierarchyLevel
 
 def _group_item(trend: Trend) -> Item:
     group = trend.insight.consumer_trend if trend.insight else None
-    closest = next((h for h in trend.hierarchy if h.level == "consumer_trend"), None)
+    placed = group.hierarchy if group is not None and group.hierarchy else trend.hierarchy
+    closest = next((h for h in placed if h.level == "consumer_trend"), None)
     children = []
     if closest is not None:
         children.append(
@@ -148,8 +149,10 @@ def _group_item(trend: Trend) -> Item:
         )
     if group is None:
         return Item("this trend alone", trend.label, children=tuple(children))
-    text = (
-        f"{group.size} documents in {len(group.members)} sub trends (trend ids {', '.join(map(str, group.members))}); "
-        f"keywords: {', '.join(group.keywords[:8])}"
+    parts = (
+        f"{len(group.members)} sub trends (trend ids {', '.join(map(str, group.members))})"
+        if len(group.members) > 1
+        else "this sub trend only: no other trend is close enough to merge with it"
     )
+    text = f"{group.size} documents in {parts}; keywords: {', '.join(group.keywords[:8])}"
     return Item(text, group.name, children=tuple(children))

@@ -7,7 +7,7 @@ import sys
 
 import trendlens
 
-HEAVY = ("torch", "bertopic", "spacy", "sentence_transformers", "umap", "hdbscan", "transformers")
+HEAVY = ("torch", "bertopic", "spacy", "sentence_transformers", "umap", "hdbscan", "transformers", "duckdb")
 
 
 def test_import_does_not_load_heavy_libraries():
@@ -37,10 +37,12 @@ def test_public_names_are_pinned():
             "NotFittedError",
             "TrendDetector",
             "TrendReport",
+            "TrendStore",
             "TrendlensError",
             "__version__",
             "get_embedder",
             "load_corpus",
+            "run_job",
         ]
     )
     for name in trendlens.__all__:

@@ -24,6 +24,8 @@ _LAZY = {
     "get_embedder": "trendlens.embed",
     "TrendDetector": "trendlens.detector",
     "TrendReport": "trendlens.report",
+    "TrendStore": "trendlens.store",
+    "run_job": "trendlens.jobs",
 }
 
 __all__ = [
@@ -35,17 +37,21 @@ __all__ = [
     "NotFittedError",
     "TrendDetector",
     "TrendReport",
+    "TrendStore",
     "TrendlensError",
     "__version__",
     "get_embedder",
     "load_corpus",
+    "run_job",
 ]
 
 if TYPE_CHECKING:
     from trendlens.corpus import Corpus, Document, load_corpus
     from trendlens.detector import TrendDetector
     from trendlens.embed import get_embedder
+    from trendlens.jobs import run_job
     from trendlens.report import TrendReport
+    from trendlens.store import TrendStore
 
 
 def __getattr__(name: str) -> Any:

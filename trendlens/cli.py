@@ -75,6 +75,35 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _job(args: argparse.Namespace) -> int:
+    from trendlens.jobs import JobConfig, run_job
+
+    config = JobConfig(
+        embedder=args.embedder,
+        window_days=args.window_days,
+        mode=args.mode,
+        min_cluster_size=args.min_cluster_size,
+        random_state=args.seed,
+        on_error=args.on_error,
+    )
+    result = run_job(
+        args.store,
+        args.input or (),
+        config,
+        wait=args.wait,
+        dry_run=args.dry_run,
+        show_progress=not args.quiet,
+        with_report=bool(args.out),
+    )
+    if args.out and result.report is not None:
+        paths = result.report.save(args.out)
+        if not args.quiet:
+            print(f"wrote {paths['markdown']}, {paths['html']} and {paths['json']}")
+    if not args.quiet or args.dry_run:
+        print(result.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(prog="trendlens", description="Find emergent trends in time-stamped text.")
@@ -105,6 +134,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     again.add_argument("--quiet", action="store_true")
     again.set_defaults(func=_report)
+
+    job = sub.add_parser(
+        "job",
+        help="the scheduled run: ingest new files into a trend store, re-cluster, keep trend ids stable",
+        description="Ingest new documents into a DuckDB trend store, embed only what is new, re-cluster and "
+        "match the trends to their stable ids; the run is committed atomically.",
+    )
+    job.add_argument("--store", default="trendlens.duckdb", help="the DuckDB store file (default: trendlens.duckdb)")
+    job.add_argument(
+        "--input", action="append", help="file, folder or glob pattern of new documents (repeatable; optional)"
+    )
+    job.add_argument("--window-days", type=int, default=None, help="cluster only the last N days (default: all)")
+    job.add_argument("--mode", default="auto", choices=["auto", "full", "incremental"])
+    job.add_argument("--wait", type=float, default=0.0, help="seconds to wait if another job holds the store")
+    job.add_argument("--dry-run", action="store_true", help="show what would be ingested and embedded; write nothing")
+    job.add_argument("--out", default=None, help="also write the run's report (stable trend ids) to this folder")
+    job.add_argument("--embedder", default="minilm", help="embedder name (default: minilm)")
+    job.add_argument("--min-cluster-size", type=int, default=None, help="HDBSCAN minimum cluster size")
+    job.add_argument("--seed", type=int, default=42, help="random seed")
+    job.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
+    job.add_argument("--quiet", action="store_true", help="no progress bars or summary")
+    job.set_defaults(func=_job)
     return parser
 
 

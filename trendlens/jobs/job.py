@@ -1,0 +1,660 @@
+"""The scheduled job: ingest new files, embed what is new, re-cluster, keep trend ids stable, commit atomically.
+
+One call of :func:`run_job` is one run:
+
+1. **lock** the store (:func:`~trendlens.jobs.lock.store_lock`);
+2. **ingest** every input file not seen before (by SHA-256 of its bytes), one
+   transaction per file; documents are keyed by id and content hash;
+3. **embed** documents whose text has no stored vector, in buckets by the first
+   two hex digits of the text hash, one transaction per bucket: a killed job keeps
+   the buckets it finished, and a bucket always holds the same texts, so the
+   vectors of a resumed run equal those of an uninterrupted one;
+4. **cluster** the window: a full refit (:class:`~trendlens.TrendDetector`), or,
+   when few documents are new, **incremental** assignment of the new ones to the
+   nearest known trend;
+5. **match** the clusters to the registry (:mod:`trendlens.jobs.matching`);
+6. **commit** the run, its trends, snapshots, memberships and lineage in one transaction.
+
+A crash before step 6 leaves no trace of the run; the next run redoes it from
+the stored documents and embeddings.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from trendlens.corpus import load_corpus
+from trendlens.corpus.readers import SUPPORTED
+from trendlens.errors import ConfigError
+from trendlens.jobs.lock import store_lock
+from trendlens.jobs.matching import Event, match_clusters
+from trendlens.store.store import TrendStore, content_hash, file_sha256
+
+if TYPE_CHECKING:
+    from trendlens.detector import TrendDetector
+    from trendlens.report.model import TrendReport
+
+log = logging.getLogger("trendlens")
+
+MODES = ("auto", "full", "incremental")
+
+
+@dataclass(frozen=True)
+class JobConfig:
+    """Settings of the scheduled job.
+
+    Attributes
+    ----------
+    embedder
+        Embedder name (see :func:`trendlens.get_embedder`).
+    window_days
+        Cluster only documents of the last ``window_days`` days before the newest
+        document; ``None`` clusters everything stored.
+    mode
+        ``"full"`` refits every run; ``"incremental"`` assigns new documents to known
+        trends; ``"auto"`` goes incremental when at most ``incremental_below`` of the
+        window is new since the last run, full otherwise.
+    assign_similarity
+        Cosine to a trend's centroid a document needs to join it: new documents in
+        incremental runs, and documents a full refit left in no trend (stickiness).
+    stickiness
+        Full runs: a document stays in its previous trend unless its new cluster is
+        closer by more than this cosine margin (see :func:`sticky_labels`); ``None``
+        takes the refit as it is.
+    min_cluster_size, random_state, taxonomy
+        Passed to :class:`~trendlens.TrendDetector`.
+    on_error
+        Invalid records in input files: ``"raise"`` or ``"skip"``.
+    """
+
+    embedder: str = "minilm"
+    window_days: int | None = None
+    mode: str = "auto"
+    incremental_below: float = 0.02
+    assign_similarity: float = 0.35
+    stickiness: float | None = 0.1
+    min_cluster_size: int | None = None
+    random_state: int = 42
+    taxonomy: str | None = "default"
+    on_error: str = "raise"
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if self.window_days is not None and self.window_days < 1:
+            raise ConfigError(f"window_days must be at least 1, got {self.window_days}")
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What one run did."""
+
+    run_id: int | None
+    mode: str
+    dry_run: bool
+    files_read: int
+    files_skipped: int
+    n_new: int
+    n_changed: int
+    n_embedded: int
+    n_documents: int
+    n_trends: int
+    n_outliers: int
+    events: tuple[Event, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    report: TrendReport | None = None
+
+    def summary(self) -> str:
+        """A few lines for the terminal."""
+        counts = defaultdict(int)
+        for e in self.events:
+            counts[e.event] += 1
+        head = "dry run, nothing written" if self.dry_run else f"run {self.run_id} committed"
+        lines = [
+            f"{head} ({self.mode})",
+            f"files: {self.files_read} read, {self.files_skipped} already ingested; "
+            f"documents: {self.n_new} new, {self.n_changed} changed, {self.n_embedded} "
+            f"{'to embed' if self.dry_run else 'embedded'}",
+        ]
+        if not self.dry_run:
+            lines.append(
+                f"{self.n_documents} documents in the window, {self.n_trends} trends, {self.n_outliers} in no trend; "
+                + ", ".join(f"{n} {name}" for name, n in counts.items())
+            )
+        return "\n".join(lines)
+
+
+def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
+    """Files named by ``inputs``: files, folders (their supported files, recursively) or glob patterns; sorted."""
+    files: list[Path] = []
+    for item in inputs:
+        text = str(item)
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and _supported(p))
+        elif any(ch in text for ch in "*?["):
+            found = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+        elif path.is_file():
+            found = [path]
+        else:
+            raise ConfigError(f"{text}: no such file, folder or matching pattern")
+        if not found:
+            log.warning("%s: no input files found", text)
+        files += found
+    return list(dict.fromkeys(files))
+
+
+def _supported(path: Path) -> bool:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return bool(suffixes) and suffixes[-1] in SUPPORTED
+
+
+def run_job(
+    store_path: str | Path,
+    inputs: Sequence[str | Path] = (),
+    config: JobConfig | None = None,
+    *,
+    wait: float = 0.0,
+    dry_run: bool = False,
+    show_progress: bool = True,
+    embedder: Any = None,
+    with_report: bool = False,
+) -> JobResult:
+    """Run the job once on the store at ``store_path``; see the module docstring for the steps.
+
+    Parameters
+    ----------
+    inputs
+        Files, folders or glob patterns to ingest (may be empty: re-cluster what is stored).
+    wait
+        Seconds to wait for another job on the same store before giving up.
+    dry_run
+        Read and plan, write nothing: reports the files and documents that would be
+        ingested and embedded, then rolls back.
+    embedder
+        An embedder object to use instead of ``config.embedder`` (must match the stored model name).
+    with_report
+        Also build the run's :class:`~trendlens.report.TrendReport` (stable trend ids) in
+        ``result.report``; it reads every trend's documents again, so it is off by default.
+    """
+    config = config or JobConfig()
+    files = expand_inputs(inputs)
+    with store_lock(store_path, wait=wait), TrendStore(store_path) as store:
+        return _Run(store, config, show_progress, embedder, with_report).execute(files, dry_run)
+
+
+class _Run:
+    """The state of one run (kept small so each step reads as a method)."""
+
+    def __init__(
+        self, store: TrendStore, config: JobConfig, show_progress: bool, embedder: Any, with_report: bool
+    ) -> None:
+        self.store = store
+        self.with_report = with_report
+        self.config = config
+        self.show_progress = show_progress
+        self._embedder = embedder
+        self.timings: dict[str, float] = {}
+        self.started = datetime.now(timezone.utc)
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            from trendlens.embed import get_embedder
+
+            self._embedder = get_embedder(self.config.embedder, show_progress=False)
+        return self._embedder
+
+    def _timed(self, name: str, began: float) -> None:
+        self.timings[name] = round(time.perf_counter() - began, 3)
+
+    def execute(self, files: list[Path], dry_run: bool) -> JobResult:
+        began = time.perf_counter()
+        if dry_run:
+            self.store.con.execute("BEGIN TRANSACTION")
+            try:
+                read, skipped, new, changed = self.ingest(files, transactional=False)
+                corpus = self.window()
+                hashes = [content_hash(d.text) for d in corpus]
+                to_embed = len(self.store.missing_embeddings(hashes, self.embedder.name))
+            finally:
+                self.store.con.execute("ROLLBACK")
+            mode = self.choose_mode(corpus)
+            return JobResult(None, mode, True, read, skipped, new, changed, to_embed, len(corpus), 0, 0)
+        read, skipped, new, changed = self.ingest(files, transactional=True)
+        self._timed("ingest", began)
+        corpus = self.window()
+        if not len(corpus):
+            raise ConfigError(f"{self.store.path}: no documents to cluster; give input files with --input")
+        began = time.perf_counter()
+        hashes = [content_hash(d.text) for d in corpus]
+        n_embedded = self.embed(corpus, hashes)
+        embeddings = self.store.embeddings(hashes, self.embedder.name)
+        self._timed("embed", began)
+        began = time.perf_counter()
+        mode = self.choose_mode(corpus)
+        det = self.cluster(corpus, embeddings, mode)
+        self._timed("cluster", began)
+        began = time.perf_counter()
+        ids, events = self.match(corpus, embeddings, det, mode)
+        self._timed("match", began)
+        began = time.perf_counter()
+        run_id = self.commit(corpus, embeddings, det, ids, events, mode)
+        self._timed("commit", began)
+        report = _with_stable_ids(det.report(), ids) if self.with_report else None
+        n_outliers = int((det.labels_ < 0).sum())
+        return JobResult(
+            run_id,
+            mode,
+            False,
+            read,
+            skipped,
+            new,
+            changed,
+            n_embedded,
+            len(corpus),
+            len(ids),
+            n_outliers,
+            events,
+            dict(self.timings),
+            report,
+        )
+
+    # -- steps ----------------------------------------------------------------------
+    def ingest(self, files: list[Path], *, transactional: bool) -> tuple[int, int, int, int]:
+        read = skipped = new = changed = 0
+        for path in files:
+            sha = file_sha256(path)
+            if self.store.file_seen(sha):
+                skipped += 1
+                continue
+            corpus = load_corpus(path, on_error=self.config.on_error)  # type: ignore[arg-type]
+            if transactional:
+                with self.store.transaction():
+                    n, c = self.store.ingest(corpus, path=str(path), sha256=sha)
+            else:
+                n, c = self.store.ingest(corpus, path=str(path), sha256=sha)
+            read, new, changed = read + 1, new + n, changed + c
+            log.info("ingested %s: %d new, %d changed of %d", path, n, c, len(corpus))
+        return read, skipped, new, changed
+
+    def window(self) -> Any:
+        start = None
+        if self.config.window_days is not None:
+            latest = self.store.latest_timestamp()
+            start = latest - timedelta(days=self.config.window_days) if latest else None
+        return self.store.corpus(start)
+
+    def embed(self, corpus: Any, hashes: list[str]) -> int:
+        from tqdm.auto import tqdm
+
+        model = self.embedder.name
+        missing = set(self.store.missing_embeddings(hashes, model))
+        if not missing:
+            return 0
+        texts = {h: d.text for h, d in zip(hashes, corpus) if h in missing}
+        buckets: dict[str, list[str]] = defaultdict(list)
+        for h in sorted(texts):
+            buckets[h[:2]].append(h)
+        log.info("embedding %d new texts with %s", len(texts), model)
+        with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not self.show_progress) as bar:
+            for key in sorted(buckets):
+                chunk = buckets[key]
+                vectors = np.asarray(self.embedder.encode([texts[h] for h in chunk]), dtype=np.float32)
+                with self.store.transaction():
+                    self.store.put_embeddings(chunk, vectors, model)
+                bar.update(len(chunk))
+        return len(texts)
+
+    def previous(self) -> tuple[int | None, dict[str, int | None]]:
+        run = self.store.last_run_id()
+        return run, (self.store.memberships(run) if run is not None else {})
+
+    def choose_mode(self, corpus: Any) -> str:
+        run, members = self.previous()
+        if self.config.mode != "auto":
+            if self.config.mode == "incremental" and run is None:
+                raise ConfigError("an incremental run needs an earlier run in the store; run once in full mode")
+            return self.config.mode
+        if run is None or not self.store.active_trends():
+            return "full"
+        new = sum(1 for d in corpus if d.id not in members)
+        return "incremental" if new <= self.config.incremental_below * len(corpus) else "full"
+
+    def detector(self) -> TrendDetector:
+        from trendlens.detector import TrendDetector
+
+        return TrendDetector(
+            embedder=self.embedder,
+            embedding_cache=False,
+            min_cluster_size=self.config.min_cluster_size,
+            random_state=self.config.random_state,
+            taxonomy=self.config.taxonomy,
+            show_progress=self.show_progress,
+        )
+
+    def cluster(self, corpus: Any, embeddings: np.ndarray, mode: str) -> Any:
+        """A detector fitted on the window: refit in full, or known trends given to old and new documents."""
+        det = self.detector()
+        if mode == "full":
+            return det.fit(corpus, embeddings=embeddings)
+        run, members = self.previous()
+        centroids = self.store.active_trends()
+        ids = sorted(centroids)
+        matrix = np.vstack([centroids[i] for i in ids])
+        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+        labels = np.full(len(corpus), -1, dtype=np.int64)
+        for k, doc in enumerate(corpus):
+            if doc.id in members:
+                labels[k] = -1 if members[doc.id] is None else members[doc.id]
+            else:
+                sims = matrix @ embeddings[k]
+                best = int(np.argmax(sims))
+                labels[k] = ids[best] if sims[best] >= self.config.assign_similarity else -1
+        keywords = self.store.keywords(run)
+        return det.fit_assigned(corpus, labels, {t: keywords.get(t, []) for t in ids}, embeddings=embeddings)
+
+    def match(self, corpus: Any, embeddings: np.ndarray, det: Any, mode: str) -> tuple[dict[int, int], tuple]:
+        """Stable id of every cluster and the lineage events; applies stickiness (may refit the signals)."""
+        store = self.store
+        run, members = self.previous()
+        clusters = _clusters(corpus, det.labels_)
+        if mode == "incremental":
+            ids = {c: c for c in clusters}
+            known = set(store.active_trends())
+            return ids, tuple(Event("continued", c) for c in sorted(ids)) + tuple(
+                Event("died", t) for t in sorted(known - set(ids))
+            )
+        index = {d.id: k for k, d in enumerate(corpus)}
+        centroids = _centroids(clusters, index, embeddings)
+        previous: dict[int, set[str]] = defaultdict(set)
+        for doc_id, trend in members.items():
+            if trend is not None and doc_id in index:
+                previous[trend].add(doc_id)
+        matching = match_clusters(
+            previous,
+            store.active_trends(),
+            clusters,
+            centroids,
+            known_documents=set(members),
+            next_id=store.next_trend_id(),
+        )
+        ids, events = matching.ids, matching.events
+        if self.config.stickiness is None or run is None:
+            return ids, events
+        from trendlens.topics.model import TopicConfig
+
+        labels, ids, events = stabilise(
+            det.labels_,
+            [members.get(d.id) for d in corpus],
+            embeddings,
+            ids,
+            events,
+            centroids,
+            store.active_trends(),
+            margin=self.config.stickiness,
+            min_similarity=self.config.assign_similarity,
+            min_size=TopicConfig(min_cluster_size=self.config.min_cluster_size).cluster_size_for(len(corpus)),
+        )
+        if np.array_equal(labels, det.labels_):
+            return ids, events
+        log.info("stickiness kept %d documents in their previous trend", int((labels != det.labels_).sum()))
+        old_keywords = self.store.keywords(run)
+        keywords = {c: det.keywords_.get(c) or old_keywords.get(ids[c], []) for c in sorted(ids)}
+        det.fit_assigned(corpus, labels, keywords, embeddings=embeddings)
+        return ids, events
+
+    def commit(
+        self, corpus: Any, embeddings: np.ndarray, det: Any, ids: dict[int, int], events: tuple, mode: str
+    ) -> int:
+        """Write the run, registry changes, snapshots, memberships and lineage in one transaction."""
+        store = self.store
+        run, members = self.previous()
+        clusters = _clusters(corpus, det.labels_)
+        centroids = _centroids(clusters, {d.id: k for k, d in enumerate(corpus)}, embeddings)
+        run_id = 0 if run is None else run + 1
+        window = corpus.timestamps[~np.isnat(corpus.timestamps)]
+        n_new = sum(1 for d in corpus if d.id not in members)
+        params = {"mode": mode, **{k: v for k, v in vars(self.config).items()}}
+        versions = _versions(self.embedder.name)
+        table = det.trends_
+        with store.transaction():
+            store.con.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    run_id,
+                    self.started,
+                    datetime.now(timezone.utc),
+                    mode,
+                    _as_datetime(window.min()) if len(window) else None,
+                    _as_datetime(window.max()) if len(window) else None,
+                    len(corpus),
+                    n_new,
+                    len(clusters),
+                    int((det.labels_ < 0).sum()),
+                    json.dumps(params, default=str),
+                    json.dumps(versions),
+                    json.dumps(self.timings),
+                ],
+            )
+            for event in events:
+                if event.event in ("born", "split"):
+                    cluster = next(c for c, i in ids.items() if i == event.trend_id)
+                    store.con.execute(
+                        "INSERT INTO trends VALUES (?, ?, ?, 'active', ?, ?)",
+                        [event.trend_id, run_id, run_id, table.at[cluster, "label"], centroids[cluster].tolist()],
+                    )
+                elif event.event == "continued":
+                    cluster = next(c for c, i in ids.items() if i == event.trend_id)
+                    store.con.execute(
+                        "UPDATE trends SET last_run = ?, label = ?, centroid = ? WHERE trend_id = ?",
+                        [run_id, table.at[cluster, "label"], centroids[cluster].tolist(), event.trend_id],
+                    )
+                else:  # merged, died
+                    store.con.execute("UPDATE trends SET status = ? WHERE trend_id = ?", [event.event, event.trend_id])
+                store.con.execute(
+                    "INSERT INTO lineage VALUES (?, ?, ?, ?, ?, ?)",
+                    [run_id, event.event, event.trend_id, event.other_trend_id, event.overlap, event.similarity],
+                )
+            for cluster, trend_id in sorted(ids.items()):
+                row = table.loc[cluster]
+                store.con.execute(
+                    "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        run_id,
+                        trend_id,
+                        cluster,
+                        int(row["size"]),
+                        float(row["share"]),
+                        row["label"],
+                        list(row["keywords"]),
+                        _opt(row.get("virality")),
+                        row.get("lifecycle") if isinstance(row.get("lifecycle"), str) else None,
+                        _opt(row.get("growth")),
+                        row.get("consumer_trend"),
+                        row.get("big_social_trend"),
+                        row.get("worldwide_social_trend"),
+                        row.get("social_drive"),
+                        _opt(row.get("consumer_trend_confidence")),
+                    ],
+                )
+            import pandas as pd
+
+            frame = pd.DataFrame(
+                {
+                    "run_id": run_id,
+                    "doc_id": [d.id for d in corpus],
+                    "trend_id": pd.array(
+                        [ids[int(label)] if label >= 0 else None for label in det.labels_], dtype="Int64"
+                    ),
+                }
+            )
+            store.con.register("run_members", frame)
+            try:
+                store.con.execute("INSERT INTO memberships SELECT run_id, doc_id, trend_id FROM run_members")
+            finally:
+                store.con.unregister("run_members")
+        log.info("run %d committed: %d trends", run_id, len(ids))
+        return run_id
+
+
+def stabilise(
+    labels: np.ndarray,
+    previous: Sequence[int | None],
+    embeddings: np.ndarray,
+    ids: dict[int, int],
+    events: tuple[Event, ...],
+    centroids: dict[int, np.ndarray],
+    previous_centroids: dict[int, np.ndarray],
+    *,
+    margin: float,
+    min_similarity: float,
+    min_size: int,
+) -> tuple[np.ndarray, dict[int, int], tuple[Event, ...]]:
+    """Labels, cluster → stable id and events after stickiness; see :func:`sticky_labels`.
+
+    Trends the matching continued keep their documents unless clearly moved. A
+    trend it marked merged or died gets a home of its own at its previous centroid;
+    if at least ``min_size`` documents stay there, it continues instead (the merge
+    or loss was within noise). Clusters left empty lose their born/split event;
+    a continued trend left empty dies.
+    """
+    continued = {e.trend_id for e in events if e.event == "continued"}
+    homes = {ids[c]: c for c in ids if ids[c] in continued}
+    home_centroids = dict(centroids)
+    revived: dict[int, int] = {}
+    spare = max(centroids, default=-1) + 1
+    for e in events:
+        if e.event in ("merged", "died") and e.trend_id in previous_centroids:
+            revived[e.trend_id] = homes[e.trend_id] = spare
+            home_centroids[spare] = _unit(previous_centroids[e.trend_id])
+            spare += 1
+    out = sticky_labels(
+        labels, previous, embeddings, homes, home_centroids, margin=margin, min_similarity=min_similarity
+    )
+    ids = dict(ids)
+    for trend, label in revived.items():
+        mask = out == label
+        if mask.sum() < min_size:
+            out[mask] = np.asarray(labels)[mask]  # too few stayed: the merge or death stands
+        else:
+            ids[label] = trend
+    alive = set(out[out >= 0].tolist())
+    by_id = {i: c for c, i in ids.items()}
+    kept = []
+    for e in events:
+        cluster = by_id.get(e.trend_id)
+        if e.event in ("born", "split") and cluster not in alive:
+            continue  # every document of the new cluster stayed in its previous trend
+        if e.event == "continued" and cluster not in alive:
+            kept.append(Event("died", e.trend_id))
+        elif e.event in ("merged", "died") and cluster in alive:
+            kept.append(Event("continued", e.trend_id))
+        else:
+            kept.append(e)
+    order = {"continued": 0, "split": 1, "born": 2, "merged": 3, "died": 4}
+    kept.sort(key=lambda e: (order[e.event], e.trend_id))
+    return out, {c: i for c, i in ids.items() if c in alive}, tuple(kept)
+
+
+def sticky_labels(
+    labels: np.ndarray,
+    previous: Sequence[int | None],
+    embeddings: np.ndarray,
+    homes: dict[int, int],
+    centroids: dict[int, np.ndarray],
+    *,
+    margin: float,
+    min_similarity: float,
+) -> np.ndarray:
+    """Labels where a document stays with its previous trend unless the refit clearly moved it.
+
+    A document that was in trend *t* in the previous run, whose home this run is
+    the cluster ``homes[t]`` (the cluster continuing *t*, or one set up to revive
+    it), goes back to that cluster when its cosine to it is at
+    least its cosine to its new cluster minus ``margin`` (or, when the refit left it
+    in no cluster, at least ``min_similarity``). This is the temporal-smoothness idea
+    of evolutionary clustering (Chakrabarti, Kumar and Tomkins, KDD 2006): a
+    re-clustering should not reshuffle documents for differences within noise.
+    """
+    out = np.asarray(labels).copy()
+    for k, trend in enumerate(previous):
+        if trend is None or trend not in homes:
+            continue
+        home = homes[trend]
+        current = int(out[k])
+        if current == home:
+            continue
+        stay = float(embeddings[k] @ centroids[home])
+        if current < 0:
+            if stay >= min_similarity:
+                out[k] = home
+        elif stay >= float(embeddings[k] @ centroids[current]) - margin:
+            out[k] = home
+    return out
+
+
+def _clusters(corpus: Any, labels: np.ndarray) -> dict[int, set[str]]:
+    clusters: dict[int, set[str]] = defaultdict(set)
+    for doc, label in zip(corpus, labels):
+        if label >= 0:
+            clusters[int(label)].add(doc.id)
+    return dict(clusters)
+
+
+def _centroids(clusters: dict[int, set[str]], index: dict[str, int], embeddings: np.ndarray) -> dict[int, np.ndarray]:
+    return {c: _unit(embeddings[[index[d] for d in sorted(docs)]].mean(axis=0)) for c, docs in clusters.items()}
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm if norm > 0 else vector).astype(np.float32)
+
+
+def _opt(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if value != value else value
+
+
+def _as_datetime(value: np.datetime64) -> datetime:
+    return datetime.fromtimestamp(value.astype("datetime64[us]").astype(np.int64) / 1e6, tz=timezone.utc)
+
+
+def _versions(model: str) -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"model": model}
+    for package in ("trendlens", "bertopic", "sentence-transformers", "torch", "umap-learn", "hdbscan", "duckdb"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def _with_stable_ids(report: TrendReport, ids: dict[int, int]) -> TrendReport:
+    """The detector's report with each trend's cluster number replaced by its stable id."""
+    trends = []
+    for t in report.trends:
+        insight = t.insight
+        if insight is not None and insight.consumer_trend is not None:
+            group = insight.consumer_trend
+            members = tuple(sorted(ids.get(m, m) for m in group.members))
+            insight = replace(insight, consumer_trend=replace(group, members=members))
+        trends.append(replace(t, id=ids.get(t.id, t.id), insight=insight))
+    return replace(report, trends=tuple(trends))

@@ -1,0 +1,319 @@
+"""`TrendStore`: one embedded DuckDB file with documents, embeddings, runs, stable trends and their lineage.
+
+The store is a plain file (default ``trendlens.duckdb``); no server runs. Every
+change is made inside a DuckDB transaction, so a process killed at any point
+leaves the store as it was after the last commit. Reading methods return pandas
+DataFrames.
+
+>>> store = TrendStore("trendlens.duckdb")  # doctest: +SKIP
+>>> store.runs()                             # one row per committed run  # doctest: +SKIP
+>>> store.history(3)                         # trend 3, run by run  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from trendlens.corpus import Corpus, Document
+from trendlens.corpus.schema import Engagement
+from trendlens.errors import ConfigError
+from trendlens.store.schema import SCHEMA_VERSION, current_version, migrate
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+#: File name used when no store path is given.
+DEFAULT_STORE = "trendlens.duckdb"
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of a document's text (UTF-8), hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, hex (read in 1 MiB blocks)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TrendStore:
+    """A trend store in one DuckDB file.
+
+    Parameters
+    ----------
+    path
+        The DuckDB file; created (with the current schema) when missing.
+    read_only
+        Open without write access (several readers may share a file; a writer may not).
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise ConfigError(f"{self.path}: no trend store here; run `trendlens job --store {self.path}` first")
+        try:
+            self.con: duckdb.DuckDBPyConnection = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise ConfigError(f"{self.path}: cannot open the trend store ({exc})") from exc
+        if not read_only:
+            migrate(self.con, str(self.path))
+        elif current_version(self.con) > SCHEMA_VERSION:
+            version = current_version(self.con)
+            self.con.close()
+            raise ConfigError(
+                f"{self.path}: store schema version {version} is newer than this trendlens understands "
+                f"({SCHEMA_VERSION}); upgrade trendlens"
+            )
+
+    # -- lifecycle -----------------------------------------------------------------
+    def close(self) -> None:
+        """Close the connection (the file stays consistent whether or not this is called)."""
+        self.con.close()
+
+    def __enter__(self) -> TrendStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"TrendStore({str(self.path)!r})"
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together, or not at all."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- documents ------------------------------------------------------------------
+    def file_seen(self, sha256: str) -> bool:
+        """Whether a file with these bytes was ingested before."""
+        return bool(self.con.execute("SELECT count(*) FROM ingested_files WHERE sha256 = ?", [sha256]).fetchall()[0][0])
+
+    def ingest(self, corpus: Corpus, *, path: str, sha256: str) -> tuple[int, int]:
+        """Add the documents of one file; returns ``(new, changed)``.
+
+        A document whose id is known with the same text is skipped; with a new
+        text it is updated (its embedding is looked up by the new text's hash).
+        Call inside :meth:`transaction` together with the rest of the file's work.
+        """
+        import pandas as pd
+
+        rows = [_document_row(d) for d in corpus]
+        if not rows:
+            new = changed = 0
+        else:
+            frame = pd.DataFrame(rows)
+            self.con.register("incoming", frame)
+            try:
+                new, changed = self.con.execute(
+                    """
+                    SELECT count(*) FILTER (WHERE d.id IS NULL),
+                           count(*) FILTER (WHERE d.id IS NOT NULL AND d.content_hash <> i.content_hash)
+                    FROM incoming i LEFT JOIN documents d ON d.id = i.id
+                    """
+                ).fetchall()[0]
+                self.con.execute(
+                    """
+                    INSERT INTO documents
+                    SELECT i.id, i.content_hash, i.text, i.timestamp, i.source, i.author, i.url,
+                           i.likes, i.shares, i.comments, i.views, i.hashtags, i.origin, ?
+                    FROM incoming i
+                    ON CONFLICT (id) DO UPDATE SET
+                        content_hash = excluded.content_hash, text = excluded.text, timestamp = excluded.timestamp,
+                        source = excluded.source, author = excluded.author, url = excluded.url,
+                        likes = excluded.likes, shares = excluded.shares, comments = excluded.comments,
+                        views = excluded.views, hashtags = excluded.hashtags, origin = excluded.origin
+                    WHERE documents.content_hash <> excluded.content_hash
+                    """,
+                    [_now()],
+                )
+            finally:
+                self.con.unregister("incoming")
+        self.con.execute(
+            "INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?, ?)",
+            [sha256, path, len(rows), int(new), int(changed), _now()],
+        )
+        return int(new), int(changed)
+
+    def corpus(self, start: datetime | None = None) -> Corpus:
+        """The stored documents (from ``start`` on, when given) as a :class:`Corpus`, ordered by time then id."""
+        where = "WHERE timestamp >= ?" if start is not None else ""
+        rows = self.con.execute(
+            f"""SELECT id, text, timestamp, source, url, author, likes, shares, comments, views, hashtags
+                FROM documents {where} ORDER BY timestamp NULLS FIRST, id""",
+            [start] if start is not None else [],
+        ).fetchall()
+        docs = [
+            Document(
+                id=r[0],
+                text=r[1],
+                timestamp=r[2].astimezone(timezone.utc) if r[2] is not None else None,
+                source=r[3],
+                url=r[4],
+                author=r[5],
+                engagement=Engagement(likes=r[6], shares=r[7], comments=r[8], views=r[9]),
+                hashtags=tuple(r[10] or ()),
+            )
+            for r in rows
+        ]
+        return Corpus(docs, origin=str(self.path))
+
+    def latest_timestamp(self) -> datetime | None:
+        """The newest document timestamp in the store."""
+        value = self.con.execute("SELECT max(timestamp) FROM documents").fetchall()[0][0]
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    # -- embeddings -------------------------------------------------------------------
+    def missing_embeddings(self, hashes: Sequence[str], model: str) -> list[str]:
+        """The hashes among ``hashes`` with no stored vector for ``model`` (order kept, no repeats)."""
+        import pandas as pd
+
+        wanted = pd.DataFrame({"content_hash": list(dict.fromkeys(hashes))})
+        self.con.register("wanted", wanted)
+        try:
+            rows = self.con.execute(
+                """SELECT w.content_hash FROM wanted w
+                   ANTI JOIN (SELECT content_hash FROM embeddings WHERE model = ?) e USING (content_hash)""",
+                [model],
+            ).fetchall()
+        finally:
+            self.con.unregister("wanted")
+        missing = {r[0] for r in rows}
+        return [h for h in wanted["content_hash"] if h in missing]
+
+    def put_embeddings(self, hashes: Sequence[str], vectors: np.ndarray, model: str) -> None:
+        """Store one vector per hash for ``model`` (existing ones are kept)."""
+        import pandas as pd
+
+        frame = pd.DataFrame({"content_hash": list(hashes), "model": model, "vector": list(np.asarray(vectors))})
+        self.con.register("fresh", frame)
+        try:
+            self.con.execute(
+                "INSERT INTO embeddings SELECT content_hash, model, vector::FLOAT[] FROM fresh ON CONFLICT DO NOTHING"
+            )
+        finally:
+            self.con.unregister("fresh")
+
+    def embeddings(self, hashes: Sequence[str], model: str) -> np.ndarray:
+        """Vectors for ``hashes`` (in that order) and ``model``; every hash must have one."""
+        import pandas as pd
+
+        order = pd.DataFrame({"content_hash": list(hashes), "pos": np.arange(len(hashes))})
+        self.con.register("wanted_order", order)
+        try:
+            rows = self.con.execute(
+                """SELECT o.pos, e.vector FROM wanted_order o
+                   JOIN embeddings e ON e.content_hash = o.content_hash AND e.model = ?
+                   ORDER BY o.pos""",
+                [model],
+            ).fetchall()
+        finally:
+            self.con.unregister("wanted_order")
+        if len(rows) != len(hashes):
+            raise ConfigError(f"{self.path}: {len(hashes) - len(rows)} documents have no stored embedding for {model}")
+        return np.asarray([r[1] for r in rows], dtype=np.float32)
+
+    # -- runs and trends -----------------------------------------------------------------
+    def last_run_id(self) -> int | None:
+        """Id of the newest committed run."""
+        return self.con.execute("SELECT max(run_id) FROM runs").fetchall()[0][0]
+
+    def memberships(self, run_id: int) -> dict[str, int | None]:
+        """Document id → stable trend id (``None``: in no trend) of every document in run ``run_id``'s window."""
+        rows = self.con.execute("SELECT doc_id, trend_id FROM memberships WHERE run_id = ?", [run_id]).fetchall()
+        return dict(rows)
+
+    def keywords(self, run_id: int) -> dict[int, list[str]]:
+        """Stable trend id → keywords, as run ``run_id`` saw them."""
+        rows = self.con.execute("SELECT trend_id, keywords FROM snapshots WHERE run_id = ?", [run_id]).fetchall()
+        return {r[0]: list(r[1]) for r in rows}
+
+    def active_trends(self) -> dict[int, np.ndarray]:
+        """Stable id → centroid of every trend alive after the last run."""
+        rows = self.con.execute("SELECT trend_id, centroid FROM trends WHERE status = 'active' ORDER BY trend_id")
+        return {r[0]: np.asarray(r[1], dtype=np.float32) for r in rows.fetchall()}
+
+    def next_trend_id(self) -> int:
+        """The smallest id never given to a trend."""
+        return int(self.con.execute("SELECT coalesce(max(trend_id), -1) + 1 FROM trends").fetchall()[0][0])
+
+    # -- reading --------------------------------------------------------------------------
+    def _frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        return self.con.execute(sql, list(params)).df()
+
+    def runs(self) -> pd.DataFrame:
+        """One row per committed run: mode, window, counts, parameters, versions, timings."""
+        return self._frame("SELECT * FROM runs ORDER BY run_id")
+
+    def trends(self, status: str | None = None) -> pd.DataFrame:
+        """The registry: stable id, run born, last run seen, status (active/merged/died), latest label."""
+        where = "WHERE status = ?" if status else ""
+        return self._frame(
+            f"SELECT trend_id, born_run, last_run, status, label FROM trends {where} ORDER BY trend_id",
+            [status] if status else [],
+        )
+
+    def history(self, trend_id: int) -> pd.DataFrame:
+        """One trend run by run: size, share, label, keywords, virality, lifecycle, growth, hierarchy."""
+        frame = self._frame("SELECT * FROM snapshots WHERE trend_id = ? ORDER BY run_id", [trend_id])
+        if (
+            frame.empty
+            and not self.con.execute("SELECT count(*) FROM trends WHERE trend_id = ?", [trend_id]).fetchall()[0][0]
+        ):
+            raise ConfigError(f"{self.path}: no trend {trend_id}")
+        return frame
+
+    def lineage(self, trend_id: int | None = None) -> pd.DataFrame:
+        """Lineage events (born, continued, merged, split, died), per run, optionally of one trend."""
+        if trend_id is None:
+            return self._frame("SELECT * FROM lineage ORDER BY run_id, trend_id, event")
+        return self._frame(
+            "SELECT * FROM lineage WHERE trend_id = ? OR other_trend_id = ? ORDER BY run_id, event",
+            [trend_id, trend_id],
+        )
+
+    def documents(self) -> pd.DataFrame:
+        """Every stored document (without embeddings)."""
+        return self._frame("SELECT * FROM documents ORDER BY timestamp NULLS FIRST, id")
+
+
+def _document_row(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "content_hash": content_hash(doc.text),
+        "text": doc.text,
+        "timestamp": doc.timestamp,
+        "source": doc.source,
+        "author": doc.author,
+        "url": doc.url,
+        "likes": doc.engagement.likes,
+        "shares": doc.engagement.shares,
+        "comments": doc.engagement.comments,
+        "views": doc.engagement.views,
+        "hashtags": list(doc.hashtags),
+        "origin": None,
+    }

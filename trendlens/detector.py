@@ -75,6 +75,11 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         Where trends are placed in the hierarchy: ``"default"`` (the taxonomy shipped
         with trendlens), a :class:`~trendlens.hierarchy.Taxonomy`, a path to a YAML/JSON
         taxonomy, or ``None`` to skip the placement.
+    outlier_similarity
+        Documents HDBSCAN leaves in no cluster join the cluster whose centroid is
+        closest when the cosine reaches this value (0.35: about the 15th percentile
+        of members' own similarity on HuffPost); ``None`` keeps every outlier.
+        Fewer outliers also keep trend membership steadier from run to run.
     merge_distance
         Related trends (fine clusters, the consumer sub trends) whose centroids are
         closer than this average cosine distance merge into one consumer trend;
@@ -139,6 +144,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         embedding_cache: bool | str = True,
         taxonomy: Any = "default",
         merge_distance: float | None = 0.4,
+        outlier_similarity: float | None = 0.35,
         enrich_documents: int = 30,
         show_progress: bool = True,
     ) -> None:
@@ -159,6 +165,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.embedding_cache = embedding_cache
         self.taxonomy = taxonomy
         self.merge_distance = merge_distance
+        self.outlier_similarity = outlier_similarity
         self.enrich_documents = enrich_documents
         self.show_progress = show_progress
 
@@ -192,10 +199,45 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         )
         topics = fit_topics(corpus.texts, embeddings, config)
         timings["topics"] = time.perf_counter() - start
+        keywords = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
+        labels = topics.labels
+        if self.outlier_similarity is not None:
+            labels = reassign_outliers(labels, embeddings, self.outlier_similarity)
+        return self._fit_labelled(corpus, embeddings, labels, keywords, topics.model, timings)
 
+    def fit_assigned(
+        self, corpus: Any, labels: np.ndarray, keywords: dict[int, list[str]], *, embeddings: np.ndarray
+    ) -> TrendDetector:
+        """Like :meth:`fit`, with the trend of every document given instead of clustered.
+
+        For incremental runs: ``labels`` (``-1`` for no trend) come from assigning
+        documents to known trends, ``keywords`` are each trend's known keywords.
+        Signals, hierarchy placement and the report are computed as in :meth:`fit`;
+        ``topic_model_`` is ``None``.
+        """
+        corpus = corpus if isinstance(corpus, Corpus) else load_corpus(corpus)
+        labels = np.asarray(labels, dtype=np.int64)
+        if len(labels) != len(corpus) or len(embeddings) != len(corpus):
+            raise ConfigError(f"got {len(labels)} labels and {len(embeddings)} embeddings for {len(corpus)} documents")
+        missing = sorted(set(labels[labels >= 0].tolist()) - set(keywords))
+        if missing:
+            raise ConfigError(f"no keywords given for trends {missing}")
+        present = {t: list(keywords[t]) for t in sorted(set(labels[labels >= 0].tolist()))}
+        return self._fit_labelled(corpus, np.asarray(embeddings, dtype=np.float32), labels, present, None, {})
+
+    def _fit_labelled(
+        self,
+        corpus: Corpus,
+        embeddings: np.ndarray,
+        labels: np.ndarray,
+        keywords: dict[int, list[str]],
+        model: Any,
+        timings: dict[str, float],
+    ) -> TrendDetector:
+        """Signals, trend table, merged groups and taxonomy placement for documents with known trends."""
         start = time.perf_counter()
         docs = DocumentSignals(
-            labels=topics.labels,
+            labels=labels,
             timestamps=corpus.timestamps,
             embeddings=embeddings,
             engagement=np.array([np.nan if d.engagement.total is None else d.engagement.total for d in corpus]),
@@ -209,9 +251,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.signals_, summary, self.window_ = trend_signals(docs, config)
         self.corpus_ = corpus
         self.embeddings_ = embeddings
-        self.labels_ = topics.labels
-        self.topic_model_ = topics.model
-        self.keywords_ = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
+        self.labels_ = labels
+        self.topic_model_ = model
+        self.keywords_ = keywords
         self.trends_ = self._trend_table(summary)
         self.findings_: dict[int, tuple[Evidence, ...]] = {}  # filled by report(), per fit
         self.insights_: dict[int, Insight] = {}
@@ -507,6 +549,26 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             examples=examples,
             series=points,
         )
+
+
+def reassign_outliers(labels: np.ndarray, embeddings: np.ndarray, min_similarity: float) -> np.ndarray:
+    """``labels`` with each outlier (``-1``) moved to the closest centroid's cluster if cosine ≥ ``min_similarity``.
+
+    Centroids are computed once from the clusters as HDBSCAN left them, so the
+    result does not depend on the order of the outliers.
+    """
+    labels = np.asarray(labels).copy()
+    ids = np.unique(labels[labels >= 0])
+    outliers = np.flatnonzero(labels < 0)
+    if not len(ids) or not len(outliers):
+        return labels
+    centroids = np.vstack([embeddings[labels == t].mean(axis=0) for t in ids])
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    sims = embeddings[outliers] @ centroids.T
+    best = sims.argmax(axis=1)
+    close = sims[np.arange(len(outliers)), best] >= min_similarity
+    labels[outliers[close]] = ids[best[close]]
+    return labels
 
 
 def _opt(value: Any) -> float | None:

@@ -343,17 +343,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             weights = np.array([self.trends_.at[m, "size"] for m in group.members], dtype=np.float32)
             vector = (np.vstack([vectors[m] for m in group.members]) * weights[:, None]).sum(axis=0)
             placement = mapper.place(vector[None, :])[0]
-            levels = tuple(
-                HierarchyLevel(
-                    m.level,
-                    m.node_id,
-                    m.name,
-                    m.confidence,
-                    self.taxonomy_.nodes[m.node_id].description if m.node_id else "",
-                )
-                for m in placement.levels
-            )
-            placed = replace(group, hierarchy=levels)
+            placed = replace(group, hierarchy=self._levels(placement))
             self.groups_.update({m: placed for m in group.members})
 
     def _placement_columns(self, placements: dict[int, Any]) -> None:
@@ -364,6 +354,19 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             self.trends_[f"{level}_id"] = [placements[t].at(level).node_id for t in self.trends_.index]
             self.trends_[f"{level}_confidence"] = [placements[t].at(level).confidence for t in self.trends_.index]
         self.trends_["taxonomy_similarity"] = [placements[t].similarity for t in self.trends_.index]
+
+    def _levels(self, placement: Any) -> tuple[HierarchyLevel, ...]:
+        """A placement as the report's hierarchy levels, each with its node's description."""
+        return tuple(
+            HierarchyLevel(
+                m.level,
+                m.node_id,
+                m.name,
+                m.confidence,
+                self.taxonomy_.nodes[m.node_id].description if m.node_id else "",
+            )
+            for m in placement.levels
+        )
 
     def override_placement(self, trend: int, node_id: str) -> None:
         """Place ``trend`` under the taxonomy's consumer trend ``node_id`` by hand (confidence 1).
@@ -533,18 +536,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                 if k.startswith("virality_") and v == v and k != "virality"
             },
             onset=get("onset") if isinstance(get("onset"), str) else None,
-            hierarchy=tuple(
-                HierarchyLevel(
-                    m.level,
-                    m.node_id,
-                    m.name,
-                    m.confidence,
-                    self.taxonomy_.nodes[m.node_id].description if m.node_id else "",
-                )
-                for m in self.placements_[trend].levels
-            )
-            if trend in self.placements_
-            else (),
+            hierarchy=self._levels(self.placements_[trend]) if trend in self.placements_ else (),
             peak=get("peak") if isinstance(get("peak"), str) else None,
             examples=examples,
             series=points,

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 from trendlens.errors import TrendlensError
 
@@ -36,7 +37,7 @@ def store_lock(store: str | Path, wait: float = 0.0, poll: float = 0.2) -> Itera
 
     path = Path(f"{store}.lock")
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")  # noqa: SIM115 - closed in finally, after the lock is released
+    handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o644), "r+")
     try:
         deadline = time.monotonic() + max(wait, 0.0)
         while True:
@@ -45,18 +46,27 @@ def store_lock(store: str | Path, wait: float = 0.0, poll: float = 0.2) -> Itera
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "another process"
                     raise StoreLockedError(
-                        f"{store} is in use by {holder}; wait for it to finish, or pass --wait SECONDS to queue"
+                        f"{store} is in use by {_holder(handle)}; wait for it to finish, "
+                        "or pass --wait SECONDS to queue"
                     ) from None
                 time.sleep(poll)
+        since = datetime.now(timezone.utc).isoformat(timespec="seconds")
         handle.seek(0)
+        handle.write(f"trendlens job pid {os.getpid()} since {since}")  # write, then cut: never empty
         handle.truncate()
-        handle.write(
-            f"trendlens job pid {os.getpid()} since {datetime.now(timezone.utc).isoformat(timespec='seconds')}"
-        )
         handle.flush()
         yield path
     finally:
         handle.close()  # closing the file releases the lock
+
+
+def _holder(handle: IO[str], tries: int = 10) -> str:
+    """Who holds the lock, as the holder wrote it (it may take a moment after the lock is taken)."""
+    for _ in range(tries):
+        handle.seek(0)
+        text = handle.read().strip()
+        if text:
+            return text
+        time.sleep(0.1)
+    return "another process"

@@ -373,3 +373,22 @@ def test_cli_dry_run_prints_dry_run_and_writes_nothing(concurrent, cli_files, tm
     assert "dry run" in result.stdout
     assert "files: 0 read, 2 already ingested; documents: 0 new, 0 changed, 0 to embed" in result.stdout
     assert contents(store) == before
+
+
+def test_a_few_new_documents_are_assigned_incrementally(two_runs, monthly, embedder, tmp_path, huffpost_records):
+    """At most 2% new: no refit; old documents keep their trends, new ones join the nearest known trend."""
+    store = copy_store(two_runs[0], tmp_path)
+    may = load_corpus(monthly[2])
+    few = tmp_path / "few.jsonl"
+    by_id = {r["id"]: r for r in huffpost_records}
+    few.write_text("".join(json.dumps(by_id[d.id]) + "\n" for d in list(may)[:3]), encoding="utf-8")
+    result = job(store, [few], embedder)
+    assert result.mode == "incremental" and result.n_new == 3 and result.n_embedded == 3
+    assert {e.event for e in result.events} <= {"continued", "died"}
+    with TrendStore(store, read_only=True) as s:
+        before, after = s.memberships(1), s.memberships(2)
+        active = set(s.trends(status="active")["trend_id"])
+    assert {doc: after[doc] for doc in before} == before  # nothing old moved
+    new = [d.id for d in list(may)[:3]]
+    assert all(after[doc] is None or after[doc] in active for doc in new)
+    assert any(after[doc] is not None for doc in new)

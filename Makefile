@@ -37,6 +37,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_embedding.py
+	$(BIN)/python benchmarks/bench_job.py
 
 # Rebuild models/ (ONNX tiers and the static model) from the installed MiniLM and ../shared/corpora.
 models: $(STAMP)

@@ -12,7 +12,7 @@ OUT    := out
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test test-fast bench models lint format clean
+.PHONY: install demo test test-fast bench eval models lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
+
+# Topic quality of trendlens vs plain BERTopic (benchmarks/results/evaluation.json; see docs/evaluation.md).
+eval: $(STAMP)
+	$(BIN)/python benchmarks/bench_eval.py --corpus bbc 20newsgroups huffpost --limit 6000
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_embedding.py

@@ -25,11 +25,16 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 SUPPORTED = JSONL_SUFFIXES + CSV_SUFFIXES + PARQUET_SUFFIXES
 
 
-def _format_of(path: Path) -> str:
+def data_suffix(path: Path) -> str:
+    """The lower-case suffix that names a file's format, ``.gz`` skipped (``"a.jsonl.gz"`` → ``".jsonl"``)."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
-    last = suffixes[-1] if suffixes else ""
+    return suffixes[-1] if suffixes else ""
+
+
+def _format_of(path: Path) -> str:
+    last = data_suffix(path)
     if last in JSONL_SUFFIXES:
         return "jsonl"
     if last in CSV_SUFFIXES:

@@ -21,6 +21,7 @@ the stored documents and embeddings.
 
 from __future__ import annotations
 
+import functools
 import glob
 import json
 import logging
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from trendlens.corpus import load_corpus
-from trendlens.corpus.readers import SUPPORTED
+from trendlens.corpus.readers import SUPPORTED, data_suffix
 from trendlens.errors import ConfigError
 from trendlens.jobs.lock import store_lock
 from trendlens.jobs.matching import Event, match_clusters
@@ -142,7 +143,7 @@ def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
         text = str(item)
         path = Path(text)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and _supported(p))
+            found = sorted(p for p in path.rglob("*") if p.is_file() and data_suffix(p) in SUPPORTED)
         elif any(ch in text for ch in "*?["):
             found = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
         elif path.is_file():
@@ -153,13 +154,6 @@ def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
             log.warning("%s: no input files found", text)
         files += found
     return list(dict.fromkeys(files))
-
-
-def _supported(path: Path) -> bool:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    return bool(suffixes) and suffixes[-1] in SUPPORTED
 
 
 def run_job(
@@ -319,17 +313,24 @@ class _Run:
                 bar.update(len(chunk))
         return len(texts)
 
+    @functools.cached_property
     def previous(self) -> tuple[int | None, dict[str, int | None]]:
+        """The last committed run and its memberships (fixed for the whole run: ingestion adds no runs)."""
         run = self.store.last_run_id()
         return run, (self.store.memberships(run) if run is not None else {})
 
+    @functools.cached_property
+    def known_trends(self) -> dict[int, np.ndarray]:
+        """Stable id → centroid of the trends alive after the last run."""
+        return self.store.active_trends()
+
     def choose_mode(self, corpus: Any) -> str:
-        run, members = self.previous()
+        run, members = self.previous
         if self.config.mode != "auto":
             if self.config.mode == "incremental" and run is None:
                 raise ConfigError("an incremental run needs an earlier run in the store; run once in full mode")
             return self.config.mode
-        if run is None or not self.store.active_trends():
+        if run is None or not self.known_trends:
             return "full"
         new = sum(1 for d in corpus if d.id not in members)
         return "incremental" if new <= self.config.incremental_below * len(corpus) else "full"
@@ -351,8 +352,8 @@ class _Run:
         det = self.detector()
         if mode == "full":
             return det.fit(corpus, embeddings=embeddings)
-        run, members = self.previous()
-        centroids = self.store.active_trends()
+        run, members = self.previous
+        centroids = self.known_trends
         ids = sorted(centroids)
         matrix = np.vstack([centroids[i] for i in ids])
         matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
@@ -370,11 +371,11 @@ class _Run:
     def match(self, corpus: Any, embeddings: np.ndarray, det: Any, mode: str) -> tuple[dict[int, int], tuple]:
         """Stable id of every cluster and the lineage events; applies stickiness (may refit the signals)."""
         store = self.store
-        run, members = self.previous()
+        run, members = self.previous
         clusters = _clusters(corpus, det.labels_)
         if mode == "incremental":
             ids = {c: c for c in clusters}
-            known = set(store.active_trends())
+            known = set(self.known_trends)
             return ids, tuple(Event("continued", c) for c in sorted(ids)) + tuple(
                 Event("died", t) for t in sorted(known - set(ids))
             )
@@ -386,7 +387,7 @@ class _Run:
                 previous[trend].add(doc_id)
         matching = match_clusters(
             previous,
-            store.active_trends(),
+            self.known_trends,
             clusters,
             centroids,
             known_documents=set(members),
@@ -404,7 +405,7 @@ class _Run:
             ids,
             events,
             centroids,
-            store.active_trends(),
+            self.known_trends,
             margin=self.config.stickiness,
             min_similarity=self.config.assign_similarity,
             min_size=TopicConfig(min_cluster_size=self.config.min_cluster_size).cluster_size_for(len(corpus)),
@@ -421,8 +422,10 @@ class _Run:
         self, corpus: Any, embeddings: np.ndarray, det: Any, ids: dict[int, int], events: tuple, mode: str
     ) -> int:
         """Write the run, registry changes, snapshots, memberships and lineage in one transaction."""
+        from trendlens.detector import _opt
+
         store = self.store
-        run, members = self.previous()
+        run, members = self.previous
         clusters = _clusters(corpus, det.labels_)
         centroids = _centroids(clusters, {d.id: k for k, d in enumerate(corpus)}, embeddings)
         run_id = 0 if run is None else run + 1
@@ -431,6 +434,7 @@ class _Run:
         params = {"mode": mode, **{k: v for k, v in vars(self.config).items()}}
         versions = _versions(self.embedder.name)
         table = det.trends_
+        cluster_of = {trend: cluster for cluster, trend in ids.items()}
         with store.transaction():
             store.con.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -452,13 +456,13 @@ class _Run:
             )
             for event in events:
                 if event.event in ("born", "split"):
-                    cluster = next(c for c, i in ids.items() if i == event.trend_id)
+                    cluster = cluster_of[event.trend_id]
                     store.con.execute(
                         "INSERT INTO trends VALUES (?, ?, ?, 'active', ?, ?)",
                         [event.trend_id, run_id, run_id, table.at[cluster, "label"], centroids[cluster].tolist()],
                     )
                 elif event.event == "continued":
-                    cluster = next(c for c, i in ids.items() if i == event.trend_id)
+                    cluster = cluster_of[event.trend_id]
                     store.con.execute(
                         "UPDATE trends SET last_run = ?, label = ?, centroid = ? WHERE trend_id = ?",
                         [run_id, table.at[cluster, "label"], centroids[cluster].tolist(), event.trend_id],
@@ -622,13 +626,6 @@ def _centroids(clusters: dict[int, set[str]], index: dict[str, int], embeddings:
 def _unit(vector: np.ndarray) -> np.ndarray:
     norm = float(np.linalg.norm(vector))
     return (vector / norm if norm > 0 else vector).astype(np.float32)
-
-
-def _opt(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return None if value != value else value
 
 
 def _as_datetime(value: np.datetime64) -> datetime:

@@ -30,7 +30,7 @@ from trendlens.report.model import (
 )
 from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
 from trendlens.topics import TopicConfig, fit_topics
-from trendlens.topics.model import label_from_keywords
+from trendlens.topics.model import cluster_centroids, label_from_keywords
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -394,7 +394,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         from trendlens.topics.merge import merge_clusters
 
         ids = list(self.trends_.index)
-        centroids = {t: self.embeddings_[self.labels_ == t].mean(axis=0) for t in ids}
+        centroids = cluster_centroids(self.labels_, self.embeddings_)
         sizes = {t: int(self.trends_.at[t, "size"]) for t in ids}
         groups = merge_clusters(centroids, sizes, self.keywords_, max_distance=self.merge_distance or 0.0)
         made = {t: TrendGroup(g.id, g.name, g.keywords, g.members, g.size) for t, g in groups.items()}
@@ -554,8 +554,7 @@ def reassign_outliers(labels: np.ndarray, embeddings: np.ndarray, min_similarity
     outliers = np.flatnonzero(labels < 0)
     if not len(ids) or not len(outliers):
         return labels
-    centroids = np.vstack([embeddings[labels == t].mean(axis=0) for t in ids])
-    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    centroids = np.vstack(list(cluster_centroids(labels, embeddings).values()))
     sims = embeddings[outliers] @ centroids.T
     best = sims.argmax(axis=1)
     close = sims[np.arange(len(outliers)), best] >= min_similarity

@@ -41,6 +41,7 @@ from trendlens.errors import ConfigError
 from trendlens.jobs.lock import store_lock
 from trendlens.jobs.matching import Event, match_clusters
 from trendlens.store.store import TrendStore, content_hash, file_sha256
+from trendlens.topics.model import cluster_centroids
 
 if TYPE_CHECKING:
     from trendlens.detector import TrendDetector
@@ -380,7 +381,7 @@ class _Run:
                 Event("died", t) for t in sorted(known - set(ids))
             )
         index = {d.id: k for k, d in enumerate(corpus)}
-        centroids = _centroids(clusters, index, embeddings)
+        centroids = cluster_centroids(det.labels_, embeddings)
         previous: dict[int, set[str]] = defaultdict(set)
         for doc_id, trend in members.items():
             if trend is not None and doc_id in index:
@@ -427,7 +428,7 @@ class _Run:
         store = self.store
         run, members = self.previous
         clusters = _clusters(corpus, det.labels_)
-        centroids = _centroids(clusters, {d.id: k for k, d in enumerate(corpus)}, embeddings)
+        centroids = cluster_centroids(det.labels_, embeddings)
         run_id = 0 if run is None else run + 1
         window = corpus.timestamps[~np.isnat(corpus.timestamps)]
         n_new = sum(1 for d in corpus if d.id not in members)
@@ -617,10 +618,6 @@ def _clusters(corpus: Any, labels: np.ndarray) -> dict[int, set[str]]:
         if label >= 0:
             clusters[int(label)].add(doc.id)
     return dict(clusters)
-
-
-def _centroids(clusters: dict[int, set[str]], index: dict[str, int], embeddings: np.ndarray) -> dict[int, np.ndarray]:
-    return {c: _unit(embeddings[[index[d] for d in sorted(docs)]].mean(axis=0)) for c, docs in clusters.items()}
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

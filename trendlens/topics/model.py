@@ -205,6 +205,16 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     return TopicResult(labels=labels, keywords=keywords, model=model)
 
 
+def cluster_centroids(labels: np.ndarray, embeddings: np.ndarray) -> dict[int, np.ndarray]:
+    """Unit-length mean direction of every cluster (label ``>= 0``), by cluster id in ascending order."""
+    labels = np.asarray(labels)
+    out = {}
+    for t in np.unique(labels[labels >= 0]).tolist():
+        centroid = embeddings[labels == t].mean(axis=0)
+        out[int(t)] = centroid / (np.linalg.norm(centroid) or 1.0)
+    return out
+
+
 def label_from_keywords(
     keywords: Sequence[str], n: int = 3, member_texts: Sequence[str] | None = None, min_docs: int = 2
 ) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from trendlens.enrich.findings import Finding
 from trendlens.enrich.nlp import Sentence, load_nlp
 from trendlens.report.model import NOT_STATED as REPORT_NOT_STATED
+from trendlens.report.model import AudienceFacet
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -205,35 +206,6 @@ _AGE_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": "the"}, {"LOWER": {"IN": ["poor", "rich"]}}],
     ],
 }
-
-
-@dataclass(frozen=True)
-class AudienceFacet:
-    """One facet of the consumer description.
-
-    Attributes
-    ----------
-    facet
-        ``"age"``, ``"gender"``, ``"income"`` or ``"lifestyle"``.
-    values
-        Normalised cue names, most often mentioned first; empty when no sentence states the facet.
-    evidence
-        Sentences, verbatim with their document id, that name the values.
-    """
-
-    facet: str
-    values: tuple[str, ...] = ()
-    evidence: tuple[Finding, ...] = ()
-
-    @property
-    def stated(self) -> bool:
-        """Whether any sentence states this facet."""
-        return bool(self.values)
-
-    @property
-    def summary(self) -> str:
-        """The values joined by commas, or :data:`NOT_STATED`."""
-        return ", ".join(self.values) if self.values else NOT_STATED
 
 
 @dataclass

@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from trendlens.enrich.findings import Finding
 from trendlens.enrich.nlp import Sentence
+from trendlens.report.model import EntityFactors
 
 #: spaCy entity labels read as brands, products or organisations.
 ENTITY_KINDS = {"ORG": "organisation", "PRODUCT": "product"}
@@ -44,26 +44,8 @@ _LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:'s|’s|'|’)$")
 
 
-@dataclass(frozen=True)
-class EntityProfile:
-    """A named brand, product or organisation of a trend.
-
-    Attributes
-    ----------
-    name
-        Normalised name (no leading article, no possessive).
-    kind
-        ``"organisation"`` or ``"product"`` (the label it carries most often).
-    documents
-        Number of the trend's documents naming it.
-    factors
-        Sentences naming it with a success or reason cue, verbatim with their document id.
-    """
-
-    name: str
-    kind: str
-    documents: int
-    factors: tuple[Finding, ...] = ()
+#: A named brand, product or organisation of a trend with its success sentences (the report's type).
+EntityProfile = EntityFactors
 
 
 def normalise_name(text: str) -> str:

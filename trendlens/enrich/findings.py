@@ -7,23 +7,20 @@ carries that document's id, so each statement of the report can be checked at it
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from trendlens.errors import ConfigError
+from trendlens.report.model import Evidence
 
 if TYPE_CHECKING:
     from trendlens.enrich.nlp import Sentence
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One sentence of evidence and the document it was taken from."""
-
-    text: str
-    doc_id: str
+#: One sentence of evidence and the document it was taken from: the report's own type, so enrichment
+#: results go into the report without conversion.
+Finding = Evidence
 
 
 def mmr(vectors: np.ndarray, query: np.ndarray, k: int, diversity: float = 0.5) -> list[int]:

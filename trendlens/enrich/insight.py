@@ -18,13 +18,11 @@ import numpy as np
 from trendlens.embed.base import Embedder
 from trendlens.enrich.audience import describe_audience
 from trendlens.enrich.entities import brand_profiles
-from trendlens.enrich.findings import Finding, detailed_findings
+from trendlens.enrich.findings import detailed_findings
 from trendlens.enrich.motivations import match_phrases
 from trendlens.enrich.nlp import parse_sentences, unique
 from trendlens.report.model import (
     NOT_STATED,
-    AudienceFacet,
-    EntityFactors,
     Evidence,
     Insight,
     Statement,
@@ -73,10 +71,6 @@ class TrendFacts:
         return text + (f", largest share in {self.peak}." if self.peak else ".")
 
 
-def _evidence(found: Sequence[Finding]) -> tuple[Evidence, ...]:
-    return tuple(Evidence(f.text, f.doc_id) for f in found)
-
-
 def enrich_trend(
     texts: Sequence[str],
     doc_ids: Sequence[str],
@@ -106,7 +100,7 @@ def enrich_trend(
     """
     sentences = unique(parse_sentences(texts, doc_ids))
     vectors = np.asarray(embedder.encode([s.text for s in sentences]), dtype=np.float32) if sentences else None
-    findings = _evidence(detailed_findings(sentences, vectors, centroid, k=n_findings)) if sentences else ()
+    findings = detailed_findings(sentences, vectors, centroid, k=n_findings) if sentences else ()
     mapped = placement is not None and taxonomy is not None and placement.mapped
     leaf = taxonomy.nodes[placement.levels[0].node_id] if mapped else None
     path = taxonomy.path(leaf.id) if mapped else []
@@ -121,7 +115,7 @@ def enrich_trend(
         ]
         found = match_phrases(phrases, sentences, vectors, embedder) if sentences else []
         if found:
-            return tuple(Statement(m.phrase, "taxonomy", m.node_id, None, _evidence([m.evidence])) for m in found)
+            return tuple(Statement(m.phrase, "taxonomy", m.node_id, None, (m.evidence,)) for m in found)
         return tuple(Statement(phrase, "taxonomy", leaf.id) for phrase in getattr(leaf, field)) or (
             Statement(NOT_STATED, "none"),
         )
@@ -146,13 +140,11 @@ def enrich_trend(
         main_trend=main,
         sub_trend=sub,
         consumer_trend=group,
-        success_factors=tuple(
-            EntityFactors(p.name, p.kind, p.documents, _evidence(p.factors)) for p in brand_profiles(sentences)
-        ),
+        success_factors=brand_profiles(sentences),
         motivations=matched("motivations"),
         drivers=matched("drivers"),
         motivation_beyond=_beyond(path),
-        audience=tuple(AudienceFacet(a.facet, a.values, _evidence(a.evidence)) for a in describe_audience(sentences)),
+        audience=describe_audience(sentences),
         implications=_implications(path),
         strategies=_strategies(path),
     )

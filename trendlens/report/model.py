@@ -89,7 +89,19 @@ class Statement:
 
 @dataclass(frozen=True)
 class EntityFactors:
-    """A brand, product or organisation named in a trend, and the sentences that say why it succeeds."""
+    """A brand, product or organisation named in a trend, and the sentences that say why it succeeds.
+
+    Attributes
+    ----------
+    name
+        Normalised name (no leading article, no possessive).
+    kind
+        ``"organisation"`` or ``"product"`` (the label it carries most often).
+    documents
+        Number of the trend's documents naming it.
+    factors
+        Sentences naming it with a success or reason cue, verbatim with their document id.
+    """
 
     name: str
     kind: str
@@ -99,11 +111,31 @@ class EntityFactors:
 
 @dataclass(frozen=True)
 class AudienceFacet:
-    """One facet of the audience (age, gender, income, lifestyle) as the documents state it."""
+    """One facet of the audience (age, gender, income, lifestyle) as the documents state it.
+
+    Attributes
+    ----------
+    facet
+        ``"age"``, ``"gender"``, ``"income"`` or ``"lifestyle"``.
+    values
+        Normalised cue names, most often mentioned first; empty when no sentence states the facet.
+    evidence
+        Sentences, verbatim with their document id, that name the values.
+    """
 
     facet: str
     values: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def stated(self) -> bool:
+        """Whether any sentence states this facet."""
+        return bool(self.values)
+
+    @property
+    def summary(self) -> str:
+        """The values joined by commas, or :data:`NOT_STATED`."""
+        return ", ".join(self.values) if self.values else NOT_STATED
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trendlens.report.model import NOT_STATED, Evidence, Statement, Trend
+from trendlens.report.model import NOT_STATED, Evidence, HierarchyLevel, Statement, Trend
 
 #: Display names of the hierarchy levels.
 LEVEL_NAMES = {
@@ -122,7 +122,7 @@ def insight_sections(trend: Trend) -> list[Section]:
     return sections
 
 
-def _level_item(level) -> Item:  # noqa: ANN001 - a HierarchyLevel
+def _level_item(level: HierarchyLevel) -> Item:
     if level.node_id is None:
         return Item("unmapped / novel: no entry of the taxonomy describes this trend")
     return Item(

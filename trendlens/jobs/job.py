@@ -39,7 +39,7 @@ from trendlens.corpus import load_corpus
 from trendlens.corpus.readers import SUPPORTED, data_suffix
 from trendlens.errors import ConfigError
 from trendlens.jobs.lock import store_lock
-from trendlens.jobs.matching import Event, match_clusters
+from trendlens.jobs.matching import Event, _unit, match_clusters
 from trendlens.store.store import TrendStore, content_hash, file_sha256
 from trendlens.topics.model import cluster_centroids
 
@@ -507,11 +507,8 @@ class _Run:
                     ),
                 }
             )
-            store.con.register("run_members", frame)
-            try:
+            with store.registered("run_members", frame):
                 store.con.execute("INSERT INTO memberships SELECT run_id, doc_id, trend_id FROM run_members")
-            finally:
-                store.con.unregister("run_members")
         log.info("run %d committed: %d trends", run_id, len(ids))
         return run_id
 
@@ -618,11 +615,6 @@ def _clusters(corpus: Any, labels: np.ndarray) -> dict[int, set[str]]:
         if label >= 0:
             clusters[int(label)].add(doc.id)
     return dict(clusters)
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return (vector / norm if norm > 0 else vector).astype(np.float32)
 
 
 def _as_datetime(value: np.datetime64) -> datetime:

@@ -108,6 +108,15 @@ class TrendStore:
             raise
         self.con.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def registered(self, name: str, frame: pd.DataFrame) -> Iterator[None]:
+        """``frame`` queryable as the table ``name`` inside the block."""
+        self.con.register(name, frame)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
     # -- documents ------------------------------------------------------------------
     def file_seen(self, sha256: str) -> bool:
         """Whether a file with these bytes was ingested before."""
@@ -127,8 +136,7 @@ class TrendStore:
             new = changed = 0
         else:
             frame = pd.DataFrame(rows)
-            self.con.register("incoming", frame)
-            try:
+            with self.registered("incoming", frame):
                 new, changed = self.con.execute(
                     """
                     SELECT count(*) FILTER (WHERE d.id IS NULL),
@@ -151,8 +159,6 @@ class TrendStore:
                     """,
                     [_now()],
                 )
-            finally:
-                self.con.unregister("incoming")
         self.con.execute(
             "INSERT INTO ingested_files VALUES (?, ?, ?, ?, ?, ?)",
             [sha256, path, len(rows), int(new), int(changed), _now()],
@@ -193,15 +199,12 @@ class TrendStore:
         import pandas as pd
 
         wanted = pd.DataFrame({"content_hash": list(dict.fromkeys(hashes))})
-        self.con.register("wanted", wanted)
-        try:
+        with self.registered("wanted", wanted):
             rows = self.con.execute(
                 """SELECT w.content_hash FROM wanted w
                    ANTI JOIN (SELECT content_hash FROM embeddings WHERE model = ?) e USING (content_hash)""",
                 [model],
             ).fetchall()
-        finally:
-            self.con.unregister("wanted")
         missing = {r[0] for r in rows}
         return [h for h in wanted["content_hash"] if h in missing]
 
@@ -210,29 +213,23 @@ class TrendStore:
         import pandas as pd
 
         frame = pd.DataFrame({"content_hash": list(hashes), "model": model, "vector": list(np.asarray(vectors))})
-        self.con.register("fresh", frame)
-        try:
+        with self.registered("fresh", frame):
             self.con.execute(
                 "INSERT INTO embeddings SELECT content_hash, model, vector::FLOAT[] FROM fresh ON CONFLICT DO NOTHING"
             )
-        finally:
-            self.con.unregister("fresh")
 
     def embeddings(self, hashes: Sequence[str], model: str) -> np.ndarray:
         """Vectors for ``hashes`` (in that order) and ``model``; every hash must have one."""
         import pandas as pd
 
         order = pd.DataFrame({"content_hash": list(hashes), "pos": np.arange(len(hashes))})
-        self.con.register("wanted_order", order)
-        try:
+        with self.registered("wanted_order", order):
             rows = self.con.execute(
                 """SELECT o.pos, e.vector FROM wanted_order o
                    JOIN embeddings e ON e.content_hash = o.content_hash AND e.model = ?
                    ORDER BY o.pos""",
                 [model],
             ).fetchall()
-        finally:
-            self.con.unregister("wanted_order")
         if len(rows) != len(hashes):
             raise ConfigError(f"{self.path}: {len(hashes) - len(rows)} documents have no stored embedding for {model}")
         return np.asarray([r[1] for r in rows], dtype=np.float32)

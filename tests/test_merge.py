@@ -158,3 +158,20 @@ def test_merged_consumer_trends_are_placed_in_the_taxonomy_themselves(fitted):
                 "social_drive",
             ]
             assert all(0 <= h.confidence <= 1 for h in group.hierarchy)
+
+
+def test_n_groups_cuts_the_same_tree_into_that_many_groups():
+    three = merge_clusters(CENTROIDS, SIZES, KEYWORDS, max_distance=0.0, n_groups=3)
+    assert sorted({g.members for g in three.values()}) == [(0, 3), (1, 4), (2,)]
+    two = {g.members for g in merge_clusters(CENTROIDS, SIZES, KEYWORDS, n_groups=2).values()}
+    blocks = [{0, 3}, {1, 4}, {2}]  # a coarser cut of the same tree only joins whole pairs
+    assert len(two) == 2 and all(set(m) == set().union(*(b for b in blocks if b <= set(m))) for m in two)
+    one = merge_clusters(CENTROIDS, SIZES, KEYWORDS, n_groups=1)
+    assert {g.members for g in one.values()} == {(0, 1, 2, 3, 4)}
+    as_many = merge_clusters(CENTROIDS, SIZES, KEYWORDS, n_groups=5)
+    assert all(g.members == (c,) for c, g in as_many.items())
+
+
+def test_n_groups_must_be_positive():
+    with pytest.raises(ConfigError, match="n_groups"):
+        merge_clusters(CENTROIDS, SIZES, KEYWORDS, n_groups=0)

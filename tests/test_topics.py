@@ -1,7 +1,8 @@
-"""Topic labels and clustering settings (no model needed)."""
+"""Topic labels, clustering settings and the exact nearest neighbours UMAP is given."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from trendlens import ConfigError
@@ -38,3 +39,28 @@ def test_cluster_size_scales_and_settings_are_checked():
     assert TopicConfig(min_cluster_size=12).cluster_size_for(10_000) == 12
     with pytest.raises(ConfigError, match="max_cluster_share"):
         TopicConfig(max_cluster_share=1.5).validate()
+
+
+def test_exact_neighbors_match_a_brute_force_search_on_real_embeddings(huffpost_records, embedder):
+    from sklearn.neighbors import NearestNeighbors
+
+    from trendlens.topics.model import exact_neighbors
+
+    texts = [r["text"] for r in huffpost_records[:300]]
+    vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
+    indices, distances = exact_neighbors(vectors, 15, block=64)  # several blocks
+    assert indices.shape == distances.shape == (300, 15)
+    assert (indices[:, 0] == np.arange(300)).all() and np.allclose(distances[:, 0], 0, atol=1e-5)
+    assert (np.diff(distances, axis=1) >= -1e-6).all()  # nearest first
+    reference = NearestNeighbors(n_neighbors=15, metric="cosine", algorithm="brute").fit(vectors)
+    ref_distances, ref_indices = reference.kneighbors(vectors)
+    assert np.allclose(distances, ref_distances, atol=1e-5)
+    overlap = np.mean([len(set(a) & set(b)) / 15 for a, b in zip(indices, ref_indices)])
+    assert overlap > 0.99  # only ties may be ordered differently
+
+
+def test_exact_neighbors_setting_is_checked():
+    # exact neighbours are the default up to exact_neighbors_max documents; 0 turns them off
+    assert TopicConfig().exact_neighbors_max == 50_000
+    with pytest.raises(ConfigError):
+        TopicConfig(exact_neighbors_max=-1).validate()

@@ -40,6 +40,7 @@ def merge_clusters(
     keywords: Mapping[int, Sequence[str]],
     *,
     max_distance: float = MAX_DISTANCE,
+    n_groups: int | None = None,
     n_keywords: int = 10,
 ) -> dict[int, Group]:
     """Group clusters whose centroids are close; returns cluster id → its :class:`Group`.
@@ -52,6 +53,10 @@ def merge_clusters(
         Cluster id → document count, and → keywords ranked best first.
     max_distance
         Cut height of the average-linkage tree, in cosine distance (0–2); 0 merges nothing.
+    n_groups
+        Instead of cutting at ``max_distance``, cut the same tree into at most this many
+        groups (as BERTopic's ``nr_topics`` reduces topics; used by the evaluation's
+        10–50 topic protocol).
     n_keywords
         Keywords kept per group.
 
@@ -60,10 +65,12 @@ def merge_clusters(
     """
     if not 0 <= max_distance < 2:
         raise ConfigError(f"max_distance must be in [0, 2), got {max_distance}")
+    if n_groups is not None and n_groups < 1:
+        raise ConfigError(f"n_groups must be at least 1, got {n_groups}")
     ids = sorted(centroids)
     if not ids:
         return {}
-    if len(ids) == 1 or max_distance == 0:
+    if len(ids) == 1 or (n_groups is None and max_distance == 0) or (n_groups or 0) >= len(ids):
         assignment = np.arange(len(ids))
     else:
         from scipy.cluster.hierarchy import fcluster, linkage
@@ -75,7 +82,10 @@ def merge_clusters(
             raise ConfigError(f"clusters {bad} have a zero or non-finite centroid; they cannot be merged by direction")
         vectors /= norms[:, None]
         tree = linkage(vectors, method="average", metric="cosine")
-        assignment = fcluster(tree, t=max_distance, criterion="distance")
+        if n_groups is None:
+            assignment = fcluster(tree, t=max_distance, criterion="distance")
+        else:
+            assignment = fcluster(tree, t=n_groups, criterion="maxclust")
     members: dict[int, list[int]] = defaultdict(list)
     for cluster, flat in zip(ids, assignment):
         members[int(flat)].append(cluster)

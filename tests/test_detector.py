@@ -125,3 +125,17 @@ def test_every_trend_is_placed_in_the_hierarchy(fitted, e2e_corpus):
     report = fitted.report(top=3)
     assert all(len(t.hierarchy) == 4 for t in report.trends)
     assert "### Social drive" in report.to_markdown()
+
+
+def test_a_corpus_with_no_cluster_gives_an_empty_ranking_and_says_why(huffpost_records, embedder, tmp_path):
+    from trendlens import TrendDetector, load_corpus
+    from trendlens.report.sections import NO_TRENDS
+
+    corpus = load_corpus(huffpost_records[:60])
+    # HDBSCAN never returns one cluster holding everything: 60 documents cannot make two of 40
+    detector = TrendDetector(embedder=embedder, min_cluster_size=40, show_progress=False).fit(corpus)
+    assert len(detector.trends_) == 0 and (detector.labels_ < 0).all()
+    report = detector.report()
+    assert len(report.trends) == 0 and report.corpus.n_outliers == 60
+    paths = report.save(tmp_path)
+    assert NO_TRENDS in paths["markdown"].read_text() and "No trends found" in paths["html"].read_text()

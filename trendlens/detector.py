@@ -300,7 +300,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                     "example_ids": [self.corpus_[i].id for i in self._by_centrality(members)[0][: self.n_examples]],
                 }
             )
-        table = pd.DataFrame(rows).set_index("trend").join(summary, how="left")
+        columns = ["trend", "label", "keywords", "size", "share", "first_seen", "last_seen", "example_ids"]
+        # no cluster at all (tiny or uniform corpora) gives an empty table, not a KeyError
+        table = pd.DataFrame(rows, columns=columns).set_index("trend").join(summary, how="left")
         front = ["label", "keywords", "size", "share", "virality", "lifecycle", "growth", "p_value"]
         table = table[[c for c in front if c in table] + [c for c in table if c not in front]]
         if "virality" not in table:  # no timestamps: no time signals

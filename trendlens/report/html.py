@@ -10,7 +10,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from trendlens.report.markdown import SERIES_SHOWN, fmt_growth, fmt_number, fmt_p, fmt_share
-from trendlens.report.sections import Item, insight_sections
+from trendlens.report.sections import NO_TRENDS, Item, insight_sections
 
 if TYPE_CHECKING:
     from trendlens.report.model import Example, Trend, TrendReport
@@ -104,6 +104,11 @@ def render_html(report: TrendReport) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Trend report</title><style>{STYLE}</style></head><body>"
         f'<h1>Trend report</h1><p class="muted">{_text(summary)}</p>'
-        "<table><tr><th>#</th><th>trend</th><th>size</th><th>virality</th><th>stage</th><th>growth</th></tr>"
-        f"{table}</table>{sections}</body></html>\n"
+        + (
+            "<table><tr><th>#</th><th>trend</th><th>size</th><th>virality</th><th>stage</th><th>growth</th></tr>"
+            f"{table}</table>"
+            if report.trends
+            else f"<p>{_text(NO_TRENDS)}</p>"
+        )
+        + f"{sections}</body></html>\n"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trendlens.report.sections import Item, insight_sections
+from trendlens.report.sections import NO_TRENDS, Item, insight_sections
 
 if TYPE_CHECKING:
     from trendlens.report.model import Trend, TrendReport
@@ -132,6 +132,8 @@ def render_markdown(report: TrendReport) -> str:
             f"| {rank} | {cell(t.label, 60)} | {t.size} | {fmt_number(t.virality, '.1f')} | "
             f"{t.lifecycle or 'n/a'} | {fmt_growth(t.growth)} | {example} |"
         )
+    if not report.trends:
+        lines[-2:] = [NO_TRENDS]
     lines.append("")
     for rank, t in enumerate(report.trends, start=1):
         lines += _trend_section(rank, t, report.window)

@@ -21,6 +21,12 @@ LEVEL_NAMES = {
     "social_drive": "Social drive",
 }
 #: Display names of the audience facets and implication audiences.
+#: Said instead of the trend table when clustering found no trend at all.
+NO_TRENDS = (
+    "No trends found: no group of documents was large and dense enough. With few documents, "
+    "lower the minimum cluster size (--min-cluster-size, TrendDetector(min_cluster_size=...)) or add documents."
+)
+
 FACET_NAMES = {"age": "Age", "gender": "Gender", "income": "Income", "lifestyle": "Lifestyle"}
 IMPLICATION_NAMES = {
     "brands": "Implications for brands",

@@ -37,7 +37,10 @@ test-fast: $(STAMP)
 
 # Topic quality of trendlens vs plain BERTopic (benchmarks/results/evaluation.json; see docs/evaluation.md).
 eval: $(STAMP)
-	$(BIN)/python benchmarks/bench_eval.py --corpus bbc 20newsgroups huffpost --limit 6000
+	@start=$$(date +%s); \
+	$(BIN)/trendlens eval --corpora-dir corpora --corpora-dir ../shared/corpora \
+		--corpus bbc 20newsgroups trump huffpost crisislex --out benchmarks/results/evaluation.json && \
+	echo "make eval: done in $$(( $$(date +%s) - start )) s"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_embedding.py

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import RESULTS, read_records  # noqa: E402
 from trendlens import TrendDetector, load_corpus  # noqa: E402
+from trendlens.eval.backtest import emergence_backtest  # noqa: E402
 
 COVID_WORDS = {"coronavirus", "covid", "covid 19", "pandemic", "virus", "vaccine", "vaccines", "vaccinated"}
 
@@ -82,42 +83,7 @@ def huffpost(embedder: str) -> dict:
 def crisislex(embedder: str) -> dict:
     det, records = fit("crisislex_dev", embedder, "day")
     by_id = {r["id"]: r for r in records}
-    events = np.array([by_id[d.id]["event"] for d in det.corpus_])
-    days = np.array([str(d.timestamp.date()) for d in det.corpus_], dtype=object)
-    signals = det.signals_
-    emerging = signals[signals["lifecycle"] == "emerging"]
-    event_of_trend = {}
-    for trend in det.trends_.index:
-        members = events[det.labels_ == trend]
-        top, n = Counter(members.tolist()).most_common(1)[0]
-        event_of_trend[int(trend)] = top if n / len(members) >= 0.5 else None
-    per_event = {}
-    for event in sorted(set(events)):
-        first = min(days[events == event])
-        trends = [t for t, e in event_of_trend.items() if e == event]
-        flags = emerging[emerging["trend"].isin(trends)]["window"]
-        flags = flags[flags >= first]
-        first_flag = flags.min() if len(flags) else None
-        lead = (np.datetime64(first_flag) - np.datetime64(first)).astype(int) if first_flag else None
-        per_event[event] = {
-            "first_tweet": first,
-            "first_emerging": first_flag,
-            "days": None if lead is None else int(lead),
-            "trends": trends,
-        }
-    leads = [v["days"] for v in per_event.values() if v["days"] is not None]
-    false_alarms = sorted({int(t) for t in emerging["trend"] if event_of_trend.get(int(t)) is None})
-    n_windows = signals["window"].nunique()
-    return {
-        "events": per_event,
-        "recall": len(leads) / len(per_event),
-        "median_days": float(np.median(leads)) if leads else None,
-        "worst_days": int(max(leads)) if leads else None,
-        "false_alarm_trends": [det.trends_.loc[t, "label"] for t in false_alarms],
-        "false_alarm_flags_per_window": float(emerging["trend"].isin(false_alarms).sum() / n_windows),
-        "n_trends": len(det.trends_),
-        "n_windows": int(n_windows),
-    }
+    return emergence_backtest(det, [by_id[d.id]["event"] for d in det.corpus_])
 
 
 def trump(embedder: str) -> dict:

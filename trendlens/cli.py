@@ -104,6 +104,16 @@ def _job(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from trendlens.eval.run import run
+
+    directories = args.corpora_dir or ["corpora"]
+    run(args.corpus, directories, args.out, limit=args.limit, progress=None if args.quiet else print)
+    if not args.quiet:
+        print(f"wrote {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(prog="trendlens", description="Find emergent trends in time-stamped text.")
@@ -156,6 +166,32 @@ def build_parser() -> argparse.ArgumentParser:
     job.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
     job.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     job.set_defaults(func=_job)
+
+    evaluate = sub.add_parser(
+        "eval",
+        help="score trendlens against plain BERTopic on labelled corpora (NPMI, diversity, NMI, seed stability)",
+        description="Preprocess each corpus as the BERTopic paper's protocol does, cluster it with trendlens and "
+        "with plain BERTopic on the same embeddings and two seeds, and merge the scores into a JSON file "
+        "(see docs/evaluation.md).",
+    )
+    evaluate.add_argument(
+        "--corpus",
+        nargs="+",
+        default=["bbc", "20newsgroups", "trump", "huffpost", "crisislex"],
+        help="topic quality on bbc, 20newsgroups, trump, huffpost; the emergence back-test on crisislex "
+        "(default: all five)",
+    )
+    evaluate.add_argument(
+        "--corpora-dir",
+        action="append",
+        help="folder holding <name>.jsonl.gz files (repeatable; the first holding a corpus wins; default: corpora)",
+    )
+    evaluate.add_argument("--limit", type=int, default=None, help="a seeded sample of at most N documents per corpus")
+    evaluate.add_argument(
+        "--out", default="evaluation.json", help="JSON file the scores are merged into (default: evaluation.json)"
+    )
+    evaluate.add_argument("--quiet", action="store_true")
+    evaluate.set_defaults(func=_eval)
     return parser
 
 

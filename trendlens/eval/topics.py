@@ -1,111 +1,208 @@
-"""Topic quality of trendlens's clustering against plain BERTopic, on the same texts and embeddings in one run.
+"""Topic quality of trendlens's clustering against plain BERTopic, on the same documents and embeddings.
 
-For each system and seed the documents are clustered, then scored with
-:mod:`trendlens.eval.metrics`: NPMI coherence of each topic's top-10 words over the
-corpus (window 10, gensim counting), topic diversity over the top-10 words (as the
-BERTopic paper's evaluation code), NMI / ARI against reference classes when the
-corpus has them, the outlier share, and seed stability (ARI between the labels of
-two seeds).
+The protocol follows the BERTopic paper's evaluation (Grootendorst 2022, and its code in
+MaartenGr/BERTopic_evaluation) where it can:
+
+- the corpus is preprocessed first (:mod:`trendlens.eval.preprocess`); both systems
+  find their keywords in the preprocessed texts, and coherence is counted over them;
+- each fitted model is reduced to 10, 20, 30, 40 and 50 topics (BERTopic with its own
+  ``reduce_topics``; trendlens by cutting its average-linkage tree of cluster
+  centroids, :func:`trendlens.topics.merge.merge_clusters`), and NPMI of every topic's
+  top-10 words (window 10, gensim counting) and topic diversity are averaged over the
+  five sizes and the seeds. A model that found fewer topics than asked is scored as it is.
+
+Both systems get the same embeddings; which text is embedded (the preprocessed one, as the
+paper did, or the original) is the caller's choice (:mod:`trendlens.eval.run` decides per corpus).
+
+Scores of the model as fitted, with no reduction, are reported beside: topic count,
+``npmi_native``, NMI / ARI against the corpus's classes, the outlier share and the seed
+stability (ARI between the labels of two seeds). Systems:
 
 - ``trendlens``: :func:`trendlens.topics.fit_topics` with the default
   :class:`~trendlens.topics.TopicConfig`, then outliers reassigned as
-  :class:`~trendlens.TrendDetector` does by default.
-- ``bertopic``: ``BERTopic()`` with its defaults, given the same embeddings; only
-  UMAP's ``random_state`` is set (the seed), since BERTopic's default UMAP has none.
-
-Differences from the paper's protocol: topics are scored as each system finds them
-(no reduction to 10–50 topics), and each system's own keywords are used.
+  :class:`~trendlens.TrendDetector` does by default. Only the keyword settings differ
+  (single words, 25 of them, so that every keyword can be scored); they do not change
+  the clusters.
+- ``bertopic``: ``BERTopic(top_n_words=25)`` with its defaults otherwise, given the same
+  embeddings; UMAP's ``random_state`` is set to the seed, since BERTopic's default UMAP
+  has none.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from trendlens.eval.metrics import (
-    clustering_agreement,
-    npmi_coherence,
-    seed_stability,
-    tokenize,
-    topic_diversity,
-)
+from trendlens.eval.metrics import clustering_agreement, npmi_coherence, seed_stability, topic_diversity
 
 SYSTEMS = ("trendlens", "bertopic")
 
+#: Topic counts each model is reduced to before coherence and diversity are averaged (the paper's).
+TOPIC_COUNTS = (10, 20, 30, 40, 50)
 
-@dataclass(frozen=True)
+#: Words per topic kept for diversity (Dieng et al. 2020; the issue's definition) and for NPMI.
+TD_WORDS = 25
+NPMI_WORDS = 10
+
+
+@dataclass
 class Clustering:
-    """Labels and topic keywords of one system and seed."""
+    """One system's fit on one seed: labels as fitted, their topic words, and the words at each reduced size."""
 
     labels: np.ndarray
     topics: list[list[str]]
     seconds: float
+    reduced: dict[int, list[list[str]]] = field(default_factory=dict)
 
 
-def cluster_trendlens(texts: Sequence[str], embeddings: np.ndarray, seed: int) -> Clustering:
-    """trendlens's default topic pipeline (with outlier reassignment)."""
+def _words(pairs: Sequence[tuple[str, float]], vocabulary: set[str]) -> list[str]:
+    """Keywords that are vocabulary words, best first (drops BERTopic's empty padding)."""
+    return [w for w, _ in pairs if w in vocabulary]
+
+
+def cluster_trendlens(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    seed: int,
+    vocabulary: set[str],
+    topic_counts: Sequence[int] = TOPIC_COUNTS,
+) -> Clustering:
+    """trendlens's default topic pipeline (with outlier reassignment), then its centroid tree cut at each size."""
     from trendlens.detector import TrendDetector, reassign_outliers
     from trendlens.topics import TopicConfig, fit_topics
+    from trendlens.topics.merge import merge_clusters
+    from trendlens.topics.model import cluster_centroids
 
     began = time.perf_counter()
-    result = fit_topics(texts, embeddings, TopicConfig(random_state=seed))
+    result = fit_topics(texts, embeddings, TopicConfig(random_state=seed, ngram_range=(1, 1), top_n_words=TD_WORDS))
     threshold = TrendDetector().outlier_similarity
     labels = result.labels if threshold is None else reassign_outliers(result.labels, embeddings, threshold)
-    topics = [[w for w, _ in result.keywords[t]] for t in sorted(result.keywords)]
-    return Clustering(np.asarray(labels), topics, time.perf_counter() - began)
+    labels = np.asarray(labels)
+    # keywords come from the clusters as HDBSCAN left them, as in TrendDetector: reassigned outliers
+    # join a trend's documents but not its description
+    native = [_words(pairs, vocabulary) for _, pairs in sorted(result.keywords.items())]
+    seconds = time.perf_counter() - began
+    centroids = cluster_centroids(labels, embeddings)
+    sizes = {t: int((labels == t).sum()) for t in centroids}
+    core = result.labels.tolist()
+    reduced: dict[int, list[list[str]]] = {}
+    for k in topic_counts:
+        groups = merge_clusters(centroids, sizes, {t: [] for t in centroids}, n_groups=k)
+        merged = [groups[t].id if t >= 0 else -1 for t in core]
+        result.model.update_topics(
+            list(texts),
+            topics=merged,
+            top_n_words=TD_WORDS,
+            vectorizer_model=result.model.vectorizer_model,
+            ctfidf_model=result.model.ctfidf_model,
+        )
+        reduced[k] = [_words(result.model.get_topic(t), vocabulary) for t in sorted(set(merged)) if t >= 0]
+    return Clustering(labels, native, seconds, reduced)
 
 
-def cluster_bertopic(texts: Sequence[str], embeddings: np.ndarray, seed: int) -> Clustering:
-    """Plain ``BERTopic()`` on precomputed embeddings; UMAP seeded, everything else default."""
+def cluster_bertopic(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    seed: int,
+    vocabulary: set[str],
+    topic_counts: Sequence[int] = TOPIC_COUNTS,
+) -> Clustering:
+    """Plain ``BERTopic()`` on precomputed embeddings (UMAP seeded), then its own ``reduce_topics`` to each size."""
     from bertopic import BERTopic
     from umap import UMAP
 
     began = time.perf_counter()
     umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
-    model = BERTopic(umap_model=umap)
+    model = BERTopic(umap_model=umap, top_n_words=TD_WORDS)
     labels, _ = model.fit_transform(list(texts), embeddings)
-    topics = [[w for w, _ in model.get_topic(t)] for t in sorted(set(labels)) if t >= 0]
-    return Clustering(np.asarray(labels), topics, time.perf_counter() - began)
+    labels = np.asarray(labels)
+    native = [_words(model.get_topic(t), vocabulary) for t in sorted(set(labels.tolist())) if t >= 0]
+    seconds = time.perf_counter() - began
+    model.umap_model = None  # not needed to reduce; keeps the copies below small
+    reduced: dict[int, list[list[str]]] = {}
+    for k in topic_counts:
+        if k >= len(native):
+            reduced[k] = native
+            continue
+        smaller = copy.deepcopy(model)
+        smaller.reduce_topics(list(texts), nr_topics=k + (1 if -1 in labels else 0))
+        reduced[k] = [_words(smaller.get_topic(t), vocabulary) for t in sorted(smaller.get_topics()) if t >= 0]
+    return Clustering(labels, native, seconds, reduced)
 
 
-def score(
-    clustering: Clustering, tokens: Sequence[Sequence[str]], classes: Sequence[Any] | None
-) -> dict[str, float | int | None]:
-    """Coherence, diversity, agreement with ``classes`` and outlier share of one clustering."""
-    topics = [t for t in clustering.topics if len(t) >= 10]
-    out: dict[str, float | int | None] = {
-        "n_topics": len(clustering.topics),
-        "npmi": npmi_coherence(topics, tokens, top_n=10, window=10),
-        "td": topic_diversity(topics, top_n=10) if topics else None,
-        "outlier_share": float(np.mean(clustering.labels < 0)),
-        "seconds": round(clustering.seconds, 1),
+def _coherence(topics: list[list[str]], tokens: Sequence[Sequence[str]]) -> float:
+    return npmi_coherence([t for t in topics if len(t) >= 2], tokens, top_n=NPMI_WORDS, window=10)
+
+
+def _diversity(topics: list[list[str]], top_n: int) -> float | None:
+    scored = [t for t in topics if len(t) >= top_n]
+    return topic_diversity(scored, top_n=top_n) if scored else None
+
+
+def score(runs: Sequence[Clustering], tokens: Sequence[Sequence[str]], classes: Sequence[Any] | None) -> dict[str, Any]:
+    """The scores of one system from its fits on two or more seeds (see the module docstring)."""
+    first = runs[0]
+    sizes = sorted(first.reduced)
+    npmi = {k: float(np.mean([_coherence(r.reduced[k], tokens) for r in runs])) for k in sizes}
+    td = {k: float(np.mean([_diversity(r.reduced[k], TD_WORDS) or np.nan for r in runs])) for k in sizes}
+    td10 = {k: float(np.mean([_diversity(r.reduced[k], NPMI_WORDS) or np.nan for r in runs])) for k in sizes}
+    out: dict[str, Any] = {
+        "npmi": float(np.nanmean(list(npmi.values()))) if npmi else None,
+        "td": float(np.nanmean(list(td.values()))) if td else None,
+        "td_top10": float(np.nanmean(list(td10.values()))) if td10 else None,
+        "by_topic_count": {
+            str(k): {"npmi": npmi[k], "td": td[k], "td_top10": td10[k], "topics": len(first.reduced[k])} for k in sizes
+        },
+        "n_topics": len(first.topics),
+        "npmi_native": _coherence(first.topics, tokens),
+        "outlier_share": float(np.mean(first.labels < 0)),
+        "seconds": round(float(np.mean([r.seconds for r in runs])), 1),
     }
     if classes is not None:
-        agreement = clustering_agreement(classes, clustering.labels)
+        agreement = clustering_agreement(classes, first.labels)
         out["nmi"], out["ari"] = agreement["nmi"], agreement["ari"]
+    else:
+        out["nmi"] = out["ari"] = None
+    out["seed_stability_ari"] = float(
+        np.mean([seed_stability(a.labels, b.labels) for i, a in enumerate(runs) for b in runs[i + 1 :]])
+    )
     return out
 
 
 def evaluate(
     texts: Sequence[str],
     embeddings: np.ndarray,
+    tokens: Sequence[Sequence[str]],
+    vocabulary: Sequence[str],
     classes: Sequence[Any] | None = None,
     *,
-    seeds: tuple[int, int] = (42, 43),
+    seeds: Sequence[int] = (42, 43, 44),
     systems: Sequence[str] = SYSTEMS,
+    topic_counts: Sequence[int] = TOPIC_COUNTS,
 ) -> dict[str, dict[str, Any]]:
-    """Per system: the scores of the first seed and ``seed_stability_ari`` between the two seeds."""
-    tokens = tokenize(texts)
+    """Per system, :func:`score` of its fits on every seed.
+
+    ``texts`` are the preprocessed documents (keywords are found in them), ``embeddings``
+    one row per document, ``tokens`` the token lists coherence is counted over and
+    ``vocabulary`` the words a keyword may be (see :func:`trendlens.eval.preprocess.preprocess`).
+    """
+    if len(seeds) < 2:
+        raise ValueError("seed stability needs at least two seeds")
+    if not len(texts) == len(embeddings) == len(tokens):
+        raise ValueError(f"{len(texts)} texts, {len(embeddings)} embeddings and {len(tokens)} token lists differ")
+    unknown = set(systems) - set(SYSTEMS)
+    if unknown:
+        raise ValueError(f"unknown systems {sorted(unknown)}; choose from {list(SYSTEMS)}")
+    logging.getLogger("BERTopic").setLevel(logging.ERROR)  # its notes on custom topic lists are expected here
+    words = set(vocabulary)
     run = {"trendlens": cluster_trendlens, "bertopic": cluster_bertopic}
-    results: dict[str, dict[str, Any]] = {}
-    for system in systems:
-        first, second = (run[system](texts, embeddings, seed) for seed in seeds)
-        results[system] = {
-            **score(first, tokens, classes),
-            "seed_stability_ari": seed_stability(first.labels, second.labels),
-        }
-    return results
+    return {
+        system: score([run[system](texts, embeddings, s, words, topic_counts) for s in seeds], tokens, classes)
+        for system in systems
+    }

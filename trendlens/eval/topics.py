@@ -7,7 +7,8 @@ MaartenGr/BERTopic_evaluation) where it can:
   find their keywords in the preprocessed texts, and coherence is counted over them;
 - each fitted model is reduced to 10, 20, 30, 40 and 50 topics (BERTopic with its own
   ``reduce_topics``; trendlens by cutting its average-linkage tree of cluster
-  centroids, :func:`trendlens.topics.merge.merge_clusters`), and NPMI of every topic's
+  centroids, :func:`trendlens.topics.merge.merge_clusters`, each group described by its
+  members' keywords weighted by size, as trendlens describes a consumer trend), and NPMI of every topic's
   top-10 words (window 10, gensim counting) and topic diversity are averaged over the
   five sizes and the seeds. A model that found fewer topics than asked is scored as it is.
 
@@ -73,7 +74,12 @@ def cluster_trendlens(
     vocabulary: set[str],
     topic_counts: Sequence[int] = TOPIC_COUNTS,
 ) -> Clustering:
-    """trendlens's default topic pipeline (with outlier reassignment), then its centroid tree cut at each size."""
+    """trendlens's default topic pipeline (with outlier reassignment), then its centroid tree cut at each size.
+
+    Keywords are those trendlens reports: a cluster's c-TF-IDF words from its documents as HDBSCAN
+    left them (reassigned outliers join a trend but do not describe it, as in TrendDetector),
+    and for a merged group its members' words ranked by size and rank (``merge_clusters``).
+    """
     from trendlens.detector import TrendDetector, reassign_outliers
     from trendlens.topics import TopicConfig, fit_topics
     from trendlens.topics.merge import merge_clusters
@@ -84,25 +90,16 @@ def cluster_trendlens(
     threshold = TrendDetector().outlier_similarity
     labels = result.labels if threshold is None else reassign_outliers(result.labels, embeddings, threshold)
     labels = np.asarray(labels)
-    # keywords come from the clusters as HDBSCAN left them, as in TrendDetector: reassigned outliers
-    # join a trend's documents but not its description
     native = [_words(pairs, vocabulary) for _, pairs in sorted(result.keywords.items())]
     seconds = time.perf_counter() - began
     centroids = cluster_centroids(labels, embeddings)
     sizes = {t: int((labels == t).sum()) for t in centroids}
-    core = result.labels.tolist()
+    words = {t: [w for w, _ in result.keywords[t]] for t in centroids}
     reduced: dict[int, list[list[str]]] = {}
     for k in topic_counts:
-        groups = merge_clusters(centroids, sizes, {t: [] for t in centroids}, n_groups=k)
-        merged = [groups[t].id if t >= 0 else -1 for t in core]
-        result.model.update_topics(
-            list(texts),
-            topics=merged,
-            top_n_words=TD_WORDS,
-            vectorizer_model=result.model.vectorizer_model,
-            ctfidf_model=result.model.ctfidf_model,
-        )
-        reduced[k] = [_words(result.model.get_topic(t), vocabulary) for t in sorted(set(merged)) if t >= 0]
+        groups = merge_clusters(centroids, sizes, words, n_groups=k, n_keywords=3 * TD_WORDS)
+        unique = {g.id: g for g in groups.values()}
+        reduced[k] = [[w for w in unique[i].keywords if w in vocabulary] for i in sorted(unique)]
     return Clustering(labels, native, seconds, reduced)
 
 

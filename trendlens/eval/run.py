@@ -111,14 +111,20 @@ def evaluate_corpus(
     limit: int | None = None,
     seeds: Sequence[int] = (42, 43, 44),
     embedder: Any = None,
+    progress: Any = None,
 ) -> dict[str, Any]:
-    """Every score of one corpus, with its size, preprocessing figures, the published anchors and timings."""
+    """Every score of one corpus, with its size, preprocessing figures, the published anchors and timings.
+
+    ``progress(message)`` is told of each stage; with it, embedding shows a progress bar.
+    """
     from trendlens.eval.preprocess import preprocess
     from trendlens.eval.topics import evaluate
 
     began = time.perf_counter()
     protocol = PROTOCOLS[name]
     texts, classes = read_corpus(find_corpus(name, directories), protocol.label, limit)
+    if progress:
+        progress(f"{name}: preprocessing {len(texts):,} documents")
     prepared = preprocess(texts, **protocol.preprocess)
     if len(prepared.kept) < 100:
         raise CorpusError(f"corpus {name!r}: only {len(prepared.kept)} documents left after preprocessing")
@@ -126,12 +132,16 @@ def evaluate_corpus(
         from trendlens.embed import get_embedder
         from trendlens.embed.cache import CachedEmbedder
 
-        embedder = CachedEmbedder(get_embedder("minilm", show_progress=False))
+        embedder = CachedEmbedder(get_embedder("minilm", show_progress=progress is not None))
+    if progress:
+        progress(f"{name}: {len(prepared.kept):,} documents, {len(prepared.vocabulary):,} words; embedding")
     embedded_texts = prepared.texts if protocol.embed == "preprocessed" else [texts[i] for i in prepared.kept]
     embeddings = np.asarray(embedder.encode(embedded_texts), dtype=np.float32)
     embedded = time.perf_counter()
     kept_classes = None if classes is None else [classes[i] for i in prepared.kept]
-    scores = evaluate(prepared.texts, embeddings, prepared.tokens, prepared.vocabulary, kept_classes, seeds=seeds)
+    scores = evaluate(
+        prepared.texts, embeddings, prepared.tokens, prepared.vocabulary, kept_classes, seeds=seeds, progress=progress
+    )
     return {
         "documents": len(texts),
         "documents_scored": len(prepared.kept),
@@ -146,7 +156,9 @@ def evaluate_corpus(
     }
 
 
-def backtest_corpus(name: str, directories: Sequence[str | Path], *, limit: int | None = None) -> dict[str, Any]:
+def backtest_corpus(
+    name: str, directories: Sequence[str | Path], *, limit: int | None = None, progress: Any = None
+) -> dict[str, Any]:
     """The emergence back-test of a labelled event corpus with the default detector (see :mod:`.backtest`)."""
     from trendlens import TrendDetector, load_corpus
     from trendlens.eval.backtest import emergence_backtest
@@ -162,7 +174,9 @@ def backtest_corpus(name: str, directories: Sequence[str | Path], *, limit: int 
     missing = [i for i, r in enumerate(records, start=1) if r.get(field_name) is None]
     if missing:
         raise CorpusError(f"{path}: {len(missing)} records have no {field_name!r} (first: record {missing[0]})")
-    detector = TrendDetector(window=window, show_progress=False).fit(load_corpus(records))
+    if progress:
+        progress(f"{name}: fitting the default detector on {len(records):,} documents ({window} windows)")
+    detector = TrendDetector(window=window, show_progress=progress is not None).fit(load_corpus(records))
     event_of = {str(r["id"]): r[field_name] for r in records}
     result = emergence_backtest(detector, [event_of[str(d.id)] for d in detector.corpus_])
     return {
@@ -191,9 +205,9 @@ def run(
     results: dict[str, Any] = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
     for name in corpora:
         if name in BACKTESTS:
-            results[name] = backtest_corpus(name, directories, limit=limit)
+            results[name] = backtest_corpus(name, directories, limit=limit, progress=progress)
         else:
-            results[name] = evaluate_corpus(name, directories, limit=limit)
+            results[name] = evaluate_corpus(name, directories, limit=limit, progress=progress)
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_suffix(out.suffix + ".tmp")
         partial.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

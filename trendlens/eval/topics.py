@@ -182,8 +182,9 @@ def evaluate(
     seeds: Sequence[int] = (42, 43, 44),
     systems: Sequence[str] = SYSTEMS,
     topic_counts: Sequence[int] = TOPIC_COUNTS,
+    progress: Any = None,
 ) -> dict[str, dict[str, Any]]:
-    """Per system, :func:`score` of its fits on every seed.
+    """Per system, :func:`score` of its fits on every seed (``progress(message)`` is told of each fit).
 
     ``texts`` are the preprocessed documents (keywords are found in them), ``embeddings``
     one row per document, ``tokens`` the token lists coherence is counted over and
@@ -199,7 +200,12 @@ def evaluate(
     logging.getLogger("BERTopic").setLevel(logging.ERROR)  # its notes on custom topic lists are expected here
     words = set(vocabulary)
     run = {"trendlens": cluster_trendlens, "bertopic": cluster_bertopic}
-    return {
-        system: score([run[system](texts, embeddings, s, words, topic_counts) for s in seeds], tokens, classes)
-        for system in systems
-    }
+    results: dict[str, dict[str, Any]] = {}
+    for system in systems:
+        fits = []
+        for seed in seeds:
+            if progress:
+                progress(f"  clustering with {system}, seed {seed}")
+            fits.append(run[system](texts, embeddings, seed, words, topic_counts))
+        results[system] = score(fits, tokens, classes)
+    return results

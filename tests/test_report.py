@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import pytest
 
+from trendlens.errors import ConfigError
 from trendlens.report import CorpusSummary, Example, Trend, TrendReport, WindowCount
 from trendlens.report.model import SCHEMA_VERSION
 
@@ -145,3 +147,42 @@ def test_html_escapes_every_insight_section(fitted):
         assert raw not in page, raw
     assert "&lt;script&gt;alert(&#x27;quoted&#x27;)&lt;/script&gt; sales doubled" in page
     assert "doc&lt;1&gt;" in page
+
+
+def test_markdown_shows_hostile_text_as_text():
+    base = make_report()
+    hostile = dataclasses.replace(
+        base.trends[0],
+        label="<b>bold</b> [click](javascript:alert(1))",
+        keywords=("<img src=x onerror=alert(1)>",),
+        examples=(
+            Example("d`1`", "See ![x](https://evil.example/t.png) <script>alert('x')</script> | pipe", None, None),
+        ),
+    )
+    text = dataclasses.replace(base, trends=(hostile,)).to_markdown()
+    for raw in ("<b>", "<img", "<script", "[click]", "![x]"):
+        assert re.search(r"(?<!\\)" + re.escape(raw), text) is None, raw  # only backslash-escaped copies
+    assert "\\<b\\>bold\\</b\\> \\[click\\](javascript:alert(1))" in text  # escaped, still readable
+    assert "`d'1'`" in text and "\\| pipe" in text
+
+
+def test_a_hostile_report_json_is_refused_by_field_not_rendered(tmp_path):
+    from trendlens.cli import main
+
+    data = make_report().to_dict()
+    data["trends"][0]["id"] = '"><script>alert(1)</script>'
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"trends\[0\]\.id: expected int, got str"):
+        TrendReport.load(path)
+    assert main(["report", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert not (tmp_path / "out" / "report.html").exists()
+    data["trends"][0]["id"] = 1
+    data["trends"][0]["size"] = "<img src=x onerror=alert(1)>"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"trends\[0\]\.size: expected int"):
+        TrendReport.load(path)
+    data["trends"][0]["size"] = True  # a bool is not a count either
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"trends\[0\]\.size: expected int, got bool"):
+        TrendReport.load(path)

@@ -16,14 +16,22 @@ from trendlens.errors import TrendlensError
 
 
 def _print_table(report: object, top: int, stream: object = sys.stdout) -> None:
-    from trendlens.report.markdown import cell, fmt_growth, fmt_number
+    from trendlens.report.markdown import fmt_growth, fmt_number, one_line
 
     rows = [("#", "trend", "size", "virality", "stage", "growth", "example")]
     for rank, t in enumerate(report.trends[:top], start=1):  # type: ignore[attr-defined]
-        example = cell(t.examples[0].text, 60) if t.examples else ""
+        example = one_line(t.examples[0].text, 60) if t.examples else ""
         virality = fmt_number(t.virality, ".1f")
         rows.append(
-            (str(rank), cell(t.label, 36), str(t.size), virality, t.lifecycle or "n/a", fmt_growth(t.growth), example)
+            (
+                str(rank),
+                one_line(t.label, 36),
+                str(t.size),
+                virality,
+                t.lifecycle or "n/a",
+                fmt_growth(t.growth),
+                example,
+            )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(6)]
     for row in rows:

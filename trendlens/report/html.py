@@ -62,7 +62,7 @@ def _trend(rank: int, t: Trend, window: str) -> str:
     if t.series:
         shown = t.series[-SERIES_SHOWN:]
         head = "".join(f"<th>{_text(w.window)}</th>" for w in shown)
-        counts = "".join(f"<td>{w.count}</td>" for w in shown)
+        counts = "".join(f"<td>{_text(w.count)}</td>" for w in shown)
         shares = "".join(f"<td>{_text(fmt_share(w.share))}</td>" for w in shown)
         stages = "".join(
             f'<td class="stage">{_text(w.lifecycle or "")}{" (burst)" if w.burst else ""}</td>' for w in shown
@@ -76,7 +76,7 @@ def _trend(rank: int, t: Trend, window: str) -> str:
         f"<h3>{_text(sec.title)}</h3><ul>{''.join(_item(i) for i in sec.items)}</ul>" for sec in insight_sections(t)
     )
     return (
-        f'<section id="trend-{t.id}"><h2>{rank}. {_text(t.label)}</h2><h3>Virality signals</h3>'
+        f'<section id="trend-{_text(t.id)}"><h2>{rank}. {_text(t.label)}</h2><h3>Virality signals</h3>'
         f"<table>{facts}</table>{series}"
         f"{sections}<h3>Example documents</h3><ul>{examples}</ul></section>"
     )
@@ -93,7 +93,7 @@ def render_html(report: TrendReport) -> str:
         f"Generated {report.created} (report schema {report.schema_version})."
     )
     table = "".join(
-        f'<tr><td>{rank}</td><td><a href="#trend-{t.id}">{_text(t.label)}</a></td><td>{t.size}</td>'
+        f'<tr><td>{rank}</td><td><a href="#trend-{_text(t.id)}">{_text(t.label)}</a></td><td>{_text(t.size)}</td>'
         f"<td>{_text(fmt_number(t.virality, '.1f'))}</td><td>{_text(t.lifecycle or 'n/a')}</td>"
         f"<td>{_text(fmt_growth(t.growth))}</td></tr>"
         for rank, t in enumerate(report.trends, start=1)

@@ -13,10 +13,25 @@ if TYPE_CHECKING:
 SERIES_SHOWN = 6
 
 
-def cell(text: str, limit: int = 110) -> str:
-    """Text made safe for one Markdown table cell: one line, pipes escaped, shortened."""
-    flat = " ".join(text.split()).replace("|", "\\|")
+#: Characters a document's text could use to make Markdown viewers render HTML, links or images.
+_MARKUP = str.maketrans({c: "\\" + c for c in "\\<>[]|`"})
+
+
+def one_line(text: object, limit: int = 110) -> str:
+    """Text on one line, shortened to ``limit`` characters (for terminals and Markdown alike)."""
+    flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def cell(text: str, limit: int = 110) -> str:
+    """Text made inert for one line of Markdown: one line, shortened, and ``< > [ ] | ` \\``
+    backslash-escaped, so a document cannot inject HTML, a link or an image into the report."""
+    return one_line(text, limit).translate(_MARKUP)
+
+
+def code(text: object) -> str:
+    """An id as a Markdown code span (backticks inside it, which would end the span, become quotes)."""
+    return "`" + " ".join(str(text).split()).replace("`", "'") + "`"
 
 
 def fmt_growth(value: float | None) -> str:
@@ -60,7 +75,7 @@ def _signals_lines(trend: Trend, window: str) -> list[str]:
 def _item_lines(item: Item, depth: int = 0) -> list[str]:
     pad = "  " * depth
     title = f"**{cell(item.title, 200)}:** " if item.title else ""
-    cite = f" ({', '.join(f'`{c}`' for c in item.cite)})" if item.cite else ""
+    cite = f" ({', '.join(code(c) for c in item.cite)})" if item.cite else ""
     lines = [f"{pad}- {title}{cell(item.text, 500)}{cite}"]
     for child in item.children:
         lines += _item_lines(child, depth + 1)
@@ -79,12 +94,12 @@ def _sections_lines(trend: Trend) -> list[str]:
 
 def _trend_section(rank: int, trend: Trend, window: str) -> list[str]:
     lines = [
-        f"## {rank}. {trend.label}",
+        f"## {rank}. {cell(trend.label, 200)}",
         "",
-        f"- **Trend id:** {trend.id}",
+        f"- **Trend id:** {code(trend.id)}",
         f"- **Size:** {trend.size} documents ({fmt_share(trend.share)} of the corpus)",
         f"- **Seen:** {trend.first_seen or 'n/a'} to {trend.last_seen or 'n/a'}",
-        f"- **Keywords:** {', '.join(trend.keywords)}",
+        f"- **Keywords:** {cell(', '.join(trend.keywords), 500)}",
         "",
         "### Virality signals",
         "",
@@ -106,7 +121,7 @@ def _trend_section(rank: int, trend: Trend, window: str) -> list[str]:
     lines += ["### Example documents", ""]
     for ex in trend.examples:
         when = f" ({ex.timestamp[:10]})" if ex.timestamp else ""
-        lines.append(f"- `{ex.doc_id}`{when}: {cell(ex.text, 300)}")
+        lines.append(f"- {code(ex.doc_id)}{when}: {cell(ex.text, 300)}")
     lines.append("")
     return lines
 
@@ -118,7 +133,7 @@ def render_markdown(report: TrendReport) -> str:
     lines = [
         "# Trend report",
         "",
-        f"Corpus `{c.origin}`: {c.n_documents} documents ({span}); "
+        f"Corpus {code(c.origin)}: {c.n_documents} documents ({span}); "
         f"{c.n_duplicates} exact duplicates dropped; {c.n_outliers} documents in no trend.",
         f"{len(report.trends)} trends, ranked by virality (0–100) in the latest {report.window}. "
         f"Generated {report.created} (report schema {report.schema_version}).",

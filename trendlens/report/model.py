@@ -240,11 +240,11 @@ class TrendReport:
             raise ConfigError(f"report schema version {version!r} is not readable by this trendlens ({SCHEMA_VERSION})")
         try:
             return cls(
-                created=data["created"],
-                corpus=_build(CorpusSummary, data["corpus"]),
-                window=data["window"],
+                created=_build(str, data["created"], "created"),
+                corpus=_build(CorpusSummary, data["corpus"], "corpus"),
+                window=_build(str, data["window"], "window"),
                 params=dict(data.get("params") or {}),
-                trends=tuple(_build(Trend, t) for t in data["trends"]),
+                trends=tuple(_build(Trend, t, f"trends[{i}]") for i, t in enumerate(data["trends"])),
                 schema_version=version,
             )
         except (KeyError, TypeError, AttributeError) as exc:
@@ -315,20 +315,43 @@ class TrendReport:
         return paths
 
 
-def _build(tp: Any, value: Any) -> Any:
-    """``value`` (plain JSON data) turned back into the annotated type ``tp``."""
+#: JSON leaf types a report field may hold, by annotation (bool is not an int here).
+_LEAVES: dict[type, tuple[type, ...]] = {str: (str,), int: (int,), float: (int, float), bool: (bool,)}
+
+
+def _build(tp: Any, value: Any, where: str = "report") -> Any:
+    """``value`` (plain JSON data) turned back into the annotated type ``tp``.
+
+    Every leaf is checked against its annotation, so a hand-edited or hostile report.json
+    cannot put markup where a number or an id belongs (``TypeError`` naming the field).
+    """
     if value is None:
         return None
     if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise TypeError(f"{where}: expected an object, got {type(value).__name__}")
         hints = typing.get_type_hints(tp)
-        return tp(**{f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value})
+        return tp(
+            **{
+                f.name: _build(hints[f.name], value[f.name], f"{where}.{f.name}")
+                for f in dataclasses.fields(tp)
+                if f.name in value
+            }
+        )
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (types.UnionType, typing.Union):
-        return _build(next(a for a in args if a is not type(None)), value)
+        return _build(next(a for a in args if a is not type(None)), value, where)
     if origin is tuple:
-        return tuple(_build(args[0], v) for v in value)
+        if not isinstance(value, list):
+            raise TypeError(f"{where}: expected a list, got {type(value).__name__}")
+        return tuple(_build(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
     if origin is dict:
-        return {k: _build(args[1], v) for k, v in value.items()}
+        if not isinstance(value, dict):
+            raise TypeError(f"{where}: expected an object, got {type(value).__name__}")
+        return {k: _build(args[1], v, f"{where}.{k}") for k, v in value.items()}
+    allowed = _LEAVES.get(tp)
+    if allowed and (not isinstance(value, allowed) or (tp is not bool and isinstance(value, bool))):
+        raise TypeError(f"{where}: expected {tp.__name__}, got {type(value).__name__} {str(value)[:40]!r}")
     return value
 
 

@@ -113,6 +113,18 @@ def test_bad_row_names_file_line_and_field(tmp_path, sample):
     assert "non-negative" in message
 
 
+@pytest.mark.parametrize("count", [1e300, "1e300", 10**13])
+def test_an_impossible_count_is_refused_by_row_not_crashing_the_store(tmp_path, sample, count):
+    # 1e300 likes used to pass and then crash `trendlens job` on the store's integer column
+    records = [dict(r) for r in sample[:20]]
+    records[4]["likes"] = count
+    path = write_jsonl(tmp_path / "posts.jsonl", records)
+    with pytest.raises(CorpusError, match=r"posts\.jsonl, line 5, field 'likes'.*beyond any real count"):
+        load_corpus(path)
+    records[4]["likes"] = 10**12  # the largest accepted
+    assert load_corpus(write_jsonl(tmp_path / "ok.jsonl", records))[4].engagement.likes == 10**12
+
+
 def test_bad_csv_row_reports_line_number(tmp_path, sample):
     records = [{"id": r["id"], "text": r["text"], "timestamp": r["timestamp"]} for r in sample[:10]]
     records[3]["timestamp"] = "not a date"

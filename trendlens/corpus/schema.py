@@ -169,6 +169,10 @@ def _parse_loose(raw: str, field_name: str) -> datetime:
     return ts.to_pydatetime()
 
 
+#: Largest engagement count accepted: far above any real post's (10^12), and within a signed 64-bit store column.
+MAX_COUNT = 10**12
+
+
 def parse_count(value: Any, field_name: str) -> int | None:
     """Parse an engagement count: a non-negative integer, or ``None`` when missing."""
     if _is_missing(value):
@@ -187,6 +191,10 @@ def parse_count(value: Any, field_name: str) -> int | None:
         raise RecordError(field_name, f"must be a non-negative integer, got {type(value).__name__}")
     if not math.isfinite(number) or number < 0 or number != int(number):
         raise RecordError(field_name, f"must be a non-negative integer, got {value!r:.40}")
+    if number > MAX_COUNT:
+        raise RecordError(
+            field_name, f"{value!r:.40} is beyond any real count (at most {MAX_COUNT:,}); check the column"
+        )
     return int(number)
 
 

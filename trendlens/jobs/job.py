@@ -40,6 +40,7 @@ from trendlens.corpus.readers import SUPPORTED, data_suffix
 from trendlens.errors import ConfigError
 from trendlens.jobs.lock import store_lock
 from trendlens.jobs.matching import Event, _unit, match_clusters
+from trendlens.store.schema import rollback
 from trendlens.store.store import TrendStore, content_hash, file_sha256
 from trendlens.topics.model import cluster_centroids
 
@@ -226,7 +227,7 @@ class _Run:
                 hashes = [content_hash(d.text) for d in corpus]
                 to_embed = len(self.store.missing_embeddings(hashes, self.embedder.name))
             finally:
-                self.store.con.execute("ROLLBACK")
+                rollback(self.store.con)
             mode = self.choose_mode(corpus)
             return JobResult(None, mode, True, read, skipped, new, changed, to_embed, len(corpus), 0, 0)
         read, skipped, new, changed = self.ingest(files, transactional=True)

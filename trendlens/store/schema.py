@@ -7,9 +7,12 @@ A store written by a newer trendlens (higher version) is refused, never altered.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any
 
 from trendlens.errors import ConfigError
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import duckdb
@@ -155,6 +158,18 @@ def migrate(con: duckdb.DuckDBPyConnection, path: str) -> int:
         )
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     return before
+
+
+def rollback(con: Any) -> None:
+    """Roll the open transaction back without hiding the error that caused it.
+
+    After some errors DuckDB refuses even ROLLBACK ("transaction is aborted"); raising
+    that would replace the first, informative error, so it is only logged.
+    """
+    try:
+        con.execute("ROLLBACK")
+    except Exception as exc:  # noqa: BLE001 - the caller re-raises the real error
+        logger.debug("rollback after a failed transaction: %s", exc)

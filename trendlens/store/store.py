@@ -24,7 +24,7 @@ import numpy as np
 from trendlens.corpus import Corpus, Document
 from trendlens.corpus.schema import Engagement
 from trendlens.errors import ConfigError
-from trendlens.store.schema import SCHEMA_VERSION, current_version, migrate
+from trendlens.store.schema import SCHEMA_VERSION, current_version, migrate, rollback
 
 if TYPE_CHECKING:
     import duckdb
@@ -104,7 +104,7 @@ class TrendStore:
         try:
             yield
         except BaseException:
-            self.con.execute("ROLLBACK")
+            rollback(self.con)
             raise
         self.con.execute("COMMIT")
 

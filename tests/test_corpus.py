@@ -206,3 +206,14 @@ def test_sample_and_frame(huffpost_records):
     assert list(frame["id"]) == part.ids
     assert str(frame["timestamp"].dt.tz) == "UTC"
     assert "category" in frame.columns
+
+
+def test_documents_dated_in_the_future_are_kept_with_a_warning_naming_the_first(tmp_path, sample):
+    records = [dict(r) for r in sample[:20]]
+    records[3]["timestamp"] = "2099-12-31T00:00:00Z"
+    path = write_jsonl(tmp_path / "posts.jsonl", records)
+    with pytest.warns(
+        UserWarning, match=r"1 document\(s\) dated more than a day after now \(first: .*posts\.jsonl, line 4\)"
+    ):
+        corpus = load_corpus(path)
+    assert len(corpus) == 20

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -154,6 +155,8 @@ def _assemble(
     seen_text: set[str] = set()
     seen_id: dict[str, str] = {}
     skipped: list[SkippedRecord] = []
+    future: list[str] = []
+    horizon = datetime.now(timezone.utc) + timedelta(days=1)
     n_read = n_dup = 0
     for where, record in records:
         n_read += 1
@@ -179,9 +182,18 @@ def _assemble(
             continue
         seen_text.add(key)
         seen_id[doc.id] = where
+        if doc.timestamp is not None and doc.timestamp > horizon:
+            future.append(where)
         docs.append(doc)
     if skipped:
         warnings.warn(f"{origin}: skipped {len(skipped)} invalid record(s); first: {skipped[0]}", stacklevel=3)
+    if future:
+        warnings.warn(
+            f"{origin}: {len(future)} document(s) dated more than a day after now (first: {future[0]}); "
+            "they are kept, so the latest time window may lie in the future: check the timestamp column "
+            "and its time zone",
+            stacklevel=3,
+        )
     return Corpus(docs, n_read=n_read, n_duplicates=n_dup, skipped=skipped, origin=origin)
 
 

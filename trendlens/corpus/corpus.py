@@ -182,7 +182,8 @@ def _assemble(
             continue
         seen_text.add(key)
         seen_id[doc.id] = where
-        if doc.timestamp is not None and doc.timestamp > horizon:
+        stamp = doc.timestamp
+        if stamp is not None and (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)) > horizon:
             future.append(where)
         docs.append(doc)
     if skipped:

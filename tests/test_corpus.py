@@ -197,6 +197,19 @@ def test_control_characters_removed_and_text_kept():
     assert corpus.ids[0].startswith("sha1-")
 
 
+def test_terminal_escape_sequences_go_whole():
+    corpus = load_corpus([{"text": "\x1b[31mRED\x1b[0m alert: \x1b[1;4mbold\x1b[m sale"}])
+    assert corpus.texts == ["RED alert: bold sale"]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200b\u200d \ufeff", "\u2060\t"])
+def test_a_text_of_only_invisible_characters_is_empty(invisible):
+    with pytest.raises(CorpusError, match=r"field 'text': is empty \(or only invisible characters\)"):
+        load_corpus([{"text": invisible}])
+    kept = load_corpus([{"text": f"zero{invisible}width"}])  # inside real text they are left alone
+    assert kept.texts[0].startswith("zero")
+
+
 def test_sample_and_frame(huffpost_records):
     corpus = Corpus.from_documents(load_corpus(huffpost_records[:500]))
     part = corpus.sample(100, random_state=1)

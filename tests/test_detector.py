@@ -103,6 +103,14 @@ def test_too_small_corpus_says_how_many_are_needed(e2e_corpus, e2e_embeddings, e
         TrendDetector(embedder=embedder).fit(e2e_corpus[:5], embeddings=e2e_embeddings[:5])
 
 
+def test_too_small_corpus_is_refused_before_any_model_is_loaded(e2e_corpus):
+    # an embedder name that cannot load: the size check must come first, so the error is about size
+    detector = TrendDetector(embedder="no-such-embedder", show_progress=False)
+    with pytest.raises(CorpusError, match=r"only 3 document\(s\) to cluster; trendlens needs at least 20"):
+        detector.fit(e2e_corpus[:3])
+    assert not hasattr(detector, "embedder_")
+
+
 def test_sample_covers_the_expected_categories(e2e_corpus):
     assert set(E2E_CATEGORIES) <= set(categories(e2e_corpus))
 

@@ -60,3 +60,13 @@ def test_model_folder_takes_precedence(monkeypatch, tmp_path):
 def test_unknown_embedder_lists_the_known_ones():
     with pytest.raises(ConfigError, match="choose one of minilm"):
         get_embedder("word2vec")
+
+
+def test_a_quiet_embedder_loads_without_any_progress_bar_on_stderr():
+    import subprocess
+    import sys
+
+    code = "from trendlens import get_embedder; print(get_embedder('minilm', show_progress=False).dim)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.strip() == "384"
+    assert "Loading weights" not in done.stderr and "%|" not in done.stderr, done.stderr[-500:]

@@ -30,7 +30,7 @@ from trendlens.report.model import (
 )
 from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
 from trendlens.topics import TopicConfig, fit_topics
-from trendlens.topics.model import cluster_centroids, label_from_keywords
+from trendlens.topics.model import cluster_centroids, label_from_keywords, require_documents
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -177,6 +177,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         embedding stage.
         """
         corpus = corpus if isinstance(corpus, Corpus) else load_corpus(corpus)
+        require_documents(len(corpus))  # before loading the model and embedding, not after
         timings: dict[str, float] = {}
         start = time.perf_counter()
         if embeddings is None:

@@ -32,6 +32,10 @@ ENGAGEMENT_ALIASES: dict[str, tuple[str, ...]] = {
 _HASHTAG = re.compile(r"(?<![\w#])#(\w{2,})", re.UNICODE)
 # C0/C1 control characters except tab, newline and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Terminal colour/cursor sequences (ESC [ ... letter), removed whole rather than leaving "[31m" behind.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+#: Invisible characters that make a text look non-empty: zero-width space/joiners, word joiner, BOM.
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -114,9 +118,9 @@ def clean_text(value: Any) -> str:
     """Validate and clean a text field: a non-empty string without control characters."""
     if not isinstance(value, str):
         raise RecordError("text", f"must be a string, got {type(value).__name__} {value!r:.40}")
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", value)).strip()
-    if not text:
-        raise RecordError("text", "is empty")
+    text = _CONTROL.sub(" ", _ANSI.sub("", unicodedata.normalize("NFC", value))).strip()
+    if not _INVISIBLE.sub("", text).strip():
+        raise RecordError("text", "is empty (or only invisible characters)")
     return text
 
 

@@ -58,7 +58,18 @@ class SentenceTransformerEmbedder:
         torch.set_num_threads(threads or available_threads())
         # transformers logs a harmless "position_ids UNEXPECTED" report for this model.
         logging.getLogger("transformers").setLevel(logging.ERROR)
-        self.model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
+        if show_progress:
+            self.model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
+        else:  # quiet means quiet: no "Loading weights" bar from transformers either
+            from transformers.utils import logging as hf_logging
+
+            was_enabled = hf_logging.is_progress_bar_enabled()
+            hf_logging.disable_progress_bar()
+            try:
+                self.model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
+            finally:
+                if was_enabled:
+                    hf_logging.enable_progress_bar()
         if max_seq_length is not None:
             self.model.max_seq_length = int(max_seq_length)
         self.name = f"{name}@{self.model.max_seq_length}"

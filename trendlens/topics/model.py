@@ -225,6 +225,15 @@ def build_bertopic(config: TopicConfig, n_docs: int, embeddings: np.ndarray | No
     )
 
 
+def require_documents(n_docs: int) -> None:
+    """Raise :class:`CorpusError` saying how many are needed when ``n_docs`` is too few to cluster."""
+    if n_docs < MIN_DOCUMENTS:
+        raise CorpusError(
+            f"only {n_docs} document(s) to cluster; trendlens needs at least {MIN_DOCUMENTS} "
+            "(a few hundred give useful trends)"
+        )
+
+
 def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig | None = None) -> TopicResult:
     """Cluster documents given their embeddings.
 
@@ -236,11 +245,7 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     config = config or TopicConfig()
     config.validate()
     n_docs = len(texts)
-    if n_docs < MIN_DOCUMENTS:
-        raise CorpusError(
-            f"only {n_docs} document(s) to cluster; trendlens needs at least {MIN_DOCUMENTS} "
-            "(a few hundred give useful trends)"
-        )
+    require_documents(n_docs)
     if embeddings.shape[0] != n_docs:
         raise ConfigError(f"{embeddings.shape[0]} embeddings for {n_docs} texts")
     model = build_bertopic(config, n_docs, embeddings)

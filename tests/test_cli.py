@@ -46,6 +46,26 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_debug_shows_the_traceback_of_the_same_error(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine", "likes": 3}\n{"text": "bad", "likes": "lots"}\n', encoding="utf-8")
+    result = run_cli("--debug", "run", str(bad), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+    assert "CorpusError: " in result.stderr and "bad.jsonl, line 2, field 'likes'" in result.stderr
+
+
+def test_too_few_documents_is_one_line_without_loading_the_model(tmp_path):
+    few = tmp_path / "few.jsonl"
+    few.write_text("".join(f'{{"text": "post number {i} about oat milk"}}\n' for i in range(5)), encoding="utf-8")
+    result = run_cli("run", str(few), "--out", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "trendlens: error: only 5 document(s) to cluster; "
+        "trendlens needs at least 20 (a few hundred give useful trends)"
+    )
+
+
 def test_unsupported_file_type_exit_code_2(tmp_path):
     (tmp_path / "posts.xlsx").write_bytes(b"PK")
     result = run_cli("run", str(tmp_path / "posts.xlsx"))

@@ -230,3 +230,24 @@ def test_documents_dated_in_the_future_are_kept_with_a_warning_naming_the_first(
     ):
         corpus = load_corpus(path)
     assert len(corpus) == 20
+
+
+def test_bytes_that_are_not_utf8_are_replaced_with_a_warning_naming_the_first_line(tmp_path, sample):
+    lines = [json.dumps({"id": r["id"], "text": r["text"]}).encode() for r in sample[:10]]
+    lines[2] = b'{"id": "latin1", "text": "Caf\xe9 culture is back in Paris"}'  # latin-1 byte, not UTF-8
+    lines[7] = b'{"id": "cut", "text": "A half emoji \xf0\x9f at the end"}'
+    path = tmp_path / "posts.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.warns(UserWarning, match=r"posts\.jsonl: 2 line\(s\) held bytes that are not UTF-8.*first: .*line 3\)"):
+        corpus = load_corpus(path)
+    assert len(corpus) == 10
+    assert "Caf\ufffd culture is back in Paris" in corpus.texts
+
+
+def test_clean_utf8_files_load_without_a_warning(tmp_path, sample):
+    import warnings
+
+    path = write_jsonl(tmp_path / "posts.jsonl", [dict(r) for r in sample[:10]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(load_corpus(path)) == 10

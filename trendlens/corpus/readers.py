@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import json
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -53,14 +54,36 @@ def _open_text(path: Path) -> io.TextIOBase:
     return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
 
 
+class _Replaced:
+    """Counts lines holding U+FFFD, the mark ``errors="replace"`` leaves for bytes that are not UTF-8."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.lines, self.first = path, 0, ""
+
+    def see(self, text: str, where: str) -> None:
+        if "\ufffd" in text:
+            self.lines += 1
+            self.first = self.first or where
+
+    def warn(self) -> None:
+        if self.lines:
+            warnings.warn(
+                f"{self.path}: {self.lines} line(s) held bytes that are not UTF-8, shown as \ufffd (first: "
+                f"{self.first}); re-save the file as UTF-8 if the text matters",
+                stacklevel=4,
+            )
+
+
 def read_jsonl(path: Path) -> Iterator[Record]:
     """Yield one record per non-blank line of a JSON-lines file."""
+    replaced = _Replaced(path)
     with _open_text(path) as handle:
         try:
             for lineno, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
                 where = f"{path}, line {lineno}"
+                replaced.see(line, where)
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
@@ -70,11 +93,13 @@ def read_jsonl(path: Path) -> Iterator[Record]:
                 yield where, record
         except (OSError, EOFError) as exc:  # truncated or corrupt gzip
             raise CorpusError(f"{path}: cannot be read ({exc})") from exc
+    replaced.warn()
 
 
 def read_csv(path: Path) -> Iterator[Record]:
     """Yield one record per data row of a CSV (comma) or TSV (tab) file with a header row."""
     delimiter = "\t" if ".tsv" in [s.lower() for s in path.suffixes] else ","
+    replaced = _Replaced(path)
     with _open_text(path) as handle:
         reader = csv.DictReader(handle, delimiter=delimiter)
         try:
@@ -82,11 +107,13 @@ def read_csv(path: Path) -> Iterator[Record]:
                 where = f"{path}, line {reader.line_num}"
                 if None in record:
                     raise CorpusError(f"{where}: more fields than the header has columns")
+                replaced.see(" ".join(str(v) for v in record.values()), where)
                 yield where, record
         except csv.Error as exc:
             raise CorpusError(f"{path}, line {reader.line_num}: malformed CSV ({exc})") from exc
         except (OSError, EOFError) as exc:
             raise CorpusError(f"{path}: cannot be read ({exc})") from exc
+    replaced.warn()
 
 
 def read_parquet(path: Path, batch_size: int = 8192) -> Iterator[Record]:

@@ -70,3 +70,20 @@ def test_a_quiet_embedder_loads_without_any_progress_bar_on_stderr():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert done.stdout.strip() == "384"
     assert "Loading weights" not in done.stderr and "%|" not in done.stderr, done.stderr[-500:]
+
+
+def test_save_embeddings_writes_the_whole_file_or_keeps_the_old_one(tmp_path, static_embedder, huffpost_records):
+    from trendlens.embed.base import save_embeddings
+
+    texts = [r["text"] for r in huffpost_records[:50]]
+    path = tmp_path / "vectors.npy"
+    assert save_embeddings(static_embedder, iter(texts), path, count=50, chunk_size=16) == 50
+    saved = np.load(path, mmap_mode="r")
+    assert saved.shape == (50, static_embedder.dim)
+    assert np.allclose(saved, static_embedder.encode(texts), atol=1e-6)
+    before = path.read_bytes()
+    # a stream that runs dry mid-way: the error names the shortfall and the old file is untouched
+    with pytest.raises(ConfigError, match="expected 80 texts, the stream held 30"):
+        save_embeddings(static_embedder, iter(texts[:30]), path, count=80, chunk_size=16)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vectors.npy"]  # no temporary file left behind

@@ -12,13 +12,19 @@ from pathlib import Path
 from typing import Any
 
 
-def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``."""
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "wb", encoding: str | None = None) -> Iterator[Any]:
+    """A handle on a temporary file beside ``path``; flushed to disk and renamed over ``path`` when the block ends.
+
+    If the block raises (or the process dies), ``path`` keeps its old content and the
+    temporary file is removed (or left as a hidden ``.name.*.tmp`` after a kill).
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
-            handle.write(text)
+        newline = "\n" if "b" not in mode else None
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; give it the usual permissions
@@ -26,6 +32,12 @@ def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> N
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``."""
+    with atomic_open(path, "w", encoding=encoding) as handle:
+        handle.write(text)
 
 
 def _umask() -> int:

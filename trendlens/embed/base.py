@@ -89,23 +89,25 @@ def save_embeddings(
     """Embed a stream of ``count`` texts into a ``.npy`` file, chunk by chunk.
 
     The file is written sequentially (no memory map), so the process holds one
-    chunk of texts and vectors at a time. Load it with ``np.load(path, mmap_mode="r")``.
+    chunk of texts and vectors at a time, into a temporary file renamed over ``path``
+    only when complete. Load it with ``np.load(path, mmap_mode="r")``.
 
     Returns
     -------
     int
         The number of rows written (raises :class:`ConfigError` if the stream held fewer than ``count``).
     """
+    from trendlens._io import atomic_open
+
     written = 0
-    with open(path, "wb") as handle:
+    with atomic_open(path, "wb") as handle:  # an interrupted run leaves the previous file, not half of one
         header = {"descr": "<f4", "fortran_order": False, "shape": (count, embedder.dim)}
         np.lib.format.write_array_header_1_0(handle, header)
         for chunk in iter_embeddings(embedder, islice(texts, count), chunk_size):
             handle.write(np.ascontiguousarray(chunk, dtype="<f4").tobytes())
             written += len(chunk)
-    if written != count:
-        os.remove(path)
-        raise ConfigError(f"save_embeddings: expected {count} texts, the stream held {written}")
+        if written != count:
+            raise ConfigError(f"save_embeddings: expected {count} texts, the stream held {written}")
     return written
 
 

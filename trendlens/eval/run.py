@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from trendlens._io import atomic_write_text
 from trendlens.errors import ConfigError, CorpusError
 
 #: Published figures (TC = NPMI, TD) of the BERTopic paper, Grootendorst 2022 (arXiv 2203.05794), Tables 1–2.
@@ -209,9 +210,7 @@ def run(
         else:
             results[name] = evaluate_corpus(name, directories, limit=limit, progress=progress)
         out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_suffix(out.suffix + ".tmp")
-        partial.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        partial.replace(out)
+        atomic_write_text(out, json.dumps(results, indent=2) + "\n")
         if progress:
             progress(summary_line(name, results[name]))
     return results

@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         "eval",
         help="score trendlens against plain BERTopic on labelled corpora (NPMI, diversity, NMI, seed stability)",
         description="Preprocess each corpus as the BERTopic paper's protocol does, cluster it with trendlens and "
-        "with plain BERTopic on the same embeddings and two seeds, and merge the scores into a JSON file "
+        "with plain BERTopic on the same embeddings and three seeds, and merge the scores into a JSON file "
         "(see docs/evaluation.md).",
     )
     evaluate.add_argument(

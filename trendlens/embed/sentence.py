@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,20 @@ from trendlens._offline import force_offline
 from trendlens.embed.base import available_threads, encode_sorted
 from trendlens.embed.resolve import MINILM_ID, resolve_minilm
 from trendlens.errors import ModelNotFoundError
+
+
+@contextlib.contextmanager
+def _no_transformers_progress_bars() -> Iterator[None]:
+    """transformers' progress bars off inside the block, restored after."""
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
 
 
 class SentenceTransformerEmbedder:
@@ -58,18 +73,9 @@ class SentenceTransformerEmbedder:
         torch.set_num_threads(threads or available_threads())
         # transformers logs a harmless "position_ids UNEXPECTED" report for this model.
         logging.getLogger("transformers").setLevel(logging.ERROR)
-        if show_progress:
+        # quiet means quiet: no "Loading weights" bar from transformers either
+        with contextlib.nullcontext() if show_progress else _no_transformers_progress_bars():
             self.model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
-        else:  # quiet means quiet: no "Loading weights" bar from transformers either
-            from transformers.utils import logging as hf_logging
-
-            was_enabled = hf_logging.is_progress_bar_enabled()
-            hf_logging.disable_progress_bar()
-            try:
-                self.model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
-            finally:
-                if was_enabled:
-                    hf_logging.enable_progress_bar()
         if max_seq_length is not None:
             self.model.max_seq_length = int(max_seq_length)
         self.name = f"{name}@{self.model.max_seq_length}"

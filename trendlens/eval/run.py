@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -82,27 +82,36 @@ def find_corpus(name: str, directories: Sequence[str | Path]) -> Path:
     raise CorpusError(f"corpus {name!r} not found; looked for {', '.join(str(p) for p in tried)}")
 
 
-def read_corpus(path: Path, label: str | None, limit: int | None = None) -> tuple[list[str], list[Any] | None]:
-    """Texts (and classes) of a JSON-lines corpus; ``limit`` takes a seeded sample, kept in file order."""
-    texts: list[str] = []
-    classes: list[Any] = []
+def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) of each line of a gzipped JSON-lines corpus; a broken line names itself."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             try:
-                record = json.loads(line)
+                yield number, json.loads(line)
             except json.JSONDecodeError as exc:
                 raise CorpusError(f"{path}, line {number}: not JSON ({exc.msg})") from exc
-            text = record.get("text")
-            if not isinstance(text, str) or not text.strip():
-                raise CorpusError(f"{path}, line {number}: no text")
-            if label is not None and record.get(label) is None:
-                raise CorpusError(f"{path}, line {number}: no {label!r}, which this corpus's scores need")
-            texts.append(text)
-            classes.append(record.get(label) if label else None)
-    if limit and len(texts) > limit:
-        keep = sorted(np.random.default_rng(0).permutation(len(texts))[:limit].tolist())
-        texts, classes = [texts[i] for i in keep], [classes[i] for i in keep]
-    return texts, (classes if label else None)
+
+
+def _sample(items: list[Any], limit: int | None) -> list[Any]:
+    """At most ``limit`` of ``items``, a seeded sample kept in their order (all of them without a limit)."""
+    if not limit or len(items) <= limit:
+        return items
+    keep = sorted(np.random.default_rng(0).permutation(len(items))[:limit].tolist())
+    return [items[i] for i in keep]
+
+
+def read_corpus(path: Path, label: str | None, limit: int | None = None) -> tuple[list[str], list[Any] | None]:
+    """Texts (and classes) of a JSON-lines corpus; ``limit`` takes a seeded sample, kept in file order."""
+    pairs: list[tuple[str, Any]] = []
+    for number, record in _records(path):
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise CorpusError(f"{path}, line {number}: no text")
+        if label is not None and record.get(label) is None:
+            raise CorpusError(f"{path}, line {number}: no {label!r}, which this corpus's scores need")
+        pairs.append((text, record.get(label) if label else None))
+    pairs = _sample(pairs, limit)
+    return [t for t, _ in pairs], ([c for _, c in pairs] if label else None)
 
 
 def evaluate_corpus(
@@ -167,11 +176,7 @@ def backtest_corpus(
     began = time.perf_counter()
     _, field_name, window = BACKTESTS[name]
     path = find_corpus(name, directories)
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        records = [json.loads(line) for line in handle]
-    if limit and len(records) > limit:
-        keep = sorted(np.random.default_rng(0).permutation(len(records))[:limit].tolist())
-        records = [records[i] for i in keep]
+    records = _sample([record for _, record in _records(path)], limit)
     missing = [i for i, r in enumerate(records, start=1) if r.get(field_name) is None]
     if missing:
         raise CorpusError(f"{path}: {len(missing)} records have no {field_name!r} (first: record {missing[0]})")

@@ -142,13 +142,17 @@ def _diversity(topics: list[list[str]], top_n: int) -> float | None:
     return topic_diversity(scored, top_n=top_n) if scored else None
 
 
+def _mean_diversity(runs: Sequence[Clustering], k: int, top_n: int) -> float:
+    """Diversity of the top ``top_n`` words at ``k`` topics, averaged over the runs (NaN where none can be scored)."""
+    return float(np.mean([_diversity(r.reduced[k], top_n) or np.nan for r in runs]))
+
+
 def score(runs: Sequence[Clustering], tokens: Sequence[Sequence[str]], classes: Sequence[Any] | None) -> dict[str, Any]:
     """The scores of one system from its fits on two or more seeds (see the module docstring)."""
     first = runs[0]
     sizes = sorted(first.reduced)
     npmi = {k: float(np.mean([_coherence(r.reduced[k], tokens) for r in runs])) for k in sizes}
-    td = {k: float(np.mean([_diversity(r.reduced[k], TD_WORDS) or np.nan for r in runs])) for k in sizes}
-    td10 = {k: float(np.mean([_diversity(r.reduced[k], NPMI_WORDS) or np.nan for r in runs])) for k in sizes}
+    td, td10 = ({k: _mean_diversity(runs, k, top_n) for k in sizes} for top_n in (TD_WORDS, NPMI_WORDS))
     out: dict[str, Any] = {
         "npmi": float(np.nanmean(list(npmi.values()))) if npmi else None,
         "td": float(np.nanmean(list(td.values()))) if td else None,

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from trendlens import load_corpus
-from trendlens.errors import ConfigError
+from trendlens.errors import ConfigError, StoreError
 from trendlens.store import SCHEMA_VERSION, TrendStore, content_hash
 from trendlens.store.store import file_sha256
 
@@ -85,7 +85,7 @@ def test_a_store_of_a_newer_schema_is_refused_and_left_alone(tmp_path):
     with duckdb.connect(str(path)) as con:
         con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
         con.execute("CREATE TABLE from_the_future (x INTEGER)")
-    with pytest.raises(ConfigError, match=f"schema version {SCHEMA_VERSION + 1} is newer"):
+    with pytest.raises(StoreError, match=f"schema version {SCHEMA_VERSION + 1} is newer"):
         TrendStore(path)
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(
@@ -98,7 +98,7 @@ def test_a_store_of_a_newer_schema_is_refused_read_only_too(tmp_path):
     TrendStore(path).close()
     with duckdb.connect(str(path)) as con:
         con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
-    with pytest.raises(ConfigError, match="newer"):
+    with pytest.raises(StoreError, match="newer"):
         TrendStore(path, read_only=True).close()
 
 
@@ -235,21 +235,36 @@ def test_a_failed_transaction_leaves_nothing_behind(tmp_path, store, sample):
         assert count(again, "documents") == len(sample) and count(again, "embeddings") == 0
 
 
-def test_read_only_open_of_a_missing_store_is_a_config_error(tmp_path):
+def test_read_only_open_of_a_missing_store_is_a_store_error(tmp_path):
     path = tmp_path / "missing.duckdb"
-    with pytest.raises(ConfigError, match="no trend store here"):
+    with pytest.raises(StoreError, match="no trend store here"):
         TrendStore(path, read_only=True)
     assert not path.exists()
 
 
-def test_a_file_that_is_not_a_store_is_a_config_error(tmp_path):
+def test_a_file_that_is_not_a_store_is_a_store_error(tmp_path):
     path = tmp_path / "notes.duckdb"
     path.write_text("not a database\n" * 300, encoding="utf-8")
     for read_only in (False, True):
-        with pytest.raises(ConfigError, match="cannot open the trend store"):
+        with pytest.raises(StoreError, match="cannot open the trend store"):
             TrendStore(path, read_only=read_only)
 
 
 def test_history_of_an_unknown_trend_is_a_config_error(store):
     with pytest.raises(ConfigError, match="no trend 3"):
         store.history(3)
+
+
+def test_a_database_error_in_a_transaction_is_a_store_error_and_changes_nothing(tmp_path, sample):
+    path = tmp_path / "store.duckdb"
+    source = write_jsonl(tmp_path / "a.jsonl", sample)
+    TrendStore(path).close()
+    corpus = load_corpus(source)
+    with TrendStore(path, read_only=True) as reader:  # a reader cannot write: DuckDB refuses the INSERT
+        refused = pytest.raises(StoreError, match=r"store\.duckdb: the store refused an update .*nothing of this run")
+        with refused, reader.transaction():
+            reader.ingest(corpus, path=source, sha256=file_sha256(source))
+        assert count(reader, "documents") == 0
+        assert reader.runs().empty  # still readable after the rollback
+    with TrendStore(path) as writer:
+        assert ingest_file(writer, source) == (len(sample), 0)

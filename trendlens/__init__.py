@@ -13,7 +13,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from trendlens.errors import ConfigError, CorpusError, ModelNotFoundError, NotFittedError, TrendlensError
+from trendlens.errors import (
+    ConfigError,
+    CorpusError,
+    ModelNotFoundError,
+    NotFittedError,
+    StoreError,
+    TrendlensError,
+)
 
 __version__ = "0.1.0"
 
@@ -35,6 +42,7 @@ __all__ = [
     "Document",
     "ModelNotFoundError",
     "NotFittedError",
+    "StoreError",
     "TrendDetector",
     "TrendReport",
     "TrendStore",

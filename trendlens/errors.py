@@ -30,3 +30,10 @@ class NotFittedError(TrendlensError, ValueError, AttributeError):
     Subclasses ``ValueError`` and ``AttributeError`` like scikit-learn's
     ``NotFittedError``, so code written for scikit-learn catches it too.
     """
+
+
+class StoreError(TrendlensError, RuntimeError):
+    """The trend store cannot be opened, is newer than this version, or a database operation failed.
+
+    A failed operation is rolled back first, so the store is as the last committed run left it.
+    """

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from trendlens.errors import ConfigError
+from trendlens.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ def migrate(con: duckdb.DuckDBPyConnection, path: str) -> int:
     """Bring the store to :data:`SCHEMA_VERSION`; returns the version it had before."""
     before = current_version(con)
     if before > SCHEMA_VERSION:
-        raise ConfigError(
+        raise StoreError(
             f"{path}: store schema version {before} is newer than this trendlens understands ({SCHEMA_VERSION}); "
             "upgrade trendlens"
         )

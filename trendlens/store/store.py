@@ -23,7 +23,7 @@ import numpy as np
 
 from trendlens.corpus import Corpus, Document
 from trendlens.corpus.schema import Engagement
-from trendlens.errors import ConfigError
+from trendlens.errors import ConfigError, StoreError
 from trendlens.store.schema import SCHEMA_VERSION, current_version, migrate, rollback
 
 if TYPE_CHECKING:
@@ -68,17 +68,21 @@ class TrendStore:
 
         self.path = Path(path)
         if read_only and not self.path.exists():
-            raise ConfigError(f"{self.path}: no trend store here; run `trendlens job --store {self.path}` first")
+            raise StoreError(f"{self.path}: no trend store here; run `trendlens job --store {self.path}` first")
         try:
             self.con: duckdb.DuckDBPyConnection = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            raise ConfigError(f"{self.path}: cannot open the trend store ({exc})") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the trend store ({exc})") from exc
         if not read_only:
-            migrate(self.con, str(self.path))
+            try:
+                migrate(self.con, str(self.path))
+            except BaseException:
+                self.con.close()
+                raise
         elif current_version(self.con) > SCHEMA_VERSION:
             version = current_version(self.con)
             self.con.close()
-            raise ConfigError(
+            raise StoreError(
                 f"{self.path}: store schema version {version} is newer than this trendlens understands "
                 f"({SCHEMA_VERSION}); upgrade trendlens"
             )
@@ -99,14 +103,26 @@ class TrendStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything inside commits together, or not at all."""
+        """Everything inside commits together, or not at all.
+
+        A database error inside (or at the commit) is raised as :class:`StoreError`
+        naming the store, after the rollback; other errors propagate as they are.
+        """
+        import duckdb
+
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            rollback(self.con)
+            raise StoreError(
+                f"{self.path}: the store refused an update ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
+                "nothing of this run was written, the store is as the last committed run left it"
+            ) from exc
         except BaseException:
             rollback(self.con)
             raise
-        self.con.execute("COMMIT")
 
     @contextlib.contextmanager
     def registered(self, name: str, frame: pd.DataFrame) -> Iterator[None]:

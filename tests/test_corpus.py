@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import HUFFPOST, SHARED, read_jsonl_gz
-from trendlens import Corpus, CorpusError, load_corpus
+from trendlens import ConfigError, Corpus, CorpusError, load_corpus
 from trendlens.corpus.schema import parse_timestamp
 
 
@@ -251,3 +251,46 @@ def test_clean_utf8_files_load_without_a_warning(tmp_path, sample):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(load_corpus(path)) == 10
+
+
+def test_a_10_mb_document_is_cut_with_a_warning_naming_it(tmp_path, sample):
+    records = [dict(r) for r in sample[:20]]
+    records[6]["text"] = records[6]["text"] + " " + "oat milk latte " * 700_000  # 10.5 MB
+    path = write_jsonl(tmp_path / "posts.jsonl", records)
+    with pytest.warns(UserWarning, match=r"1 text\(s\) longer than 100,000 characters were cut .*posts\.jsonl, line 7"):
+        corpus = load_corpus(path)
+    assert 99_000 < len(corpus[6].text) <= 100_000 and corpus[6].text.startswith(sample[6]["text"])
+    assert not corpus[6].text.endswith(" ")  # cut at a space, not inside a word
+    assert [len(d.text) for d in corpus][:6] == [len(r["text"]) for r in sample[:6]]
+    whole = load_corpus(path, max_chars=None)
+    assert len(whole[6].text) > 10_000_000
+    with pytest.raises(ConfigError, match="max_chars must be a positive integer"):
+        load_corpus(path, max_chars=0)
+
+
+def test_documents_without_a_timestamp_among_dated_ones_are_counted_in_a_warning(sample):
+    records = [dict(r) for r in sample[:20]]
+    for i in (4, 11):
+        records[i]["timestamp"] = None
+    with pytest.warns(UserWarning, match=r"2 of 20 document\(s\) have no timestamp \(first: records, item 5\)"):
+        corpus = load_corpus(records)
+    assert corpus[4].timestamp is None and corpus[5].timestamp is not None
+
+
+def test_a_lone_surrogate_from_a_cut_json_escape_becomes_a_replacement_character(tmp_path):
+    path = tmp_path / "posts.jsonl"
+    path.write_text('{"text": "new emoji trend \\ud83d"}\n', encoding="utf-8")  # the pair's second half is missing
+    corpus = load_corpus(path)
+    assert corpus.texts == ["new emoji trend \ufffd"]
+    assert corpus.ids[0].startswith("sha1-")  # hashing the text works
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(12.0, "12"), (7, "7"), (" a1 ", "a1")])
+def test_ids_are_strings_and_integers_read_as_integers(raw, expected):
+    assert load_corpus([{"id": raw, "text": "oat milk sales grow"}]).ids == [expected]
+
+
+@pytest.mark.parametrize("raw", [{"x": 1}, [1, 2], True, 1.5])
+def test_an_id_that_is_not_a_string_or_integer_is_refused(raw):
+    with pytest.raises(CorpusError, match=r"records, item 1, field 'id': must be a string or an integer"):
+        load_corpus([{"id": raw, "text": "oat milk sales grow"}])

@@ -10,7 +10,9 @@ import argparse
 import logging
 import sys
 import time
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 from trendlens.errors import TrendlensError
 
@@ -203,11 +205,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_PACKAGE = str(Path(__file__).resolve().parent)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+    """trendlens's own warnings (about the input, mostly) as one line each; others as Python shows them."""
+    if str(Path(filename).resolve()).startswith(_PACKAGE):
+        print(f"trendlens: warning: {message}", file=file or sys.stderr)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``trendlens`` command; returns the exit code."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("trendlens").setLevel(logging.WARNING if getattr(args, "quiet", False) else logging.INFO)
+    shown, warnings.showwarning = warnings.showwarning, _show_warning
     try:
         return int(args.func(args))
     except TrendlensError as exc:
@@ -218,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("trendlens: interrupted", file=sys.stderr)
         return 130
+    finally:
+        warnings.showwarning = shown
 
 
 if __name__ == "__main__":  # pragma: no cover

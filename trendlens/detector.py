@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from trendlens.corpus import Corpus, load_corpus
+from trendlens.corpus.language import warn_if_not_english
 from trendlens.embed import Embedder, get_embedder
 from trendlens.errors import ConfigError, NotFittedError
 from trendlens.report.model import (
@@ -117,6 +119,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         (change one with :meth:`override_placement`).
     groups_ : dict
         Trend id → the consumer trend (:class:`~trendlens.report.model.TrendGroup`) it belongs to.
+    languages_ : dict
+        Share of each language in a sample of the documents (``"en"``, ``"de"`` …,
+        ``"unknown"`` where unsure); :meth:`fit` warns when over 10% are not English.
 
     Examples
     --------
@@ -177,7 +182,18 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         embedding stage.
         """
         corpus = corpus if isinstance(corpus, Corpus) else load_corpus(corpus)
-        require_documents(len(corpus))  # before loading the model and embedding, not after
+        dropped = [(corpus.n_duplicates, "duplicate text"), (len(corpus.skipped), "invalid record")]
+        require_documents(  # before loading the model and embedding, not after
+            len(corpus), ", ".join(f"{n} {what}{'s' * (n > 1)} dropped" for n, what in dropped if n)
+        )
+        origin = corpus.origin or "corpus"
+        self.languages_ = warn_if_not_english(corpus.texts, origin)
+        if np.isnat(corpus.timestamps).all():
+            warnings.warn(
+                f"{origin}: no document has a timestamp, so trends are found but not scored over time "
+                "(virality, growth and lifecycle need a timestamp, date or created_at field)",
+                stacklevel=2,
+            )
         timings: dict[str, float] = {}
         start = time.perf_counter()
         if embeddings is None:

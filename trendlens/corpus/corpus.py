@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 OnError = Literal["raise", "skip"]
+
+#: Longest text kept, in characters (about 15,000 English words: a long article). The embedding
+#: model reads only the first few hundred words; longer texts are page dumps or concatenated
+#: feeds, which would dominate their trend's keywords and slow every stage.
+MAX_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -150,12 +156,15 @@ def _assemble(
     *,
     text_field: str | None = None,
     on_error: OnError = "raise",
+    max_chars: int | None = MAX_CHARS,
 ) -> Corpus:
     docs: list[Document] = []
     seen_text: set[str] = set()
     seen_id: dict[str, str] = {}
     skipped: list[SkippedRecord] = []
     future: list[str] = []
+    cut: list[str] = []
+    undated: list[str] = []
     horizon = datetime.now(timezone.utc) + timedelta(days=1)
     n_read = n_dup = 0
     for where, record in records:
@@ -182,8 +191,13 @@ def _assemble(
             continue
         seen_text.add(key)
         seen_id[doc.id] = where
+        if max_chars is not None and len(doc.text) > max_chars:
+            doc = dataclasses.replace(doc, text=_shorten(doc.text, max_chars))
+            cut.append(where)
         stamp = doc.timestamp
-        if stamp is not None and (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)) > horizon:
+        if stamp is None:
+            undated.append(where)
+        elif (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)) > horizon:
             future.append(where)
         docs.append(doc)
     if skipped:
@@ -195,7 +209,26 @@ def _assemble(
             "and its time zone",
             stacklevel=3,
         )
+    if cut:
+        warnings.warn(
+            f"{origin}: {len(cut)} text(s) longer than {max_chars:,} characters were cut to that length "
+            f"(first: {cut[0]}); pass max_chars=None to keep them whole",
+            stacklevel=3,
+        )
+    if undated and len(undated) < len(docs):
+        warnings.warn(
+            f"{origin}: {len(undated)} of {len(docs)} document(s) have no timestamp (first: {undated[0]}); "
+            "they are clustered but not counted in volumes, growth or virality",
+            stacklevel=3,
+        )
     return Corpus(docs, n_read=n_read, n_duplicates=n_dup, skipped=skipped, origin=origin)
+
+
+def _shorten(text: str, max_chars: int) -> str:
+    """``text`` cut to at most ``max_chars`` characters, at the last space before the limit when there is one."""
+    head = text[:max_chars]
+    space = head.rfind(" ", max(0, max_chars - 1000))
+    return head[:space] if space > 0 else head
 
 
 def _records_of(source: Any) -> tuple[Iterator[Record], str]:
@@ -219,6 +252,7 @@ def load_corpus(
     *,
     text_field: str | None = None,
     on_error: OnError = "raise",
+    max_chars: int | None = MAX_CHARS,
 ) -> Corpus:
     """Read documents from files or a data frame into a validated :class:`Corpus`.
 
@@ -236,6 +270,16 @@ def load_corpus(
         ``"raise"`` (default) stops at the first invalid record with its file,
         line/row and field; ``"skip"`` drops invalid records, warns once and
         lists them in ``Corpus.skipped``.
+    max_chars
+        Texts longer than this many characters are cut to it, with one warning
+        naming the first (:data:`MAX_CHARS` by default; ``None`` keeps them whole).
+
+    Warns
+    -----
+    UserWarning
+        Once per kind, naming the first record: invalid records skipped, bytes that
+        are not UTF-8, texts cut to ``max_chars``, documents without a timestamp
+        among dated ones, documents dated more than a day in the future.
 
     Returns
     -------
@@ -250,8 +294,10 @@ def load_corpus(
     """
     if on_error not in ("raise", "skip"):
         raise ConfigError(f"load_corpus: on_error must be 'raise' or 'skip', got {on_error!r}")
+    if max_chars is not None and (isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1):
+        raise ConfigError(f"load_corpus: max_chars must be a positive integer or None, got {max_chars!r}")
     records, origin = _records_of(source)
-    corpus = _assemble(records, origin, text_field=text_field, on_error=on_error)
+    corpus = _assemble(records, origin, text_field=text_field, on_error=on_error, max_chars=max_chars)
     if not len(corpus):
         detail = f"{corpus.n_read} record(s) read"
         if corpus.n_read:

@@ -37,6 +37,8 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 #: Invisible characters that make a text look non-empty: zero-width space/joiners, word joiner, BOM.
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _SPACE = re.compile(r"\s+")
+#: Lone UTF-16 surrogates (a JSON "\\ud83d" escape cut from its pair): not encodable, so not storable or hashable.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +120,23 @@ def clean_text(value: Any) -> str:
     """Validate and clean a text field: a non-empty string without control characters."""
     if not isinstance(value, str):
         raise RecordError("text", f"must be a string, got {type(value).__name__} {value!r:.40}")
-    text = _CONTROL.sub(" ", _ANSI.sub("", unicodedata.normalize("NFC", value))).strip()
+    text = _SURROGATE.sub("\ufffd", value)  # before NFC, which cannot normalise them either
+    text = _CONTROL.sub(" ", _ANSI.sub("", unicodedata.normalize("NFC", text))).strip()
     if not _INVISIBLE.sub("", text).strip():
         raise RecordError("text", "is empty (or only invisible characters)")
     return text
+
+
+def parse_id(value: Any, field_name: str = "id") -> str:
+    """A document id from a string or an integer (``12.0``, as pandas reads integers with gaps, is ``"12"``)."""
+    if isinstance(value, str):
+        return value.strip()
+    if not isinstance(value, bool):
+        if hasattr(value, "__index__"):  # int, numpy integers
+            return str(value.__index__())
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+    raise RecordError(field_name, f"must be a string or an integer, got {type(value).__name__} {value!r:.40}")
 
 
 def parse_timestamp(value: Any, field_name: str = "timestamp") -> datetime | None:
@@ -137,7 +152,7 @@ def parse_timestamp(value: Any, field_name: str = "timestamp") -> datetime | Non
         dt = datetime(value.year, value.month, value.day)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = float(value)
-        if seconds > 1e11:  # milliseconds since the epoch
+        if seconds >= 1e11:  # milliseconds since the epoch (as seconds it would be after the year 5000)
             seconds /= 1000.0
         try:
             dt = datetime.fromtimestamp(seconds, tz=timezone.utc)
@@ -250,7 +265,7 @@ def to_document(record: Mapping[str, Any], text_field: str | None = None) -> Doc
     used = {text_name}
 
     id_name, raw_id = _pick(record, FIELD_ALIASES["id"])
-    doc_id = content_id(text) if raw_id is None else str(raw_id).strip()
+    doc_id = content_id(text) if raw_id is None else parse_id(raw_id, id_name or "id")
     used.add(id_name or "")
 
     ts_name, raw_ts = _pick(record, FIELD_ALIASES["timestamp"])

@@ -225,12 +225,15 @@ def build_bertopic(config: TopicConfig, n_docs: int, embeddings: np.ndarray | No
     )
 
 
-def require_documents(n_docs: int) -> None:
-    """Raise :class:`CorpusError` saying how many are needed when ``n_docs`` is too few to cluster."""
+def require_documents(n_docs: int, dropped: str = "") -> None:
+    """Raise :class:`CorpusError` saying how many are needed when ``n_docs`` is too few to cluster.
+
+    ``dropped`` says what the input lost on the way (e.g. ``"29 duplicate texts dropped"``).
+    """
     if n_docs < MIN_DOCUMENTS:
         raise CorpusError(
-            f"only {n_docs} document(s) to cluster; trendlens needs at least {MIN_DOCUMENTS} "
-            "(a few hundred give useful trends)"
+            f"only {n_docs} document(s) to cluster{f' ({dropped})' if dropped else ''}; "
+            f"trendlens needs at least {MIN_DOCUMENTS} (a few hundred give useful trends)"
         )
 
 

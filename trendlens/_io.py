@@ -12,6 +12,18 @@ from pathlib import Path
 from typing import Any
 
 
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A new hidden temporary file in ``path``'s folder (same file system, so the rename is atomic)."""
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+
+def _sync(handle: Any, tmp: str) -> None:
+    """Flush ``handle`` to disk and give its file the usual permissions (mkstemp makes it private)."""
+    handle.flush()
+    os.fsync(handle.fileno())
+    os.chmod(tmp, 0o666 & ~_umask())
+
+
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "wb", encoding: str | None = None) -> Iterator[Any]:
     """A handle on a temporary file beside ``path``; flushed to disk and renamed over ``path`` when the block ends.
@@ -20,14 +32,11 @@ def atomic_open(path: str | Path, mode: str = "wb", encoding: str | None = None)
     temporary file is removed (or left as a hidden ``.name.*.tmp`` after a kill).
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_beside(path)
     try:
-        newline = "\n" if "b" not in mode else None
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
+        with os.fdopen(fd, mode, encoding=encoding, newline="\n" if "b" not in mode else None) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; give it the usual permissions
+            _sync(handle, tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -38,6 +47,28 @@ def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> N
     """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``."""
     with atomic_open(path, "w", encoding=encoding) as handle:
         handle.write(text)
+
+
+def atomic_write_texts(texts: dict[Path, str], encoding: str = "utf-8") -> None:
+    """Write several files as a set: all are written and flushed to temporary files first, then renamed.
+
+    A failure while writing (disk full, a kill) leaves every old file as it was; the
+    renames come last and together, so each file is always whole, old or new.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in texts.items():
+            fd, tmp = _temp_beside(Path(path))
+            staged.append((tmp, Path(path)))
+            with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
+                handle.write(text)
+                _sync(handle, tmp)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _umask() -> int:

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trendlens._io import atomic_write_text
+from trendlens._io import atomic_write_texts
 from trendlens.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -305,13 +305,17 @@ class TrendReport:
         )
 
     def save(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write ``report.json``, ``report.md`` and ``report.html`` into ``out_dir`` (each atomically)."""
+        """Write ``report.json``, ``report.md`` and ``report.html`` into ``out_dir`` as a set.
+
+        All three are rendered first, then written to temporary files and renamed over the
+        old ones together (:func:`trendlens._io.atomic_write_texts`): an error or a kill
+        leaves the previous report, and no file is ever half-written.
+        """
         out = Path(out_dir)
+        rendered = {"json": self.to_json(), "markdown": self.to_markdown(), "html": self.to_html()}
         out.mkdir(parents=True, exist_ok=True)
         paths = {"json": out / "report.json", "markdown": out / "report.md", "html": out / "report.html"}
-        atomic_write_text(paths["json"], self.to_json())
-        atomic_write_text(paths["markdown"], self.to_markdown())
-        atomic_write_text(paths["html"], self.to_html())
+        atomic_write_texts({paths[kind]: text for kind, text in rendered.items()})
         return paths
 
 

@@ -45,6 +45,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_embedding.py
 	$(BIN)/python benchmarks/bench_job.py
+	$(BIN)/python benchmarks/bench_memory.py
 
 # Rebuild models/ (ONNX tiers and the static model) from the installed MiniLM and ../shared/corpora.
 models: $(STAMP)

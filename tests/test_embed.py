@@ -87,3 +87,20 @@ def test_save_embeddings_writes_the_whole_file_or_keeps_the_old_one(tmp_path, st
         save_embeddings(static_embedder, iter(texts[:30]), path, count=80, chunk_size=16)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["vectors.npy"]  # no temporary file left behind
+
+
+def test_a_stream_of_unknown_length_is_saved_whole(tmp_path, static_embedder, huffpost_records):
+    import json
+
+    from trendlens.corpus import iter_documents, load_corpus
+    from trendlens.embed.base import save_embeddings
+
+    records = huffpost_records[:300] + huffpost_records[:20]  # 20 duplicates, dropped as they stream past
+    source = tmp_path / "posts.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    path = tmp_path / "vectors.npy"
+    texts = (d.text for d in iter_documents(source))
+    assert save_embeddings(static_embedder, texts, path, chunk_size=64) == 300
+    saved = np.load(path, mmap_mode="r")
+    assert saved.shape == (300, static_embedder.dim)
+    assert np.allclose(saved, static_embedder.encode(load_corpus(source).texts), atol=1e-6)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -150,25 +151,63 @@ class Corpus(Sequence[Document]):
         return frame
 
 
-def _assemble(
+class _Validation:
+    """What validating a stream of records found besides the documents: counts, and the warnings they call for."""
+
+    def __init__(self, origin: str, max_chars: int | None) -> None:
+        self.origin, self.max_chars = origin, max_chars
+        self.n_read = self.n_duplicates = self.n_docs = 0
+        self.skipped: list[SkippedRecord] = []
+        self.future: list[str] = []
+        self.cut: list[str] = []
+        self.undated: list[str] = []
+
+    def warn(self, stacklevel: int) -> None:
+        """One warning per kind of problem, naming the first record concerned."""
+        origin = self.origin
+        if self.skipped:
+            warnings.warn(
+                f"{origin}: skipped {len(self.skipped)} invalid record(s); first: {self.skipped[0]}",
+                stacklevel=stacklevel,
+            )
+        if self.future:
+            warnings.warn(
+                f"{origin}: {len(self.future)} document(s) dated more than a day after now (first: {self.future[0]}); "
+                "they are kept, so the latest time window may lie in the future: check the timestamp column "
+                "and its time zone",
+                stacklevel=stacklevel,
+            )
+        if self.cut:
+            warnings.warn(
+                f"{origin}: {len(self.cut)} text(s) longer than {self.max_chars:,} characters were cut to that "
+                f"length (first: {self.cut[0]}); pass max_chars=None to keep them whole",
+                stacklevel=stacklevel,
+            )
+        if self.undated and len(self.undated) < self.n_docs:
+            warnings.warn(
+                f"{origin}: {len(self.undated)} of {self.n_docs} document(s) have no timestamp "
+                f"(first: {self.undated[0]}); they are clustered but not counted in volumes, growth or virality",
+                stacklevel=stacklevel,
+            )
+
+
+def _validated(
     records: Iterable[tuple[str, Mapping[str, Any] | Document]],
-    origin: str,
+    found: _Validation,
     *,
     text_field: str | None = None,
     on_error: OnError = "raise",
-    max_chars: int | None = MAX_CHARS,
-) -> Corpus:
-    docs: list[Document] = []
-    seen_text: set[str] = set()
+) -> Iterator[Document]:
+    """Valid, de-duplicated documents of ``records``, one at a time; ``found`` counts what was dropped.
+
+    Memory: besides the current record, a 20-byte digest of every text and the id and place of
+    every document seen (for the duplicate checks), about 0.2 kB per document.
+    """
+    seen_text: set[bytes] = set()
     seen_id: dict[str, str] = {}
-    skipped: list[SkippedRecord] = []
-    future: list[str] = []
-    cut: list[str] = []
-    undated: list[str] = []
     horizon = datetime.now(timezone.utc) + timedelta(days=1)
-    n_read = n_dup = 0
     for where, record in records:
-        n_read += 1
+        found.n_read += 1
         try:
             doc = record if isinstance(record, Document) else to_document(record, text_field)
         except RecordError as exc:
@@ -177,51 +216,44 @@ def _assemble(
                     f"{where}, field {exc.field!r}: {exc.problem}. "
                     "Fix the record, or pass on_error='skip' to drop invalid records."
                 ) from None
-            skipped.append(SkippedRecord(where, exc.field, exc.problem))
+            found.skipped.append(SkippedRecord(where, exc.field, exc.problem))
             continue
-        key = text_key(doc.text)
+        key = hashlib.sha1(text_key(doc.text).encode("utf-8")).digest()
         if key in seen_text:
-            n_dup += 1
+            found.n_duplicates += 1
             continue
         if doc.id in seen_id:
             problem = f"id {doc.id!r} already used at {seen_id[doc.id]} for a different text"
             if on_error == "raise":
                 raise CorpusError(f"{where}, field 'id': {problem}. Ids must be unique.")
-            skipped.append(SkippedRecord(where, "id", problem))
+            found.skipped.append(SkippedRecord(where, "id", problem))
             continue
         seen_text.add(key)
         seen_id[doc.id] = where
-        if max_chars is not None and len(doc.text) > max_chars:
-            doc = dataclasses.replace(doc, text=_shorten(doc.text, max_chars))
-            cut.append(where)
+        if found.max_chars is not None and len(doc.text) > found.max_chars:
+            doc = dataclasses.replace(doc, text=_shorten(doc.text, found.max_chars))
+            found.cut.append(where)
         stamp = doc.timestamp
         if stamp is None:
-            undated.append(where)
+            found.undated.append(where)
         elif (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)) > horizon:
-            future.append(where)
-        docs.append(doc)
-    if skipped:
-        warnings.warn(f"{origin}: skipped {len(skipped)} invalid record(s); first: {skipped[0]}", stacklevel=3)
-    if future:
-        warnings.warn(
-            f"{origin}: {len(future)} document(s) dated more than a day after now (first: {future[0]}); "
-            "they are kept, so the latest time window may lie in the future: check the timestamp column "
-            "and its time zone",
-            stacklevel=3,
-        )
-    if cut:
-        warnings.warn(
-            f"{origin}: {len(cut)} text(s) longer than {max_chars:,} characters were cut to that length "
-            f"(first: {cut[0]}); pass max_chars=None to keep them whole",
-            stacklevel=3,
-        )
-    if undated and len(undated) < len(docs):
-        warnings.warn(
-            f"{origin}: {len(undated)} of {len(docs)} document(s) have no timestamp (first: {undated[0]}); "
-            "they are clustered but not counted in volumes, growth or virality",
-            stacklevel=3,
-        )
-    return Corpus(docs, n_read=n_read, n_duplicates=n_dup, skipped=skipped, origin=origin)
+            found.future.append(where)
+        found.n_docs += 1
+        yield doc
+
+
+def _assemble(
+    records: Iterable[tuple[str, Mapping[str, Any] | Document]],
+    origin: str,
+    *,
+    text_field: str | None = None,
+    on_error: OnError = "raise",
+    max_chars: int | None = MAX_CHARS,
+) -> Corpus:
+    found = _Validation(origin, max_chars)
+    docs = list(_validated(records, found, text_field=text_field, on_error=on_error))
+    found.warn(stacklevel=4)
+    return Corpus(docs, n_read=found.n_read, n_duplicates=found.n_duplicates, skipped=found.skipped, origin=origin)
 
 
 def _shorten(text: str, max_chars: int) -> str:
@@ -292,15 +324,52 @@ def load_corpus(
     >>> corpus = load_corpus("corpora/huffpost.jsonl.gz")  # doctest: +SKIP
     >>> len(corpus), corpus.n_duplicates  # doctest: +SKIP
     """
-    if on_error not in ("raise", "skip"):
-        raise ConfigError(f"load_corpus: on_error must be 'raise' or 'skip', got {on_error!r}")
-    if max_chars is not None and (isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1):
-        raise ConfigError(f"load_corpus: max_chars must be a positive integer or None, got {max_chars!r}")
+    _check_options("load_corpus", on_error, max_chars)
     records, origin = _records_of(source)
     corpus = _assemble(records, origin, text_field=text_field, on_error=on_error, max_chars=max_chars)
     if not len(corpus):
-        detail = f"{corpus.n_read} record(s) read"
-        if corpus.n_read:
-            detail += f", {len(corpus.skipped)} invalid, {corpus.n_duplicates} duplicate"
-        raise CorpusError(f"{origin}: no documents ({detail}); check the file and its text column")
+        _no_documents(origin, corpus.n_read, len(corpus.skipped), corpus.n_duplicates)
     return corpus
+
+
+def iter_documents(
+    source: Any,
+    *,
+    text_field: str | None = None,
+    on_error: OnError = "raise",
+    max_chars: int | None = MAX_CHARS,
+) -> Iterator[Document]:
+    """The documents :func:`load_corpus` would return, one at a time, without holding the corpus.
+
+    For corpora larger than memory: files are read record by record (Parquet in batches),
+    validated and de-duplicated as they stream; only a digest of each text and each id
+    are kept (about 0.2 kB per document). Warnings come when the stream ends, and an
+    input with no valid document raises :class:`CorpusError` then.
+
+    Examples
+    --------
+    >>> from trendlens.embed import get_embedder, save_embeddings  # doctest: +SKIP
+    >>> texts = (d.text for d in iter_documents(sorted(Path("posts").glob("*.jsonl"))))  # doctest: +SKIP
+    >>> save_embeddings(get_embedder("minilm"), texts, "vectors.npy")  # doctest: +SKIP
+    """
+    _check_options("iter_documents", on_error, max_chars)
+    records, origin = _records_of(source)
+    found = _Validation(origin, max_chars)
+    yield from _validated(records, found, text_field=text_field, on_error=on_error)
+    found.warn(stacklevel=3)
+    if not found.n_docs:
+        _no_documents(origin, found.n_read, len(found.skipped), found.n_duplicates)
+
+
+def _check_options(caller: str, on_error: Any, max_chars: Any) -> None:
+    if on_error not in ("raise", "skip"):
+        raise ConfigError(f"{caller}: on_error must be 'raise' or 'skip', got {on_error!r}")
+    if max_chars is not None and (isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1):
+        raise ConfigError(f"{caller}: max_chars must be a positive integer or None, got {max_chars!r}")
+
+
+def _no_documents(origin: str, n_read: int, n_invalid: int, n_duplicates: int) -> None:
+    detail = f"{n_read} record(s) read"
+    if n_read:
+        detail += f", {n_invalid} invalid, {n_duplicates} duplicate"
+    raise CorpusError(f"{origin}: no documents ({detail}); check the file and its text column")

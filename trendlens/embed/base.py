@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
@@ -83,14 +84,31 @@ def iter_embeddings(embedder: Embedder, texts: Iterable[str], chunk_size: int = 
         yield embedder.encode(chunk)
 
 
+def _npy_header(rows: int, dim: int) -> bytes:
+    """The ``.npy`` (version 1.0) header of a C-ordered float32 array of shape ``(rows, dim)``."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": "<f4", "fortran_order": False, "shape": (rows, dim)})
+    return buffer.getvalue()
+
+
+#: Row count written in the header while the real count is unknown (same header length as any real count).
+_UNKNOWN_ROWS = 10**12
+
+
 def save_embeddings(
-    embedder: Embedder, texts: Iterable[str], path: str | os.PathLike, count: int, chunk_size: int = 4096
+    embedder: Embedder,
+    texts: Iterable[str],
+    path: str | os.PathLike,
+    count: int | None = None,
+    chunk_size: int = 4096,
 ) -> int:
-    """Embed a stream of ``count`` texts into a ``.npy`` file, chunk by chunk.
+    """Embed a stream of texts into a ``.npy`` file, chunk by chunk.
 
     The file is written sequentially (no memory map), so the process holds one
     chunk of texts and vectors at a time, into a temporary file renamed over ``path``
-    only when complete. Load it with ``np.load(path, mmap_mode="r")``.
+    only when complete. Load it with ``np.load(path, mmap_mode="r")``. With ``count``
+    None the stream may be of any length (its header is completed at the end), e.g. the
+    texts of :func:`trendlens.corpus.iter_documents`.
 
     Returns
     -------
@@ -100,13 +118,20 @@ def save_embeddings(
     from trendlens._io import atomic_open
 
     written = 0
+    rows = _UNKNOWN_ROWS if count is None else count
     with atomic_open(path, "wb") as handle:  # an interrupted run leaves the previous file, not half of one
-        header = {"descr": "<f4", "fortran_order": False, "shape": (count, embedder.dim)}
-        np.lib.format.write_array_header_1_0(handle, header)
-        for chunk in iter_embeddings(embedder, islice(texts, count), chunk_size):
+        header = _npy_header(rows, embedder.dim)
+        handle.write(header)
+        for chunk in iter_embeddings(embedder, texts if count is None else islice(texts, count), chunk_size):
             handle.write(np.ascontiguousarray(chunk, dtype="<f4").tobytes())
             written += len(chunk)
-        if written != count:
+        if count is None:
+            final = _npy_header(written, embedder.dim)
+            if len(final) != len(header):  # cannot happen below 10^12 rows; never write a wrong header
+                raise ConfigError(f"save_embeddings: cannot record {written} rows in the file header")
+            handle.seek(0)
+            handle.write(final)
+        elif written != count:
             raise ConfigError(f"save_embeddings: expected {count} texts, the stream held {written}")
     return written
 

@@ -294,3 +294,20 @@ def test_ids_are_strings_and_integers_read_as_integers(raw, expected):
 def test_an_id_that_is_not_a_string_or_integer_is_refused(raw):
     with pytest.raises(CorpusError, match=r"records, item 1, field 'id': must be a string or an integer"):
         load_corpus([{"id": raw, "text": "oat milk sales grow"}])
+
+
+def test_iter_documents_streams_what_load_corpus_returns(tmp_path, sample):
+    from trendlens.corpus import iter_documents
+
+    records = [dict(r) for r in sample[:60]] + [dict(sample[0])]  # one duplicate
+    records[7]["timestamp"] = None
+    path = write_jsonl(tmp_path / "posts.jsonl", records)
+    with pytest.warns(UserWarning, match="1 of 60 document"):
+        streamed = list(iter_documents(path))
+    with pytest.warns(UserWarning, match="1 of 60 document"):
+        assert streamed == list(load_corpus(path))
+    empty = write_jsonl(tmp_path / "empty.jsonl", [{"text": " "}])
+    with pytest.raises(CorpusError, match=r"empty\.jsonl: no documents \(1 record\(s\) read, 1 invalid"):
+        list(iter_documents(empty, on_error="skip"))
+    with pytest.raises(ConfigError, match="iter_documents: on_error must be"):
+        next(iter_documents(path, on_error="ignore"))

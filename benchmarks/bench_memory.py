@@ -114,6 +114,7 @@ def main() -> None:
     tiers: dict[str, dict] = {}
     for tier in args.tiers:
         print(f"[bench] {tier}: baseline ...", flush=True)
+        run_worker({"tier": tier, "mode": "baseline"})  # builds the model first where it is built on first use
         entry: dict = {"baseline": run_worker({"tier": tier, "mode": "baseline"})}
         for mode in ("streamed", "in_memory"):
             entry[mode] = {}

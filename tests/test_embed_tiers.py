@@ -55,6 +55,16 @@ def test_static_tier_keeps_topical_neighbourhoods(embedder, static_embedder, huf
     assert within > across + 0.05
 
 
+def test_onnx_tier_embeds_chunk_by_chunk_with_the_same_vectors(onnx_embedder, headlines):
+    whole = onnx_embedder.encode(headlines)
+    chunked = OnnxEmbedder.__new__(OnnxEmbedder)
+    chunked.__dict__.update(onnx_embedder.__dict__)
+    chunked.tokenize_chunk = 7  # 60 texts in 9 chunks, each tokenized and length-sorted on its own
+    # int8 activations are scaled per batch (dynamic quantization), so other batch-mates move a vector a little
+    cosines = (chunked.encode(headlines) * whole).sum(axis=1)
+    assert cosines.min() > 0.98, cosines.min()
+
+
 def test_onnx_model_with_wrong_checksum_is_refused(onnx_embedder, tmp_path):
     source = onnx_embedder.model_dir
     copy = tmp_path / "onnx"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -50,12 +51,14 @@ def encode_sorted(
     batch_size: int,
     lengths: Sequence[int] | None = None,
     show_progress: bool = False,
+    bar: Any = None,
 ) -> np.ndarray:
     """Run ``encode_batch`` over length-sorted batches and return rows in input order.
 
     ``encode_batch`` receives the indices (into ``texts``) of one batch and
     returns their vectors. Sorting by length (longest first) keeps padding
-    inside a batch small. ``lengths`` defaults to character counts.
+    inside a batch small. ``lengths`` defaults to character counts. ``bar``: a progress
+    bar to advance (e.g. one shared by several calls) instead of a new one.
     """
     out = np.zeros((len(texts), dim), dtype=np.float32)
     if not len(texts):
@@ -64,11 +67,15 @@ def encode_sorted(
     order = np.argsort(keys, kind="stable")[::-1]
     from tqdm.auto import tqdm
 
-    with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not show_progress) as bar:
+    with (
+        contextlib.nullcontext(bar)
+        if bar is not None
+        else tqdm(total=len(texts), desc="embedding", unit="doc", disable=not show_progress) as progress
+    ):
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
             out[batch] = encode_batch(batch)
-            bar.update(len(batch))
+            progress.update(len(batch))
     return out
 
 

@@ -208,17 +208,32 @@ class OnnxEmbedder:
         """The int8 (default) or fp32 ONNX MiniLM, built on first use."""
         return cls(resolve_onnx_minilm(quantized), **kwargs)  # type: ignore[arg-type]
 
+    #: Texts tokenized at a time. Tokenizing a whole corpus at once held every token string and
+    #: offset of it: 1.2 GB more at 50,000 documents than at 10,000 (benchmarks/bench_memory.py).
+    tokenize_chunk = 4096
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts``; returns float32 ``(len(texts), dim)`` with unit-length rows."""
-        ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
-        return encode_sorted(
-            texts,
-            self.dim,
-            lambda batch: self._run([ids[i] for i in batch]),
-            batch_size=self.batch_size,
-            lengths=[len(i) for i in ids],
-            show_progress=self.show_progress,
-        )
+        """Embed ``texts``; returns float32 ``(len(texts), dim)`` with unit-length rows.
+
+        Texts are tokenized and run :attr:`tokenize_chunk` at a time (length-sorted
+        within each), so memory beyond the output does not grow with ``len(texts)``.
+        """
+        from tqdm.auto import tqdm
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not self.show_progress) as bar:
+            for start in range(0, len(texts), self.tokenize_chunk):
+                chunk = list(texts[start : start + self.tokenize_chunk])
+                ids = [e.ids for e in self.tokenizer.encode_batch(chunk)]
+                out[start : start + len(chunk)] = encode_sorted(
+                    chunk,
+                    self.dim,
+                    lambda batch, ids=ids: self._run([ids[i] for i in batch]),
+                    batch_size=self.batch_size,
+                    lengths=[len(i) for i in ids],
+                    bar=bar,
+                )
+        return out
 
     def _run(self, token_ids: list[list[int]]) -> np.ndarray:
         width = max(len(t) for t in token_ids)

@@ -171,7 +171,10 @@ def parse_timestamp(value: Any, field_name: str = "timestamp") -> datetime | Non
         dt = to_pydatetime()
     if dt.tzinfo is None:
         return dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+    try:
+        return dt.astimezone(timezone.utc)
+    except (OverflowError, ValueError) as exc:  # e.g. 9999-12-31T23:00-05:00 is past the last UTC year
+        raise RecordError(field_name, f"{value!r:.40} is out of range") from exc
 
 
 def _parse_loose(raw: str, field_name: str) -> datetime:
@@ -179,13 +182,13 @@ def _parse_loose(raw: str, field_name: str) -> datetime:
 
     try:
         ts = pd.to_datetime(raw, utc=False)
+        if ts is pd.NaT:
+            raise ValueError("not a time")
+        return ts.to_pydatetime()  # raises for a year pandas reads but Python cannot hold, e.g. "0000"
     except (ValueError, TypeError, OverflowError) as exc:
         raise RecordError(
             field_name, f"cannot be read as a date/time: {raw!r:.40} (use ISO-8601, e.g. 2024-05-01T12:00:00Z)"
         ) from exc
-    if ts is pd.NaT:
-        raise RecordError(field_name, f"cannot be read as a date/time: {raw!r:.40}")
-    return ts.to_pydatetime()
 
 
 #: Largest engagement count accepted: far above any real post's (10^12), and within a signed 64-bit store column.

@@ -35,6 +35,7 @@ def test_public_names_are_pinned():
             "Document",
             "ModelNotFoundError",
             "NotFittedError",
+            "StoreError",
             "TrendDetector",
             "TrendReport",
             "TrendStore",
@@ -50,5 +51,5 @@ def test_public_names_are_pinned():
 
 
 def test_every_error_is_a_trendlens_error():
-    for name in ("ConfigError", "CorpusError", "ModelNotFoundError", "NotFittedError"):
+    for name in ("ConfigError", "CorpusError", "ModelNotFoundError", "NotFittedError", "StoreError"):
         assert issubclass(getattr(trendlens, name), trendlens.TrendlensError)

@@ -105,6 +105,22 @@ def test_failed_write_keeps_the_old_report(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.json", "report.md"]
 
 
+def split_scripts(page: str) -> tuple[str, list[str]]:
+    """The page without its script elements, and their bodies: plotly.js first, then one per figure.
+
+    Checks that the only scripts are ours: plotly.js exactly as shipped, and figure scripts holding
+    no raw ``<`` (plotly writes the figures' data with ``<`` as ``\\u003c``, so text cannot close them).
+    """
+    from plotly.offline import get_plotlyjs
+
+    bodies = re.findall(r"<script[^>]*>(.*?)</script>", page, flags=re.S)
+    if bodies:
+        assert bodies[0] == get_plotlyjs()
+        for body in bodies[1:]:
+            assert "<" not in body and "Plotly.newPlot" in body
+    return re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.S), bodies
+
+
 def test_html_shows_hostile_text_as_text():
     base = make_report()
     hostile = dataclasses.replace(
@@ -116,8 +132,9 @@ def test_html_shows_hostile_text_as_text():
             Example("d2", "A normal headline", None, 'https://example.com/a"onmouseover="x'),
         ),
     )
-    page = dataclasses.replace(base, trends=(hostile,)).to_html()
-    assert "<script>" not in page and "<img" not in page and "<b>bold" not in page
+    page, scripts = split_scripts(dataclasses.replace(base, trends=(hostile,)).to_html())
+    assert len(scripts) == 3  # plotly.js, the timeline, the virality map
+    assert "<script" not in page and "<img" not in page and "<b>bold" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; save" in page
     assert "&lt;b&gt;bold&lt;/b&gt; trend" in page
     assert "javascript:" not in page  # only http(s) urls become links
@@ -140,9 +157,9 @@ def test_html_escapes_every_insight_section(fitted):
         audience=(AudienceFacet("age", ("<i>teens</i>",), (evil,)),),
         motivations=(Statement("<svg onload=alert(1)>", "taxonomy", "ct.x", evidence=(evil,)),),
     )
-    page = dataclasses.replace(
-        report, trends=(dataclasses.replace(trend, findings=(evil,), insight=insight),)
-    ).to_html()
+    page, _ = split_scripts(
+        dataclasses.replace(report, trends=(dataclasses.replace(trend, findings=(evil,), insight=insight),)).to_html()
+    )
     for raw in ("<script", "<img", "<svg", "<i>"):
         assert raw not in page, raw
     assert "&lt;script&gt;alert(&#x27;quoted&#x27;)&lt;/script&gt; sales doubled" in page

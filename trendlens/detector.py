@@ -25,6 +25,7 @@ from trendlens.report.model import (
     Example,
     HierarchyLevel,
     Insight,
+    MapPoint,
     Trend,
     TrendGroup,
     TrendReport,
@@ -472,8 +473,37 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         if not hasattr(self, "trends_"):
             raise NotFittedError("this TrendDetector is not fitted yet; call fit(corpus) first")
 
-    def report(self, top: int | None = None) -> TrendReport:
-        """A :class:`TrendReport` of the ``top`` trends (all when ``None``), in ``trends_`` order."""
+    def _repr_html_(self) -> str:  # type: ignore[override]
+        """Jupyter's view: the ranked trends once fitted, scikit-learn's estimator view before."""
+        if not hasattr(self, "trends_"):
+            from sklearn.utils import estimator_html_repr
+
+            return estimator_html_repr(self)
+        from trendlens.report.html import notebook_table
+
+        table = self.trends_
+        get = table.get
+        rows = list(
+            zip(
+                table["label"],
+                table["size"],
+                get("virality", [None] * len(table)),
+                get("lifecycle", [None] * len(table)),
+                get("growth", [None] * len(table)),
+            )
+        )
+        title = (
+            f"TrendDetector: {len(table)} trends in {len(self.corpus_):,} documents, "
+            f"{int((self.labels_ < 0).sum()):,} in no trend; window {self.window_}"
+        )
+        return notebook_table(title, rows)
+
+    def report(self, top: int | None = None, map_points: int = 2000) -> TrendReport:
+        """A :class:`TrendReport` of the ``top`` trends (all when ``None``), in ``trends_`` order.
+
+        ``map_points``: documents (a seeded sample) the report keeps for its document map
+        (:func:`trendlens.plot.document_map`); 0 for none.
+        """
         self._check_fitted()
         table = self.trends_ if top is None else self.trends_.head(top)
         by_id = {d.id: d for d in self.corpus_}
@@ -498,12 +528,22 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         }
         if hasattr(self, "embedder_"):
             params["embedder_name"] = self.embedder_.name
+        points: tuple[MapPoint, ...] = ()
+        if map_points:
+            from trendlens.plot import map_points as sample_points
+
+            frame = sample_points(self, sample=map_points)
+            points = tuple(
+                MapPoint(str(r.doc_id), round(float(r.x), 4), round(float(r.y), 4), int(r.trend), str(r.text)[:160])
+                for r in frame.itertuples()
+            )
         return TrendReport(
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             corpus=summary,
             window=self.window_,
             params=params,
             trends=tuple(trends),
+            document_map=points,
         )
 
     def _trend_entry(self, trend: int, row: pd.Series, by_id: dict, part: pd.DataFrame | None) -> Trend:

@@ -1,7 +1,10 @@
-"""Render a :class:`TrendReport` as one self-contained HTML page (no scripts, no external files).
+"""Render a :class:`TrendReport` as one self-contained HTML page that works offline.
 
-Every piece of text that comes from documents, metadata or the taxonomy goes
-through :func:`html.escape`; links are rendered only for ``http(s)`` URLs.
+With charts (the default) the page carries plotly.js inline (about 4.6 MB) and one script per
+figure of :mod:`trendlens.plot`; nothing is fetched from a network. Without charts it has no
+script at all. Every piece of text that comes from documents, metadata or the taxonomy goes
+through :func:`html.escape` (in figures too: plotly.js reads some HTML tags); links are
+rendered only for ``http(s)`` URLs.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ color:#1d2330;line-height:1.45}
 h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #d8dce5;padding-bottom:.3rem}
 table{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}
 td,th{border:1px solid #d8dce5;padding:.3rem .55rem;text-align:left;vertical-align:top}
+figure.chart{margin:1.2rem 0}figcaption{color:#5c6577;font-size:.9rem}
 th{background:#f3f5f9}.muted{color:#5c6577}.stage{font-weight:600}.doc{font-family:ui-monospace,monospace;font-size:.85rem}
 """
 
@@ -82,8 +86,42 @@ def _trend(rank: int, t: Trend, window: str) -> str:
     )
 
 
-def render_html(report: TrendReport) -> str:
-    """The whole report as a standalone HTML page."""
+def charts(report: TrendReport) -> list[tuple[str, object]]:
+    """The figures the page shows for ``report``: (caption, plotly figure), those its data allows."""
+    from trendlens import plot
+
+    shown: list[tuple[str, object]] = []
+    if not report.trends:
+        return shown
+    if any(t.series for t in report.trends):
+        shown.append(("Trends over time; markers coloured by lifecycle stage.", plot.timeline(report)))
+        shown.append(("Virality map: growth against volume.", plot.virality_map(report)))
+    if any(t.hierarchy for t in report.trends):
+        shown.append(("Where the trends sit in the hierarchy (click to zoom).", plot.hierarchy(report)))
+    if report.document_map:
+        shown.append(("Documents by similarity, coloured by trend.", plot.document_map(report)))
+    return shown
+
+
+def _figures(report: TrendReport) -> tuple[str, str]:
+    """(plotly.js script for the head, the figures' HTML) or two empty strings when there is nothing to draw."""
+    import plotly.io as pio
+    from plotly.offline import get_plotlyjs
+
+    shown = charts(report)
+    if not shown:
+        return "", ""
+    config = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png"}}
+    blocks = "".join(
+        f'<figure class="chart">{pio.to_html(fig, include_plotlyjs=False, full_html=False, config=config)}'
+        f"<figcaption>{_text(caption)}</figcaption></figure>"
+        for caption, fig in shown
+    )
+    return f'<script type="text/javascript">{get_plotlyjs()}</script>', f"<h2>Charts</h2>{blocks}"
+
+
+def render_html(report: TrendReport, with_charts: bool = True) -> str:
+    """The whole report as a standalone HTML page (``with_charts=False``: tables only, no script)."""
     c = report.corpus
     summary = (
         f"Corpus {c.origin}: {c.n_documents} documents"
@@ -99,10 +137,11 @@ def render_html(report: TrendReport) -> str:
         for rank, t in enumerate(report.trends, start=1)
     )
     sections = "".join(_trend(rank, t, report.window) for rank, t in enumerate(report.trends, start=1))
+    script, figures = _figures(report) if with_charts else ("", "")
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Trend report</title><style>{STYLE}</style></head><body>"
+        f"<title>Trend report</title><style>{STYLE}</style>{script}</head><body>"
         f'<h1>Trend report</h1><p class="muted">{_text(summary)}</p>'
         + (
             "<table><tr><th>#</th><th>trend</th><th>size</th><th>virality</th><th>stage</th><th>growth</th></tr>"
@@ -110,5 +149,26 @@ def render_html(report: TrendReport) -> str:
             if report.trends
             else f"<p>{_text(NO_TRENDS)}</p>"
         )
-        + f"{sections}</body></html>\n"
+        + f"{figures}{sections}</body></html>\n"
     )
+
+
+def notebook_table(title: str, rows: list[tuple[object, ...]], limit: int = 20) -> str:
+    """A compact HTML fragment for Jupyter: a title line and a table of (label, size, virality, stage, growth)."""
+    body = "".join(
+        f"<tr><td>{rank}</td><td>{_text(label)}</td><td>{_text(size)}</td>"
+        f"<td>{_text(fmt_number(virality, '.1f'))}</td><td>{_text(stage or 'n/a')}</td>"
+        f"<td>{_text(fmt_growth(growth))}</td></tr>"
+        for rank, (label, size, virality, stage, growth) in enumerate(rows[:limit], start=1)
+    )
+    more = f'<p class="muted">… and {len(rows) - limit} more</p>' if len(rows) > limit else ""
+    head = "<tr><th>#</th><th>trend</th><th>size</th><th>virality</th><th>stage</th><th>growth</th></tr>"
+    return f"<div><p><strong>{_text(title)}</strong></p><table>{head}{body}</table>{more}</div>"
+
+
+def render_notebook(report: TrendReport) -> str:
+    """The report as Jupyter shows it: what went in and the ranked trends (figures: :mod:`trendlens.plot`)."""
+    c = report.corpus
+    title = f"TrendReport: {len(report.trends)} trends in {c.n_documents:,} documents ({c.origin}), by virality"
+    rows = [(t.label, t.size, t.virality, t.lifecycle, t.growth) for t in report.trends]
+    return notebook_table(title, rows) if rows else f"<p>{_text(title)}. {_text(NO_TRENDS)}</p>"

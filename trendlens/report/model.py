@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
-SCHEMA_VERSION = "2.3"
+SCHEMA_VERSION = "2.4"
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,17 @@ class Example:
     text: str
     timestamp: str | None = None
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One document on the report's document map: where it is drawn, its trend (-1: none), its text's start."""
+
+    doc_id: str
+    x: float
+    y: float
+    trend: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -223,6 +234,7 @@ class TrendReport:
     params: dict[str, Any] = field(default_factory=dict)
     trends: tuple[Trend, ...] = ()
     schema_version: str = SCHEMA_VERSION
+    document_map: tuple[MapPoint, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible dict (non-finite floats become ``None``)."""
@@ -246,6 +258,9 @@ class TrendReport:
                 params=dict(data.get("params") or {}),
                 trends=tuple(_build(Trend, t, f"trends[{i}]") for i, t in enumerate(data["trends"])),
                 schema_version=version,
+                document_map=tuple(
+                    _build(MapPoint, p, f"document_map[{i}]") for i, p in enumerate(data.get("document_map") or ())
+                ),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ConfigError(f"not a trendlens report of schema {version}: {type(exc).__name__} {exc}") from exc
@@ -276,11 +291,21 @@ class TrendReport:
 
         return render_markdown(self)
 
-    def to_html(self) -> str:
-        """The report as one self-contained HTML page, every text escaped."""
+    def to_html(self, charts: bool = True) -> str:
+        """The report as one self-contained HTML page that works offline, every text escaped.
+
+        ``charts``: include the figures of :mod:`trendlens.plot` (plotly.js inline, ~4.6 MB);
+        ``False`` gives a page with tables only and no script.
+        """
         from trendlens.report.html import render_html
 
-        return render_html(self)
+        return render_html(self, with_charts=charts)
+
+    def _repr_html_(self) -> str:
+        """Shown by Jupyter: the summary table and the first trends, without the charts (call ``plot``)."""
+        from trendlens.report.html import render_notebook
+
+        return render_notebook(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per trend: id, label, size, share, virality, lifecycle, growth, first/last seen, top example."""

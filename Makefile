@@ -12,7 +12,7 @@ OUT    := out
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test test-fast bench eval models lint format clean
+.PHONY: install demo test test-fast bench eval models lint format clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
+
+# Screenshots of the demo report in headless Chromium, network shut off (needs `apt-get install chromium`).
+screenshots: $(STAMP)
+	@test -f $(OUT)/report.html || $(MAKE) --no-print-directory demo
+	$(BIN)/python scripts/screenshot_report.py $(OUT)/report.html --out docs/screenshots
 
 # Topic quality of trendlens vs plain BERTopic (benchmarks/results/evaluation.json; see docs/evaluation.md).
 eval: $(STAMP)

@@ -26,13 +26,23 @@ def test_run_writes_reports_and_prints_the_table(tmp_path, e2e_records):
     result = run_cli("run", str(source), "--out", str(tmp_path / "out"), "--top", "5")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "trends in 650 documents" in result.stdout
-    assert "virality" in result.stdout.splitlines()[3]
+    header = next(line for line in result.stdout.splitlines() if line.startswith("#"))
+    assert header.replace("┃", " ").split() == ["#", "trend", "size", "virality", "stage", "growth", "example"]
+    assert "✓ clustering 650 documents" in result.stderr  # the stage without a count says it finished
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["schema_version"] == SCHEMA_VERSION
     assert len(report["trends"]) >= 5
     markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert markdown.count("\n## ") == len(report["trends"])
     assert "Example documents" in markdown
+
+    # --json: one JSON object on stdout, for scripts (the vectors come from the cache this time)
+    again = run_cli("run", str(source), "--out", str(tmp_path / "again"), "--json")
+    assert again.returncode == 0, again.stderr[-2000:]
+    summary = json.loads(again.stdout)
+    assert summary["documents"] == 650 and summary["files"]["json"].endswith("report.json")
+    assert [t["id"] for t in summary["trends"]] == [t["id"] for t in report["trends"]]
+    assert summary["trends"][0]["rank"] == 1 and summary["trends"][0]["label"] == report["trends"][0]["label"]
 
 
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path):

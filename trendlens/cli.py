@@ -17,27 +17,56 @@ from pathlib import Path
 from trendlens.errors import TrendlensError
 
 
-def _print_table(report: object, top: int, stream: object = sys.stdout) -> None:
+def _print_table(report: object, top: int, stream: object = None) -> None:
+    """The top trends as a table on the terminal (rich; plain box characters when piped)."""
+    import shutil
+
+    from rich.console import Console
+    from rich.table import Table
+
     from trendlens.report.markdown import fmt_growth, fmt_number, one_line
 
-    rows = [("#", "trend", "size", "virality", "stage", "growth", "example")]
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    for name, justify in (("#", "right"), ("trend", "left"), ("size", "right"), ("virality", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("stage")
+    table.add_column("growth", justify="right")
+    table.add_column("example", overflow="ellipsis", no_wrap=True, max_width=60)
     for rank, t in enumerate(report.trends[:top], start=1):  # type: ignore[attr-defined]
-        example = one_line(t.examples[0].text, 60) if t.examples else ""
-        virality = fmt_number(t.virality, ".1f")
-        rows.append(
-            (
-                str(rank),
-                one_line(t.label, 36),
-                str(t.size),
-                virality,
-                t.lifecycle or "n/a",
-                fmt_growth(t.growth),
-                example,
-            )
+        table.add_row(
+            str(rank),
+            one_line(t.label, 40),
+            str(t.size),
+            fmt_number(t.virality, ".1f"),
+            t.lifecycle or "n/a",
+            fmt_growth(t.growth),
+            one_line(t.examples[0].text, 60) if t.examples else "",
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(6)]
-    for row in rows:
-        print("  ".join(v.ljust(w) for v, w in zip(row[:6], widths)) + "  " + row[6], file=stream)  # type: ignore[call-overload]
+    width = shutil.get_terminal_size((140, 24)).columns
+    Console(file=stream or sys.stdout, width=width, highlight=False, markup=False).print(table)
+
+
+def _summary(report: object, corpus: object, det: object, paths: dict, seconds: float) -> dict:
+    """What `trendlens run --json` prints: the ranked trends, the files written, the counts."""
+    return {
+        "documents": len(corpus),  # type: ignore[arg-type]
+        "window": det.window_,  # type: ignore[attr-defined]
+        "seconds": round(seconds, 1),
+        "files": {kind: str(path) for kind, path in paths.items()},
+        "trends": [
+            {
+                "rank": rank,
+                "id": t.id,
+                "label": t.label,
+                "size": t.size,
+                "virality": t.virality,
+                "lifecycle": t.lifecycle,
+                "growth": t.growth,
+                "keywords": list(t.keywords),
+            }
+            for rank, t in enumerate(report.trends, start=1)  # type: ignore[attr-defined]
+        ],
+    }
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -59,7 +88,11 @@ def _run(args: argparse.Namespace) -> int:
     ).fit(corpus)
     report = det.report()
     paths = report.save(args.out)
-    if not args.quiet:
+    if args.json:
+        import json
+
+        print(json.dumps(_summary(report, corpus, det, paths, time.perf_counter() - started), ensure_ascii=False))
+    elif not args.quiet:
         print(
             f"\n{len(report.trends)} trends in {len(corpus)} documents; top {args.top} by virality "
             f"in the latest {det.window_}:\n"
@@ -143,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     run.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
     run.add_argument("--quiet", action="store_true", help="no progress bars or table")
+    run.add_argument(
+        "--json", action="store_true", help="print the ranked trends and the files written as one JSON object"
+    )
     run.set_defaults(func=_run)
     again = sub.add_parser("report", help="render a saved report.json again (Markdown, HTML) without recomputing")
     again.add_argument("report", help="a report.json written by `trendlens run`")

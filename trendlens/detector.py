@@ -19,6 +19,7 @@ from trendlens.corpus import Corpus, load_corpus
 from trendlens.corpus.language import warn_if_not_english
 from trendlens.embed import Embedder, get_embedder
 from trendlens.errors import ConfigError, NotFittedError
+from trendlens.progress import stage
 from trendlens.report.model import (
     CorpusSummary,
     Evidence,
@@ -205,7 +206,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         timings["embed"] = time.perf_counter() - start
 
         start = time.perf_counter()
-        log.info("clustering %d documents", len(corpus))
+        log.debug("clustering %d documents", len(corpus))
         config = TopicConfig(
             n_neighbors=self.n_neighbors,
             n_components=self.n_components,
@@ -215,7 +216,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             top_n_words=self.top_n_words,
             random_state=self.random_state,
         )
-        topics = fit_topics(corpus.texts, embeddings, config)
+        with stage(f"clustering {len(corpus):,} documents (UMAP, HDBSCAN, keywords)", self.show_progress):
+            topics = fit_topics(corpus.texts, embeddings, config)
         timings["topics"] = time.perf_counter() - start
         keywords = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
         labels = topics.labels
@@ -266,7 +268,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         config = SignalConfig(
             window=self.window, baseline_windows=self.baseline_windows, min_count=self.min_count, alpha=self.alpha
         )
-        self.signals_, summary, self.window_ = trend_signals(docs, config)
+        with stage("signals per trend and window", self.show_progress):
+            self.signals_, summary, self.window_ = trend_signals(docs, config)
         self.corpus_ = corpus
         self.embeddings_ = embeddings
         self.labels_ = labels
@@ -278,7 +281,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.groups_ = self._merge_groups()
         timings["signals"] = time.perf_counter() - start
         start = time.perf_counter()
-        self.placements_ = self._place_in_taxonomy()
+        with stage("placing the trends in the hierarchy", self.show_progress and self.taxonomy is not None):
+            self.placements_ = self._place_in_taxonomy()
         timings["hierarchy"] = time.perf_counter() - start
         self.timings_ = timings
         return self
@@ -511,7 +515,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         trends = [self._trend_entry(int(t), row, by_id, series.get(int(t))) for t, row in table.iterrows()]
         from tqdm.auto import tqdm
 
-        enriched = {t.id: self._enrich(t.id) for t in tqdm(trends, desc="report", disable=not self.show_progress)}
+        enriched = {
+            t.id: self._enrich(t.id) for t in tqdm(trends, desc="report", disable=not self.show_progress, delay=1.0)
+        }
         trends = [replace(t, findings=enriched[t.id][0], insight=enriched[t.id][1]) for t in trends]
         stamps = self.corpus_.timestamps
         stamps = stamps[~np.isnat(stamps)]

@@ -70,7 +70,7 @@ def encode_sorted(
     with (
         contextlib.nullcontext(bar)
         if bar is not None
-        else tqdm(total=len(texts), desc="embedding", unit="doc", disable=not show_progress) as progress
+        else tqdm(total=len(texts), desc="embedding", unit="doc", disable=not show_progress, delay=1.0) as progress
     ):
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]

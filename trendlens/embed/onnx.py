@@ -221,7 +221,7 @@ class OnnxEmbedder:
         from tqdm.auto import tqdm
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not self.show_progress) as bar:
+        with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not self.show_progress, delay=1.0) as bar:
             for start in range(0, len(texts), self.tokenize_chunk):
                 chunk = list(texts[start : start + self.tokenize_chunk])
                 ids = [e.ids for e in self.tokenizer.encode_batch(chunk)]

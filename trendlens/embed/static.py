@@ -109,7 +109,7 @@ class StaticEmbedder:
         from tqdm.auto import tqdm
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not self.show_progress) as bar:
+        with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not self.show_progress, delay=1.0) as bar:
             for start in range(0, len(texts), self.batch_size):
                 part = [t[:MAX_CHARS] for t in texts[start : start + self.batch_size]]
                 pooled = token_matrix(self.model.tokenize(part), self.vocab) @ self.model.embedding

@@ -12,7 +12,7 @@ OUT    := out
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test test-fast bench eval models lint format clean screenshots
+.PHONY: install demo test test-fast bench eval models lint format clean screenshots docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+DOCS_STAMP := $(VENV)/.docs-stamp
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $(DOCS_STAMP)
+
+# The documentation site in site/ (mkdocs, API reference from the docstrings); fails on any warning.
+docs: $(DOCS_STAMP)
+	$(BIN)/mkdocs build --strict
 
 demo:
 	@start=$$(date +%s); \

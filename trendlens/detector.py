@@ -502,6 +502,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         )
         return notebook_table(title, rows)
 
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
+        """What Jupyter displays (scikit-learn defines this too, and Jupyter asks it first)."""
+        return {"text/plain": repr(self), "text/html": self._repr_html_()}
+
     def report(self, top: int | None = None, map_points: int = 2000) -> TrendReport:
         """A :class:`TrendReport` of the ``top`` trends (all when ``None``), in ``trends_`` order.
 

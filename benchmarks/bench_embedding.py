@@ -16,7 +16,6 @@ import argparse
 import gzip
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from benchmarks.common import RESULTS, SHARED, newsgroups_benchmark_sample  # noqa: E402
+from benchmarks.common import SHARED, machine, newsgroups_benchmark_sample, put_table, save_result  # noqa: E402
 
 #: (entry name, registry name, keyword arguments) of the tiers measured.
 TIERS = [
@@ -195,13 +194,12 @@ def main() -> None:
         "corpus": "20newsgroups",
         "n_docs": args.n,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
         "command": "make bench  (python benchmarks/bench_embedding.py)",
         "backends": entries,
         "memory": memory,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "embedding.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    save_result("embedding", result)
     write_table(result)
     print(json.dumps(result, indent=2))
 
@@ -223,14 +221,7 @@ def write_table(result: dict) -> None:
         f"\n\nStreaming memory ({m['backend']}): {sizes}; ratio {m['peak_rss_ratio']:.2f}.\n"
         f"\nMeasured {result['created']} on {result['machine']['cpus']} CPUs, {result['n_docs']} documents.\n"
     )
-    readme = ROOT / "benchmarks" / "README.md"
-    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
-    start, end = "<!-- embedding-table -->", "<!-- /embedding-table -->"
-    if start in text and end in text:
-        text = text[: text.index(start) + len(start)] + "\n" + table + text[text.index(end) :]
-    else:
-        text += f"\n{start}\n{table}{end}\n"
-    readme.write_text(text, encoding="utf-8")
+    put_table("embedding-table", table)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import re
 import resource
 import subprocess
 import sys
@@ -39,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from benchmarks.common import BENCH_SEED, RESULTS, read_records  # noqa: E402
+from benchmarks.common import BENCH_SEED, machine, put_table, read_records, save_result  # noqa: E402
 
 CHUNK = 2048
 CORPORA = ("huffpost", "20newsgroups", "bbc", "trump_tweets", "crisislex_dev")
@@ -132,12 +130,11 @@ def main() -> None:
         "sizes": args.sizes,
         "chunk_size": CHUNK,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
         "command": "make bench  (python benchmarks/bench_memory.py)",
         "tiers": tiers,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "memory.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    save_result("memory", result)
     write_table(result)
     print(json.dumps(result, indent=2))
 
@@ -161,14 +158,7 @@ def write_table(result: dict) -> None:
                 f"{m['peak_ratio']:.2f} | {m['growth_mb']:+.0f} | {m[large]['seconds']:.0f} |"
             )
     table = "\n".join(rows) + f"\n\nMeasured {result['created']} on {result['machine']['cpus']} CPUs.\n"
-    readme = ROOT / "benchmarks" / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    block = f"<!-- memory-table -->\n{table}<!-- /memory-table -->"
-    if "<!-- memory-table -->" in text:
-        text = re.sub(r"<!-- memory-table -->.*?<!-- /memory-table -->", lambda _: block, text, flags=re.S)
-    else:
-        text += f"\n## Ingest and embedding memory (`bench_memory.py`)\n\n{block}\n"
-    readme.write_text(text, encoding="utf-8")
+    put_table("memory-table", table, "## Ingest and embedding memory (`bench_memory.py`)")
 
 
 if __name__ == "__main__":

@@ -36,3 +36,34 @@ def all_texts() -> list[str]:
     """Every text of the five shared corpora (about 57,500), for memory and scale runs."""
     names = ("huffpost", "20newsgroups", "bbc", "trump_tweets", "crisislex_dev")
     return [r["text"] for name in names for r in read_records(name)]
+
+
+def machine() -> dict:
+    """The machine a result was measured on (results only compare within one run, but say where)."""
+    import os
+    import platform
+
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+
+
+def save_result(name: str, result: dict) -> Path:
+    """Write ``benchmarks/results/<name>.json``."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def put_table(marker: str, table: str, heading: str = "") -> None:
+    """Put ``table`` between ``<!-- marker -->`` and ``<!-- /marker -->`` in benchmarks/README.md.
+
+    When the markers are missing they are appended, under ``heading``.
+    """
+    readme = ROOT / "benchmarks" / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    start, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
+    if start in text and end in text:
+        text = text[: text.index(start) + len(start)] + "\n" + table + text[text.index(end) :]
+    else:
+        text += f"\n{heading}\n\n{start}\n{table}{end}\n" if heading else f"\n{start}\n{table}{end}\n"
+    readme.write_text(text, encoding="utf-8")

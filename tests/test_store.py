@@ -268,3 +268,15 @@ def test_a_database_error_in_a_transaction_is_a_store_error_and_changes_nothing(
         assert reader.runs().empty  # still readable after the rollback
     with TrendStore(path) as writer:
         assert ingest_file(writer, source) == (len(sample), 0)
+
+
+def test_sql_in_document_fields_is_stored_as_text(tmp_path, store, sample):
+    payload = "x'); DROP TABLE documents; --"
+    records = [dict(r) for r in sample[:5]]
+    records[0].update(id=payload, text=f"{records[0]['text']} {payload}", author="o'brien\"; DELETE FROM runs")
+    source = write_jsonl(tmp_path / "a.jsonl", records)
+    assert ingest_file(store, source) == (5, 0)
+    stored = store.documents().set_index("id")
+    assert payload in stored.index and stored.loc[payload, "text"].endswith(payload)
+    assert store.trends(status="active' OR '1'='1").empty  # a value, never part of the statement
+    assert count(store, "documents") == 5

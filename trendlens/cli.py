@@ -72,9 +72,12 @@ def _summary(report: object, corpus: object, det: object, paths: dict, seconds: 
 def _run(args: argparse.Namespace) -> int:
     from trendlens.corpus import load_corpus
     from trendlens.detector import TrendDetector
+    from trendlens.progress import stage
 
     started = time.perf_counter()
-    corpus = load_corpus(args.paths if len(args.paths) > 1 else args.paths[0], on_error=args.on_error)
+    source = args.paths if len(args.paths) > 1 else args.paths[0]
+    with stage(f"reading {len(args.paths)} file(s)", not args.quiet):
+        corpus = load_corpus(source, on_error=args.on_error)
     if args.sample:
         corpus = corpus.sample(args.sample, random_state=args.seed)
     logging.getLogger("trendlens").info("%r", corpus)
@@ -87,7 +90,8 @@ def _run(args: argparse.Namespace) -> int:
         show_progress=not args.quiet,
     ).fit(corpus)
     report = det.report()
-    paths = report.save(args.out)
+    with stage(f"writing the report to {args.out}", not args.quiet):
+        paths = report.save(args.out)
     if args.json:
         import json
 

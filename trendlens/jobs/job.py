@@ -306,7 +306,7 @@ class _Run:
         for h in sorted(texts):
             buckets[h[:2]].append(h)
         log.info("embedding %d new texts with %s", len(texts), model)
-        with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not self.show_progress, delay=1.0) as bar:
+        with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not self.show_progress) as bar:
             for key in sorted(buckets):
                 chunk = buckets[key]
                 vectors = np.asarray(self.embedder.encode([texts[h] for h in chunk]), dtype=np.float32)

@@ -110,7 +110,7 @@ def without_marks(fig):  # type: ignore[no-untyped-def]
     return blank
 
 
-def chart_pages(report_json: Path, folder: Path) -> dict[str, tuple[Path, Path]]:
+def chart_pages(report_json: Path, folder: Path) -> dict[str, tuple[Path, Path, int]]:
     """Per chart of the report: an offline page of it and of its control (plotly.js inline)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from trendlens import TrendReport
@@ -121,7 +121,7 @@ def chart_pages(report_json: Path, folder: Path) -> dict[str, tuple[Path, Path]]
     config = {"displaylogo": False}
     for _, fig in charts(report):
         name = fig.layout.title.text.split(":")[0].split("(")[0].strip().lower().replace(" ", "_")
-        pages[name] = (folder / f"{name}.html", folder / f"{name}-blank.html")
+        pages[name] = (folder / f"{name}.html", folder / f"{name}-blank.html", int(fig.layout.height or 600) + 40)
         fig.write_html(pages[name][0], include_plotlyjs=True, full_html=True, config=config)
         without_marks(fig).write_html(pages[name][1], include_plotlyjs=True, full_html=True, config=config)
     return pages
@@ -137,10 +137,10 @@ def check(report_html: Path, out: Path) -> dict:
     result["page_marks"] = marks(dom_after_scripts(report_html))
     report_json = report_html.with_name("report.json")
     with tempfile.TemporaryDirectory(prefix="trendlens-charts-") as tmp:
-        for name, (page, blank_page) in chart_pages(report_json, Path(tmp)).items():
+        for name, (page, blank_page, height) in chart_pages(report_json, Path(tmp)).items():
             png, blank_png = out / f"{name}.png", Path(tmp) / f"{name}-blank.png"
-            screenshot(page, png, (1200, 720))
-            screenshot(blank_page, blank_png, (1200, 720))
+            screenshot(page, png, (1200, height))
+            screenshot(blank_page, blank_png, (1200, height))
             found = marks(dom_after_scripts(page))
             marked = changed(png, blank_png)  # the pixels the marks themselves cover
             drawn = marked >= MIN_MARKED and bool(found["points"] or found["slices"] or found["gl_canvases"])

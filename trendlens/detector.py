@@ -84,6 +84,13 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         closest when the cosine reaches this value (0.35: about the 15th percentile
         of members' own similarity on HuffPost); ``None`` keeps every outlier.
         Fewer outliers also keep trend membership steadier from run to run.
+    fit_sample
+        Largest number of documents the clustering is fitted on (default 50,000). A
+        larger corpus is fitted on a sample spread evenly over time
+        (:func:`time_stratified_sample`); every other document then joins the trend
+        whose centroid is closest when it is as close to it as 95% of the sample's
+        trend members are to theirs (``assign_similarity_``), else no trend. Signals
+        count every document. ``None`` fits on all documents.
     merge_distance
         Related trends (fine clusters, the consumer sub trends) whose centroids are
         closer than this average cosine distance merge into one consumer trend;
@@ -152,6 +159,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         taxonomy: Any = "default",
         merge_distance: float | None = 0.4,
         outlier_similarity: float | None = 0.35,
+        fit_sample: int | None = 50_000,
         enrich_documents: int = 30,
         show_progress: bool = True,
     ) -> None:
@@ -173,6 +181,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.taxonomy = taxonomy
         self.merge_distance = merge_distance
         self.outlier_similarity = outlier_similarity
+        self.fit_sample = fit_sample
         self.enrich_documents = enrich_documents
         self.show_progress = show_progress
 
@@ -216,13 +225,31 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             top_n_words=self.top_n_words,
             random_state=self.random_state,
         )
-        with stage(f"clustering {len(corpus):,} documents (UMAP, HDBSCAN, keywords)", self.show_progress):
-            topics = fit_topics(corpus.texts, embeddings, config)
+        n_docs = len(corpus)
+        if self.fit_sample is not None and n_docs > self.fit_sample:
+            if self.fit_sample < 1:
+                raise ConfigError(f"fit_sample must be a positive number of documents or None, got {self.fit_sample}")
+            rows = time_stratified_sample(corpus.timestamps, self.fit_sample, self.random_state)
+        else:
+            rows = np.arange(n_docs)
+        texts = corpus.texts
+        what = f"{n_docs:,} documents" if len(rows) == n_docs else f"a sample of {len(rows):,} of {n_docs:,} documents"
+        with stage(f"clustering {what} (UMAP, HDBSCAN, keywords)", self.show_progress):
+            topics = fit_topics([texts[i] for i in rows], embeddings[rows], config)
         timings["topics"] = time.perf_counter() - start
         keywords = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
-        labels = topics.labels
+        labels = np.full(n_docs, -1, dtype=np.int64)
+        labels[rows] = topics.labels
+        self.fit_rows_ = rows
+        if len(rows) < n_docs:
+            # the rest joins the closest trend when it is as close to its centre as 95% of the members
+            # HDBSCAN put in the sample's trends are (the centroid rule alone is stricter than HDBSCAN)
+            self.assign_similarity_ = _member_similarity(topics.labels, embeddings[rows], quantile=0.05)
         if self.outlier_similarity is not None:
-            labels = reassign_outliers(labels, embeddings, self.outlier_similarity)
+            labels = assign_nearest(labels, embeddings, rows[topics.labels < 0], self.outlier_similarity)
+        if len(rows) < n_docs:
+            rest = np.setdiff1d(np.arange(n_docs), rows, assume_unique=True)
+            labels = assign_nearest(labels, embeddings, rest, self.assign_similarity_)
         return self._fit_labelled(corpus, embeddings, labels, keywords, topics.model, timings)
 
     def fit_assigned(
@@ -618,17 +645,71 @@ def reassign_outliers(labels: np.ndarray, embeddings: np.ndarray, min_similarity
     Centroids are computed once from the clusters as HDBSCAN left them, so the
     result does not depend on the order of the outliers.
     """
+    return assign_nearest(labels, embeddings, np.flatnonzero(np.asarray(labels) < 0), min_similarity)
+
+
+def assign_nearest(
+    labels: np.ndarray, embeddings: np.ndarray, rows: np.ndarray, min_similarity: float, chunk: int = 65_536
+) -> np.ndarray:
+    """``labels`` with each of ``rows`` given the closest cluster centroid's label, or -1 below ``min_similarity``.
+
+    Centroids are those of the documents labelled (>= 0) outside ``rows``; rows are compared
+    ``chunk`` at a time, so memory stays at ``chunk`` x clusters similarities.
+    """
     labels = np.asarray(labels).copy()
-    ids = np.unique(labels[labels >= 0])
-    outliers = np.flatnonzero(labels < 0)
-    if not len(ids) or not len(outliers):
+    rows = np.asarray(rows, dtype=np.int64)
+    known = labels.copy()
+    known[rows] = -1
+    ids = np.unique(known[known >= 0])
+    if not len(rows):
         return labels
-    centroids = np.vstack(list(cluster_centroids(labels, embeddings).values()))
-    sims = embeddings[outliers] @ centroids.T
-    best = sims.argmax(axis=1)
-    close = sims[np.arange(len(outliers)), best] >= min_similarity
-    labels[outliers[close]] = ids[best[close]]
+    if not len(ids):
+        labels[rows] = -1
+        return labels
+    centroids = np.vstack(list(cluster_centroids(known, embeddings).values()))
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        sims = np.asarray(embeddings[part], dtype=np.float32) @ centroids.T
+        best = sims.argmax(axis=1)
+        close = sims[np.arange(len(part)), best] >= min_similarity
+        labels[part] = np.where(close, ids[best], -1)
     return labels
+
+
+def _member_similarity(labels: np.ndarray, embeddings: np.ndarray, quantile: float) -> float:
+    """The ``quantile`` of clustered documents' cosine to their own cluster's centroid (0.35 with no cluster)."""
+    labels = np.asarray(labels)
+    centroids = cluster_centroids(labels, embeddings)
+    if not centroids:
+        return 0.35
+    members = np.flatnonzero(labels >= 0)
+    own = np.vstack([centroids[t] for t in labels[members]])
+    sims = np.einsum("ij,ij->i", np.asarray(embeddings[members], dtype=np.float32), own)
+    return float(np.quantile(sims, quantile))
+
+
+def time_stratified_sample(timestamps: np.ndarray, n: int, random_state: int = 0) -> np.ndarray:
+    """``n`` row indices spread evenly over time (sorted), documents without a time spread among them.
+
+    Systematic sampling along the time order with a seeded random start: every stretch of
+    ``len / n`` consecutive documents in time gives one, so each period is represented in
+    proportion to its volume (a month with twice the posts gives twice the sample).
+    """
+    total = len(timestamps)
+    if n >= total:
+        return np.arange(total)
+    stamps = np.asarray(timestamps, dtype="datetime64[s]")
+    order = np.argsort(np.where(np.isnat(stamps), np.datetime64("9999-01-01"), stamps), kind="stable")
+    undated = int(np.isnat(stamps).sum())
+    if undated:  # undated documents have no place in time: take them at random, in proportion
+        rng = np.random.default_rng(random_state)
+        n_undated = round(n * undated / total)
+        dated = time_stratified_sample(stamps[order[: total - undated]], n - n_undated, random_state)
+        extra = rng.choice(undated, size=n_undated, replace=False) + (total - undated)
+        return np.sort(order[np.concatenate([dated, extra])])
+    offset = np.random.default_rng(random_state).random()
+    positions = np.floor((np.arange(n) + offset) * total / n).astype(np.int64)
+    return np.sort(order[np.minimum(positions, total - 1)])
 
 
 def _opt(value: Any) -> float | None:

@@ -60,6 +60,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_embedding.py
 	$(BIN)/python benchmarks/bench_job.py
 	$(BIN)/python benchmarks/bench_memory.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 # Rebuild models/ (ONNX tiers and the static model) from the installed MiniLM and ../shared/corpora.
 models: $(STAMP)

@@ -232,22 +232,23 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             rows = time_stratified_sample(corpus.timestamps, self.fit_sample, self.random_state)
         else:
             rows = np.arange(n_docs)
-        texts = corpus.texts
-        what = f"{n_docs:,} documents" if len(rows) == n_docs else f"a sample of {len(rows):,} of {n_docs:,} documents"
+        sampled = len(rows) < n_docs
+        texts = [corpus.texts[i] for i in rows] if sampled else corpus.texts
+        vectors = embeddings[rows] if sampled else embeddings
+        what = f"a sample of {len(rows):,} of {n_docs:,} documents" if sampled else f"{n_docs:,} documents"
         with stage(f"clustering {what} (UMAP, HDBSCAN, keywords)", self.show_progress):
-            topics = fit_topics([texts[i] for i in rows], embeddings[rows], config)
+            topics = fit_topics(texts, vectors, config)
         timings["topics"] = time.perf_counter() - start
         keywords = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
         labels = np.full(n_docs, -1, dtype=np.int64)
         labels[rows] = topics.labels
         self.fit_rows_ = rows
-        if len(rows) < n_docs:
-            # the rest joins the closest trend when it is as close to its centre as 95% of the members
-            # HDBSCAN put in the sample's trends are (the centroid rule alone is stricter than HDBSCAN)
-            self.assign_similarity_ = _member_similarity(topics.labels, embeddings[rows], quantile=0.05)
         if self.outlier_similarity is not None:
             labels = assign_nearest(labels, embeddings, rows[topics.labels < 0], self.outlier_similarity)
-        if len(rows) < n_docs:
+        if sampled:
+            # the rest joins the closest trend when it is as close to its centre as 95% of the members
+            # HDBSCAN put in the sample's trends are (the centroid rule alone is stricter than HDBSCAN)
+            self.assign_similarity_ = _member_similarity(topics.labels, vectors, quantile=0.05)
             rest = np.setdiff1d(np.arange(n_docs), rows, assume_unique=True)
             labels = assign_nearest(labels, embeddings, rest, self.assign_similarity_)
         return self._fit_labelled(corpus, embeddings, labels, keywords, topics.model, timings)
@@ -510,19 +511,11 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             from sklearn.utils import estimator_html_repr
 
             return estimator_html_repr(self)
+        from trendlens.plot import trend_frame
         from trendlens.report.html import notebook_table
 
-        table = self.trends_
-        get = table.get
-        rows = list(
-            zip(
-                table["label"],
-                table["size"],
-                get("virality", [None] * len(table)),
-                get("lifecycle", [None] * len(table)),
-                get("growth", [None] * len(table)),
-            )
-        )
+        table = trend_frame(self)
+        rows = list(zip(*(table[c] for c in ("label", "size", "virality", "lifecycle", "growth"))))
         title = (
             f"TrendDetector: {len(table)} trends in {len(self.corpus_):,} documents, "
             f"{int((self.labels_ < 0).sum()):,} in no trend; window {self.window_}"
@@ -683,7 +676,8 @@ def _member_similarity(labels: np.ndarray, embeddings: np.ndarray, quantile: flo
     if not centroids:
         return 0.35
     members = np.flatnonzero(labels >= 0)
-    own = np.vstack([centroids[t] for t in labels[members]])
+    ids = np.fromiter(centroids, dtype=labels.dtype)  # ascending, as cluster_centroids orders them
+    own = np.vstack(list(centroids.values()))[np.searchsorted(ids, labels[members])]
     sims = np.einsum("ij,ij->i", np.asarray(embeddings[members], dtype=np.float32), own)
     return float(np.quantile(sims, quantile))
 

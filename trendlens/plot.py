@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from trendlens.errors import ConfigError
+from trendlens.hierarchy._schema import LEVELS
+from trendlens.report.sections import LEVEL_NAMES as DISPLAY_NAMES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,13 +39,8 @@ STAGE_COLOURS = {
     "noise": "#999999",
     "n/a": "#BBBBBB",
 }
-#: The hierarchy's levels from the top (social drive) down; sub trends (the clusters) sit below them.
-LEVEL_NAMES = {
-    "social_drive": "social drive",
-    "worldwide_social_trend": "worldwide social trend",
-    "big_social_trend": "big social trend",
-    "consumer_trend": "consumer trend",
-}
+#: The hierarchy's levels from the top (social drive) down, as shown; sub trends (the clusters) sit below them.
+LEVEL_NAMES = {level: DISPLAY_NAMES[level].lower() for level in LEVELS}
 UNMAPPED = "unmapped / novel"
 #: Document-map group of documents whose trend is not in the report (a report of the top N trends).
 OTHER = -2
@@ -61,7 +58,7 @@ def _is_report(source: Any) -> bool:
     return hasattr(source, "trends") and hasattr(source, "corpus") and hasattr(source, "to_json")
 
 
-def _trends(source: Any, top: int | None = None) -> pd.DataFrame:
+def trend_frame(source: Any, top: int | None = None) -> pd.DataFrame:
     """One row per trend, in rank order: trend, label, size, virality, lifecycle, growth, engagement, levels."""
     import pandas as pd
 
@@ -139,7 +136,7 @@ def timeline(source: Any, top: int = 12, value: str = "share", columns: int = 3)
 
     if value not in ("share", "count"):
         raise ConfigError(f"timeline: value must be 'share' or 'count', got {value!r}")
-    trends = _trends(source, top)
+    trends = trend_frame(source, top)
     series = _series(source)
     n = max(1, len(trends))
     rows = -(-n // columns)
@@ -190,7 +187,7 @@ def virality_map(source: Any, top: int | None = None) -> go.Figure:
 
     Without engagement counts in the input every bubble has the same size.
     """
-    trends = _trends(source, top)
+    trends = trend_frame(source, top)
     fig = _figure()
     growth = trends["growth"].astype(float)
     x = growth.where(growth > 0).fillna(1.0)
@@ -237,7 +234,7 @@ def hierarchy(source: Any, kind: str = "sunburst") -> go.Figure:
 
     if kind not in ("sunburst", "treemap"):
         raise ConfigError(f"hierarchy: kind must be 'sunburst' or 'treemap', got {kind!r}")
-    trends = _trends(source)
+    trends = trend_frame(source)
     levels = [level for level in LEVEL_NAMES if level in trends]
     if not levels:
         raise ConfigError("hierarchy: these trends were not placed in a taxonomy (TrendDetector(taxonomy=None)?)")
@@ -286,7 +283,7 @@ def document_map(source: Any, sample: int = 3000) -> go.Figure:
     a report carries the points it was made with.
     """
     points = map_points(source, sample)
-    trends = _trends(source)
+    trends = trend_frame(source)
     names = dict(zip(trends["trend"], trends["label"]))
     fig = _figure()
     palette = [

@@ -130,12 +130,6 @@ def render_html(report: TrendReport, with_charts: bool = True) -> str:
         f"{len(report.trends)} trends, ranked by virality in the latest {report.window}. "
         f"Generated {report.created} (report schema {report.schema_version})."
     )
-    table = "".join(
-        f'<tr><td>{rank}</td><td><a href="#trend-{_text(t.id)}">{_text(t.label)}</a></td><td>{_text(t.size)}</td>'
-        f"<td>{_text(fmt_number(t.virality, '.1f'))}</td><td>{_text(t.lifecycle or 'n/a')}</td>"
-        f"<td>{_text(fmt_growth(t.growth))}</td></tr>"
-        for rank, t in enumerate(report.trends, start=1)
-    )
     sections = "".join(_trend(rank, t, report.window) for rank, t in enumerate(report.trends, start=1))
     script, figures = _figures(report) if with_charts else ("", "")
     return (
@@ -144,8 +138,10 @@ def render_html(report: TrendReport, with_charts: bool = True) -> str:
         f"<title>Trend report</title><style>{STYLE}</style>{script}</head><body>"
         f'<h1>Trend report</h1><p class="muted">{_text(summary)}</p>'
         + (
-            "<table><tr><th>#</th><th>trend</th><th>size</th><th>virality</th><th>stage</th><th>growth</th></tr>"
-            f"{table}</table>"
+            ranking_table(
+                [(t.label, t.size, t.virality, t.lifecycle, t.growth) for t in report.trends],
+                anchors=[f"trend-{t.id}" for t in report.trends],
+            )
             if report.trends
             else f"<p>{_text(NO_TRENDS)}</p>"
         )
@@ -153,17 +149,26 @@ def render_html(report: TrendReport, with_charts: bool = True) -> str:
     )
 
 
-def notebook_table(title: str, rows: list[tuple[object, ...]], limit: int = 20) -> str:
-    """A compact HTML fragment for Jupyter: a title line and a table of (label, size, virality, stage, growth)."""
+def ranking_table(rows: list[tuple[object, ...]], anchors: list[str] | None = None) -> str:
+    """The ranked trends as an HTML table of (label, size, virality, stage, growth) rows.
+
+    ``anchors``: per row, the id of the section the label links to (the report page); none in a notebook.
+    """
     body = "".join(
-        f"<tr><td>{rank}</td><td>{_text(label)}</td><td>{_text(size)}</td>"
-        f"<td>{_text(fmt_number(virality, '.1f'))}</td><td>{_text(stage or 'n/a')}</td>"
-        f"<td>{_text(fmt_growth(growth))}</td></tr>"
-        for rank, (label, size, virality, stage, growth) in enumerate(rows[:limit], start=1)
+        f"<tr><td>{rank}</td><td>"
+        + (f'<a href="#{_text(anchors[rank - 1])}">{_text(label)}</a>' if anchors else _text(label))
+        + f"</td><td>{_text(size)}</td><td>{_text(fmt_number(virality, '.1f'))}</td>"
+        f"<td>{_text(stage or 'n/a')}</td><td>{_text(fmt_growth(growth))}</td></tr>"
+        for rank, (label, size, virality, stage, growth) in enumerate(rows, start=1)
     )
-    more = f'<p class="muted">… and {len(rows) - limit} more</p>' if len(rows) > limit else ""
     head = "<tr><th>#</th><th>trend</th><th>size</th><th>virality</th><th>stage</th><th>growth</th></tr>"
-    return f"<div><p><strong>{_text(title)}</strong></p><table>{head}{body}</table>{more}</div>"
+    return f"<table>{head}{body}</table>"
+
+
+def notebook_table(title: str, rows: list[tuple[object, ...]], limit: int = 20) -> str:
+    """A compact HTML fragment for Jupyter: a title line and the first ``limit`` rows of :func:`ranking_table`."""
+    more = f'<p class="muted">… and {len(rows) - limit} more</p>' if len(rows) > limit else ""
+    return f"<div><p><strong>{_text(title)}</strong></p>{ranking_table(rows[:limit])}{more}</div>"
 
 
 def render_notebook(report: TrendReport) -> str:

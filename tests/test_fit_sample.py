@@ -69,11 +69,7 @@ def test_a_detector_fitted_on_a_sample_labels_every_document_and_counts_them_all
     categories = np.array([d.metadata["category"] for d in e2e_corpus])
     inside = det.labels_ >= 0
     assert normalized_mutual_info_score(categories[inside], det.labels_[inside]) > 0.5
-    counted = (
-        det.signals_.groupby(level="trend")["count"].sum()
-        if "trend" in det.signals_.index.names
-        else (det.signals_.groupby("trend")["count"].sum())
-    )
+    counted = det.signals_.groupby("trend")["count"].sum()  # a column or an index level, pandas takes either
     sizes = det.trends_["size"]
     assert all(counted[t] == sizes[t] for t in sizes.index)  # signals count every document, not the sample
 

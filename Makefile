@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH)
-	$(BIN)/python -m pip install --quiet -e '.[onnx,static,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[onnx,static,dask,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_job.py
 	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_dask.py
 
 # Rebuild models/ (ONNX tiers and the static model) from the installed MiniLM and ../shared/corpora.
 models: $(STAMP)

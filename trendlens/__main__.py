@@ -1,3 +1,4 @@
 from trendlens.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # guarded: Dask's worker processes import the main module again
+    raise SystemExit(main())

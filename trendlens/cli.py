@@ -87,6 +87,10 @@ def _run(args: argparse.Namespace) -> int:
         window=args.window,
         min_cluster_size=args.min_cluster_size,
         random_state=args.seed,
+        fit_sample=args.fit_sample or None,
+        executor="dask" if args.scheduler or args.workers else "local",
+        scheduler=args.scheduler,
+        workers=args.workers,
         show_progress=not args.quiet,
     ).fit(corpus)
     report = det.report()
@@ -178,6 +182,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--embedder", default="minilm", help="minilm (default), minilm-onnx (faster) or minilm-static (fastest)"
     )
     run.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    run.add_argument(
+        "--fit-sample",
+        type=int,
+        default=50_000,
+        metavar="N",
+        help="cluster at most N documents, sampled evenly over time; the rest join the closest trend "
+        "(default: 50000; 0: all)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="embed and assign on this Dask scheduler (tcp://host:8786); needs trendlens[dask]",
+    )
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="without --scheduler: embed and assign on a local Dask cluster of N worker processes",
+    )
     run.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
     run.add_argument("--quiet", action="store_true", help="no progress bars or table")
     run.add_argument(

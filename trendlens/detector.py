@@ -18,7 +18,9 @@ from sklearn.base import BaseEstimator
 from trendlens.corpus import Corpus, load_corpus
 from trendlens.corpus.language import warn_if_not_english
 from trendlens.embed import Embedder, get_embedder
+from trendlens.embed.disk import DiskVectors
 from trendlens.errors import ConfigError, NotFittedError
+from trendlens.parallel import ASSIGN_CHUNK, LocalExecutor, embed_texts, nearest_trend, open_executor
 from trendlens.progress import stage
 from trendlens.report.model import (
     CorpusSummary,
@@ -91,6 +93,14 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         whose centroid is closest when it is as close to it as 95% of the sample's
         trend members are to theirs (``assign_similarity_``), else no trend. Signals
         count every document. ``None`` fits on all documents.
+    executor, scheduler, workers
+        Where embedding and the assignment to trends run, partition by partition:
+        ``"local"`` (default, this process), ``"dask"`` (a ``dask.distributed``
+        cluster: the ``scheduler`` address, else a ``LocalCluster`` of ``workers``
+        processes, one per core by default, started for the fit and closed after it),
+        or a ``distributed.Client``. Every executor cuts the corpus at the same places,
+        so the trends are the same (see :mod:`trendlens.parallel`). Needs
+        ``trendlens[dask]``.
     merge_distance
         Related trends (fine clusters, the consumer sub trends) whose centroids are
         closer than this average cosine distance merge into one consumer trend;
@@ -119,8 +129,12 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         The time window used (``"auto"`` resolved).
     labels_ : numpy.ndarray
         Trend id of every document of the corpus (``-1``: in no trend).
-    embeddings_ : numpy.ndarray
-        Document embeddings, float32.
+    embeddings_ : numpy.ndarray or DiskVectors
+        Document embeddings, float32. For a corpus larger than ``fit_sample`` (embedded
+        by the fit), a :class:`~trendlens.embed.disk.DiskVectors`: the rows stay in a
+        temporary file and each index reads them (``np.asarray`` reads them all).
+    centroids_ : dict
+        Trend id → the unit-length mean direction of its documents.
     topic_model_ : bertopic.BERTopic
         The fitted topic model.
     placements_ : dict
@@ -160,6 +174,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         merge_distance: float | None = 0.4,
         outlier_similarity: float | None = 0.35,
         fit_sample: int | None = 50_000,
+        executor: Any = "local",
+        scheduler: str | None = None,
+        workers: int | None = None,
         enrich_documents: int = 30,
         show_progress: bool = True,
     ) -> None:
@@ -182,6 +199,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.merge_distance = merge_distance
         self.outlier_similarity = outlier_similarity
         self.fit_sample = fit_sample
+        self.executor = executor
+        self.scheduler = scheduler
+        self.workers = workers
         self.enrich_documents = enrich_documents
         self.show_progress = show_progress
 
@@ -205,13 +225,31 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                 "(virality, growth and lifecycle need a timestamp, date or created_at field)",
                 stacklevel=2,
             )
+        executor = open_executor(self.executor, self.scheduler, self.workers)
+        try:
+            return self._fit(corpus, embeddings, executor)
+        finally:
+            if executor is not self.executor:
+                executor.close()
+
+    def _fit(self, corpus: Corpus, embeddings: np.ndarray | None, executor: Any) -> TrendDetector:
         timings: dict[str, float] = {}
         start = time.perf_counter()
+        n_docs = len(corpus)
+        if self.fit_sample is not None and self.fit_sample < 1:
+            raise ConfigError(f"fit_sample must be a positive number of documents or None, got {self.fit_sample}")
+        sampled = self.fit_sample is not None and n_docs > self.fit_sample
         if embeddings is None:
             self.embedder_ = self._make_embedder()
-            log.info("embedding %d documents with %s", len(corpus), self.embedder_.name)
-            embeddings = self.embedder_.encode(corpus.texts)
-        embeddings = np.asarray(embeddings, dtype=np.float32)
+            log.info("embedding %d documents with %s on %r", n_docs, self.embedder_.name, executor)
+            spec = self.embedder if isinstance(self.embedder, str) else None
+            # a corpus larger than the sample keeps its vectors on disk: memory holds the sample's
+            out = DiskVectors(n_docs, self.embedder_.dim) if sampled else None
+            embeddings = embed_texts(
+                self.embedder_, corpus.texts, executor, spec=spec, out=out, show_progress=self.show_progress
+            )
+        if not isinstance(embeddings, DiskVectors):
+            embeddings = np.asarray(embeddings, dtype=np.float32)
         timings["embed"] = time.perf_counter() - start
 
         start = time.perf_counter()
@@ -225,14 +263,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             top_n_words=self.top_n_words,
             random_state=self.random_state,
         )
-        n_docs = len(corpus)
-        if self.fit_sample is not None and n_docs > self.fit_sample:
-            if self.fit_sample < 1:
-                raise ConfigError(f"fit_sample must be a positive number of documents or None, got {self.fit_sample}")
-            rows = time_stratified_sample(corpus.timestamps, self.fit_sample, self.random_state)
-        else:
-            rows = np.arange(n_docs)
-        sampled = len(rows) < n_docs
+        rows = time_stratified_sample(corpus.timestamps, self.fit_sample, self.random_state) if sampled else None
+        rows = np.arange(n_docs) if rows is None else rows
         texts = [corpus.texts[i] for i in rows] if sampled else corpus.texts
         vectors = embeddings[rows] if sampled else embeddings
         what = f"a sample of {len(rows):,} of {n_docs:,} documents" if sampled else f"{n_docs:,} documents"
@@ -244,13 +276,15 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         labels[rows] = topics.labels
         self.fit_rows_ = rows
         if self.outlier_similarity is not None:
-            labels = assign_nearest(labels, embeddings, rows[topics.labels < 0], self.outlier_similarity)
+            labels = assign_nearest(
+                labels, embeddings, rows[topics.labels < 0], self.outlier_similarity, executor=executor
+            )
         if sampled:
             # the rest joins the closest trend when it is as close to its centre as 95% of the members
             # HDBSCAN put in the sample's trends are (the centroid rule alone is stricter than HDBSCAN)
             self.assign_similarity_ = _member_similarity(topics.labels, vectors, quantile=0.05)
             rest = np.setdiff1d(np.arange(n_docs), rows, assume_unique=True)
-            labels = assign_nearest(labels, embeddings, rest, self.assign_similarity_)
+            labels = assign_nearest(labels, embeddings, rest, self.assign_similarity_, executor=executor)
         return self._fit_labelled(corpus, embeddings, labels, keywords, topics.model, timings)
 
     def fit_assigned(
@@ -306,6 +340,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.trends_ = self._trend_table(summary)
         self.findings_: dict[int, tuple[Evidence, ...]] = {}  # filled by report(), per fit
         self.insights_: dict[int, Insight] = {}
+        self.centroids_ = cluster_centroids(labels, embeddings)
         self.groups_ = self._merge_groups()
         timings["signals"] = time.perf_counter() - start
         start = time.perf_counter()
@@ -374,10 +409,11 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             taxonomy = load_taxonomy(self.taxonomy)
         self.taxonomy_ = taxonomy
         mapper = TaxonomyMapper(taxonomy, self._text_embedder())
-        texts = {d.id: d.text for d in self.corpus_}
-        vectors = [
+        wanted = {i for ids in self.trends_["example_ids"] for i in ids}
+        texts = {d.id: d.text for d in self.corpus_ if d.id in wanted}
+        vectors = [  # the members' mean direction (their centroid), keywords and examples
             mapper.trend_vector(
-                self.embeddings_[self.labels_ == trend], row["keywords"], [texts[i] for i in row["example_ids"]]
+                self.centroids_[trend][None, :], row["keywords"], [texts[i] for i in row["example_ids"]]
             )
             for trend, row in self.trends_.iterrows()
         ]
@@ -446,7 +482,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         from trendlens.topics.merge import merge_clusters
 
         ids = list(self.trends_.index)
-        centroids = cluster_centroids(self.labels_, self.embeddings_)
+        centroids = self.centroids_
         sizes = {t: int(self.trends_.at[t, "size"]) for t in ids}
         groups = merge_clusters(centroids, sizes, self.keywords_, max_distance=self.merge_distance or 0.0)
         made = {t: TrendGroup(g.id, g.name, g.keywords, g.members, g.size) for t, g in groups.items()}
@@ -642,12 +678,18 @@ def reassign_outliers(labels: np.ndarray, embeddings: np.ndarray, min_similarity
 
 
 def assign_nearest(
-    labels: np.ndarray, embeddings: np.ndarray, rows: np.ndarray, min_similarity: float, chunk: int = 65_536
+    labels: np.ndarray,
+    embeddings: np.ndarray,
+    rows: np.ndarray,
+    min_similarity: float,
+    chunk: int = ASSIGN_CHUNK,
+    executor: Any = None,
 ) -> np.ndarray:
     """``labels`` with each of ``rows`` given the closest cluster centroid's label, or -1 below ``min_similarity``.
 
     Centroids are those of the documents labelled (>= 0) outside ``rows``; rows are compared
-    ``chunk`` at a time, so memory stays at ``chunk`` x clusters similarities.
+    ``chunk`` at a time (on ``executor``'s workers when given), so memory stays at ``chunk``
+    x clusters similarities.
     """
     labels = np.asarray(labels).copy()
     rows = np.asarray(rows, dtype=np.int64)
@@ -659,13 +701,13 @@ def assign_nearest(
     if not len(ids):
         labels[rows] = -1
         return labels
-    centroids = np.vstack(list(cluster_centroids(known, embeddings).values()))
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        sims = np.asarray(embeddings[part], dtype=np.float32) @ centroids.T
-        best = sims.argmax(axis=1)
-        close = sims[np.arange(len(part)), best] >= min_similarity
-        labels[part] = np.where(close, ids[best], -1)
+    executor = executor or LocalExecutor()
+    centroids = executor.share(np.vstack(list(cluster_centroids(known, embeddings).values())))
+    starts = range(0, len(rows), chunk)
+    parts = (np.asarray(embeddings[rows[start : start + chunk]], dtype=np.float32) for start in starts)
+    shared = (centroids, executor.share(ids), float(min_similarity))
+    for start, found in zip(starts, executor.map(nearest_trend, parts, *shared)):
+        labels[rows[start : start + chunk]] = found
     return labels
 
 

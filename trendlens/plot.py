@@ -279,8 +279,9 @@ def document_map(source: Any, sample: int = 3000) -> go.Figure:
     """Documents as points in two dimensions, coloured by trend (grey: in no trend), a seeded sample.
 
     From a detector, the points are the two principal components of UMAP's layout that the
-    clustering used (or of the embeddings, when trends were assigned rather than clustered);
-    a report carries the points it was made with.
+    clustering used (documents of the fit sample, for a corpus larger than it; of the
+    embeddings, when trends were assigned rather than clustered); a report carries the
+    points it was made with.
     """
     points = map_points(source, sample)
     trends = trend_frame(source)
@@ -322,12 +323,18 @@ def map_points(source: Any, sample: int = 3000, random_state: int = 0) -> pd.Dat
         return pd.DataFrame([dataclasses.asdict(p) for p in source.document_map])
     _check_fitted(source)
     n = len(source.labels_)
-    rows = np.arange(n)
-    if n > sample:
-        rows = np.sort(np.random.default_rng(random_state).choice(n, size=sample, replace=False))
+    # UMAP's layout covers the documents the clustering was fitted on (all, or the fit sample)
     layout = getattr(getattr(source.topic_model_, "umap_model", None), "embedding_", None)
-    base = np.asarray(layout if layout is not None and len(layout) == n else source.embeddings_, dtype=np.float64)
-    xy = _principal_plane(base[rows])
+    fitted = getattr(source, "fit_rows_", None)
+    if layout is not None and fitted is not None and len(layout) == len(fitted):
+        pool, base = np.asarray(fitted), layout
+    else:
+        pool, base = np.arange(n), source.embeddings_
+    picks = np.arange(len(pool))
+    if len(pool) > sample:
+        picks = np.sort(np.random.default_rng(random_state).choice(len(pool), size=sample, replace=False))
+    rows = pool[picks]
+    xy = _principal_plane(np.asarray(base[picks], dtype=np.float64))
     return pd.DataFrame(
         {
             "doc_id": [source.corpus_[i].id for i in rows],

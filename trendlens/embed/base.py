@@ -36,7 +36,17 @@ class Embedder(Protocol):
 
 
 def available_threads() -> int:
-    """CPU cores this process may use (respects affinity masks and containers' cpusets)."""
+    """CPU cores this process may use: ``$TRENDLENS_THREADS`` if set, else the cores of its affinity mask.
+
+    The affinity mask respects containers' cpusets; a Dask worker started by trendlens gets
+    ``TRENDLENS_THREADS`` set to its share of the machine's cores.
+    """
+    setting = os.environ.get("TRENDLENS_THREADS", "").strip()
+    if setting:
+        try:
+            return max(1, int(setting))
+        except ValueError:
+            raise ConfigError(f"TRENDLENS_THREADS must be a whole number, got {setting!r}") from None
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux

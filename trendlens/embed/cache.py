@@ -137,6 +137,17 @@ class CachedEmbedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts``, reading known vectors from the cache and storing new ones."""
+        out, hashes, todo = self.lookup(texts)
+        if todo:
+            self.complete(out, hashes, todo, self.embedder.encode([texts[i] for i in todo]))
+        return out
+
+    def lookup(self, texts: Sequence[str]) -> tuple[np.ndarray, list[bytes], list[int]]:
+        """The cached part of an encoding: ``(out, hashes, todo)``.
+
+        ``out`` holds the cached vectors (other rows undefined), ``todo`` the first index
+        of each distinct text still to embed; pass their vectors to :meth:`complete`.
+        """
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         hashes = [text_hash(t) for t in texts]
         corrupt_before = self.cache.n_corrupt
@@ -145,7 +156,7 @@ class CachedEmbedder:
             warnings.warn(
                 f"embedding cache {self.cache.path}: {self.cache.n_corrupt - corrupt_before} damaged "
                 "entries ignored and recomputed",
-                stacklevel=2,
+                stacklevel=3,
             )
         missing: dict[bytes, int] = {}
         for i, key in enumerate(hashes):
@@ -155,16 +166,18 @@ class CachedEmbedder:
             else:
                 missing.setdefault(key, i)
         self.hits += len(texts) - sum(1 for k in hashes if k in missing)
-        if missing:
-            keys = list(missing)
-            vectors = self.embedder.encode([texts[missing[k]] for k in keys])
-            self.cache.put(self.name, keys, vectors)
-            self.misses += len(keys)
-            by_key = dict(zip(keys, vectors))
-            for i, key in enumerate(hashes):
-                if key in by_key:
-                    out[i] = by_key[key]
-        return out
+        return out, hashes, list(missing.values())
+
+    def complete(self, out: np.ndarray, hashes: list[bytes], todo: list[int], vectors: np.ndarray) -> None:
+        """Store the vectors of the texts at ``todo`` in the cache and in every row of ``out`` with their text."""
+        keys = [hashes[i] for i in todo]
+        self.cache.put(self.name, keys, vectors)
+        self.misses += len(keys)
+        by_key = dict(zip(keys, vectors))
+        for i, key in enumerate(hashes):
+            vector = by_key.get(key)
+            if vector is not None:
+                out[i] = vector
 
     def __repr__(self) -> str:
         return f"CachedEmbedder({self.embedder!r}, {self.cache!r})"

@@ -202,12 +202,21 @@ def _novelty(docs: DocumentSignals, windows: np.ndarray, tidy: pd.DataFrame, min
 
     Onset = the trend's first window with ``min_count`` documents. "Before" = every
     document of an earlier window, grouped by trend (its own earlier documents
-    included). A trend present from the corpus's first window gets 0: there is no
-    history to be new against.
+    included; a group needs 3 documents). A trend present from the corpus's first
+    window gets 0: there is no history to be new against. The vectors are read once,
+    in chunks, into sums per (trend, window).
     """
+    from trendlens.embed.disk import group_sums
+
     labels = np.asarray(docs.labels, dtype=int)
-    vectors = np.asarray(docs.embeddings, dtype=np.float32)
     first_window = min(w for w in windows if w)
+    keep = (labels >= 0) & (windows != "")
+    ids, spans = np.unique(labels[keep]), np.unique(windows[keep])
+    pair = np.full(len(labels), -1, dtype=np.int64)
+    pair[keep] = np.searchsorted(ids, labels[keep]) * len(spans) + np.searchsorted(spans, windows[keep])
+    present, pair[keep] = np.unique(pair[keep], return_inverse=True)
+    sums, counts = group_sums(pair, docs.embeddings, len(present))
+    pair_trend, pair_window = ids[present // len(spans)], spans[present % len(spans)]
     novelty: dict[int, float] = {}
     for trend, part in tidy.groupby("trend"):
         supported = part.loc[part["count"] >= min_count, "window"]
@@ -215,10 +224,13 @@ def _novelty(docs: DocumentSignals, windows: np.ndarray, tidy: pd.DataFrame, min
         if onset == first_window:
             novelty[int(trend)] = 0.0
             continue
-        current = vectors[(labels == trend) & (windows == onset)].mean(axis=0)
-        before = (windows != "") & (windows < onset)
-        history = [vectors[before & (labels == other)] for other in np.unique(labels[before]) if other >= 0]
-        centroids = np.array([h.mean(axis=0) for h in history if len(h) >= 3])
+        current = sums[(pair_trend == trend) & (pair_window == onset)].sum(axis=0)
+        before = pair_window < onset
+        history = np.zeros((len(ids), sums.shape[1]))
+        sizes = np.zeros(len(ids), dtype=np.int64)
+        np.add.at(history, np.searchsorted(ids, pair_trend[before]), sums[before])
+        np.add.at(sizes, np.searchsorted(ids, pair_trend[before]), counts[before])
+        centroids = history[sizes >= 3]
         if not len(centroids):
             novelty[int(trend)] = 1.0
             continue

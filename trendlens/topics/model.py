@@ -260,14 +260,22 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     return TopicResult(labels=labels, keywords=keywords, model=model)
 
 
-def cluster_centroids(labels: np.ndarray, embeddings: np.ndarray) -> dict[int, np.ndarray]:
-    """Unit-length mean direction of every cluster (label ``>= 0``), by cluster id in ascending order."""
+def cluster_centroids(labels: np.ndarray, embeddings: Any) -> dict[int, np.ndarray]:
+    """Unit-length mean direction (float32) of every cluster (label ``>= 0``), by cluster id in ascending order.
+
+    One pass over ``embeddings`` in chunks (see :func:`trendlens.embed.disk.group_sums`).
+    """
     labels = np.asarray(labels)
-    out = {}
-    for t in np.unique(labels[labels >= 0]).tolist():
-        centroid = embeddings[labels == t].mean(axis=0)
-        out[int(t)] = centroid / (np.linalg.norm(centroid) or 1.0)
-    return out
+    ids = np.unique(labels[labels >= 0])
+    if not len(ids):
+        return {}
+    groups = np.where(labels >= 0, np.searchsorted(ids, labels), -1)
+    from trendlens.embed.disk import group_sums
+
+    sums, _ = group_sums(groups, embeddings, len(ids))
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    units = (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    return {int(t): units[k] for k, t in enumerate(ids.tolist())}
 
 
 def label_from_keywords(

@@ -1,0 +1,67 @@
+"""Embeddings of a corpus larger than the fit sample stay in a temporary file (DiskVectors)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from trendlens import TrendDetector, load_corpus
+from trendlens.embed.disk import DiskVectors, group_sums
+from trendlens.topics.model import cluster_centroids
+
+
+@pytest.fixture(scope="module")
+def vectors(static_embedder, huffpost_records):
+    texts = [r["text"] for r in huffpost_records[:5000]]
+    return static_embedder.encode(texts)
+
+
+def test_rows_written_in_pieces_read_back_by_any_index(vectors, tmp_path):
+    disk = DiskVectors(len(vectors), vectors.shape[1], directory=tmp_path)
+    assert os.listdir(tmp_path) == []  # the file has no name: nothing is left behind, whatever happens
+    for start in range(0, len(vectors), 1500):
+        disk[start : start + 1500] = vectors[start : start + 1500]
+    mask = vectors[:, 0] > 0
+    picks = np.array([4999, 0, 17, 17])
+    assert np.array_equal(np.asarray(disk), vectors)
+    assert np.array_equal(disk[mask], vectors[mask]) and np.array_equal(disk[picks], vectors[picks])
+    assert np.array_equal(disk[10:20], vectors[10:20]) and np.array_equal(disk[7], vectors[7])
+    assert len(disk) == 5000 and disk.shape == vectors.shape and disk[:3].dtype == np.float32
+    with pytest.raises(ValueError, match="cannot write"):
+        disk.write(4999, vectors[:2])
+    disk.close()
+    with pytest.raises(ValueError, match="closed"):
+        disk[0]
+
+
+def test_group_sums_and_centroids_read_in_chunks_match_the_plain_means(vectors, tmp_path):
+    labels = np.random.default_rng(0).integers(-1, 7, size=len(vectors))
+    disk = DiskVectors(len(vectors), vectors.shape[1], directory=tmp_path)
+    disk[0 : len(vectors)] = vectors
+    sums, counts = group_sums(labels, disk, 7, chunk=999)
+    for k in range(7):
+        assert counts[k] == (labels == k).sum()
+        assert np.allclose(sums[k], vectors[labels == k].sum(axis=0, dtype=np.float64), atol=1e-4)
+    centroids = cluster_centroids(labels, disk)
+    assert sorted(centroids) == list(range(7))
+    for k, centroid in centroids.items():
+        mean = vectors[labels == k].mean(axis=0)
+        assert np.allclose(centroid, mean / np.linalg.norm(mean), atol=1e-6)
+
+
+@pytest.mark.slow
+def test_a_fit_with_vectors_on_disk_equals_the_fit_in_memory(huffpost_records):
+    """Above fit_sample the fit writes its vectors to disk; given the same vectors in memory it finds the same."""
+    corpus = load_corpus(huffpost_records).sample(3000, random_state=1)
+    common = dict(embedder="minilm-static", embedding_cache=False, fit_sample=1200, show_progress=False)
+    on_disk = TrendDetector(**common).fit(corpus)
+    assert isinstance(on_disk.embeddings_, DiskVectors)
+    in_memory = TrendDetector(**common).fit(corpus, embeddings=np.asarray(on_disk.embeddings_))
+    assert isinstance(in_memory.embeddings_, np.ndarray)
+    assert np.array_equal(on_disk.labels_, in_memory.labels_)
+    assert on_disk.trends_.equals(in_memory.trends_)
+    report = on_disk.report(top=5)
+    assert len(report.trends) == 5 and all(t.findings and t.examples for t in report.trends)
+    assert {p.doc_id for p in report.document_map} <= {corpus[int(i)].id for i in on_disk.fit_rows_}

@@ -1,0 +1,133 @@
+"""Embeddings of a large corpus kept in a temporary file instead of memory.
+
+:meth:`TrendDetector.fit` writes the vectors of a corpus larger than its ``fit_sample``
+here as they are computed, partition by partition, so memory holds the clustering
+sample and one piece at a time, not the whole corpus's vectors (1.5 kB per document for
+MiniLM). Each read maps the file, copies the rows asked for and unmaps it again, so the
+pages read do not stay in the process's memory either. The file is deleted from its
+folder as soon as it is created: it disappears when the object is closed or collected,
+or when the process ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+class DiskVectors:
+    """A read-mostly float32 matrix in an anonymous temporary file.
+
+    Supports ``len``, ``shape``, ``dtype``, ``ndim`` and NumPy indexing on reads (a row, a
+    slice, an index array, a boolean mask): each returns a new in-memory array. Whole
+    arrays come out of ``np.asarray(vectors)``; avoid that for a corpus that does not fit.
+
+    Parameters
+    ----------
+    rows, dim
+        The shape.
+    directory
+        Where the file lives while open (default: the trendlens cache folder,
+        ``$TRENDLENS_CACHE_DIR`` or ``~/.cache/trendlens``; not ``/tmp``, which is often
+        memory itself).
+    """
+
+    dtype = np.dtype(np.float32)
+    ndim = 2
+
+    def __init__(self, rows: int, dim: int, directory: str | Path | None = None) -> None:
+        if directory is None:
+            from trendlens.embed.resolve import user_cache_dir
+
+            directory = user_cache_dir()
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        self.shape = (int(rows), int(dim))
+        self.nbytes = self.shape[0] * self.shape[1] * 4
+        fd, path = tempfile.mkstemp(prefix="trendlens-vectors-", suffix=".f32", dir=directory)
+        try:
+            os.unlink(path)  # the open descriptor keeps the data; nothing is left behind
+            os.ftruncate(fd, max(self.nbytes, 1))
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd: int | None = fd
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def write(self, start: int, values: np.ndarray) -> None:
+        """Put ``values`` (rows of this width) at row ``start``."""
+        values = np.ascontiguousarray(values, dtype="<f4")
+        if values.ndim != 2 or values.shape[1] != self.shape[1] or start < 0 or start + len(values) > self.shape[0]:
+            raise ValueError(f"cannot write {values.shape} at row {start} of {self.shape}")
+        data, offset = memoryview(values).cast("B"), start * self.shape[1] * 4
+        while data:
+            written = os.pwrite(self._descriptor(), data, offset)
+            data, offset = data[written:], offset + written
+
+    def __setitem__(self, key: slice, values: np.ndarray) -> None:
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("DiskVectors is written by contiguous row slices")
+        self.write(key.indices(self.shape[0])[0], values)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        if not self.nbytes:
+            return np.empty(self.shape, dtype=np.float32)[key]
+        mapping = mmap.mmap(self._descriptor(), self.nbytes, access=mmap.ACCESS_READ)
+        try:
+            view = np.frombuffer(mapping, dtype="<f4").reshape(self.shape)
+            out = np.array(view[key], dtype=np.float32)
+            del view
+        finally:
+            mapping.close()
+        return out
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = self[:]
+        return out if dtype is None else out.astype(dtype, copy=False)
+
+    def _descriptor(self) -> int:
+        if self._fd is None:
+            raise ValueError("DiskVectors is closed")
+        return self._fd
+
+    def close(self) -> None:
+        """Release the file (its space is freed)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"DiskVectors(shape={self.shape}, {'closed' if self._fd is None else 'open'})"
+
+
+def group_sums(
+    groups: np.ndarray, embeddings: Any, n_groups: int, chunk: int = 16_384
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sum (float64) and count of the rows of each group ``0..n_groups-1`` (rows of group -1 are left out).
+
+    Reads ``embeddings`` ``chunk`` rows at a time, so it works as well on a
+    :class:`~trendlens.embed.disk.DiskVectors` as on an array.
+    """
+    from scipy.sparse import csr_matrix
+
+    groups = np.asarray(groups, dtype=np.int64)
+    sums = np.zeros((n_groups, embeddings.shape[1]), dtype=np.float64)
+    counts = np.bincount(groups[groups >= 0], minlength=n_groups)[:n_groups]
+    for start in range(0, len(groups), chunk):
+        part = groups[start : start + chunk]
+        keep = np.flatnonzero(part >= 0)
+        if not len(keep):
+            continue
+        vectors = np.asarray(embeddings[start : start + len(part)], dtype=np.float32)
+        one_hot = csr_matrix((np.ones(len(keep), dtype=np.float32), (part[keep], keep)), shape=(n_groups, len(part)))
+        sums += one_hot @ vectors
+    return sums, counts

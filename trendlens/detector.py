@@ -265,7 +265,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         )
         rows = time_stratified_sample(corpus.timestamps, self.fit_sample, self.random_state) if sampled else None
         rows = np.arange(n_docs) if rows is None else rows
-        texts = [corpus.texts[i] for i in rows] if sampled else corpus.texts
+        texts = corpus.texts  # a new list per access: index the one list, not the property
+        texts = [texts[i] for i in rows] if sampled else texts
         vectors = embeddings[rows] if sampled else embeddings
         what = f"a sample of {len(rows):,} of {n_docs:,} documents" if sampled else f"{n_docs:,} documents"
         with stage(f"clustering {what} (UMAP, HDBSCAN, keywords)", self.show_progress):

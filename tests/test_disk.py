@@ -28,7 +28,12 @@ def test_rows_written_in_pieces_read_back_by_any_index(vectors, tmp_path):
     assert np.array_equal(np.asarray(disk), vectors)
     assert np.array_equal(disk[mask], vectors[mask]) and np.array_equal(disk[picks], vectors[picks])
     assert np.array_equal(disk[10:20], vectors[10:20]) and np.array_equal(disk[7], vectors[7])
+    assert np.array_equal(disk[::7], vectors[::7]) and np.array_equal(disk[-1], vectors[-1])
+    assert np.array_equal(disk[[]], vectors[[]]) and np.array_equal(disk[np.arange(4990, 5000)], vectors[4990:])
     assert len(disk) == 5000 and disk.shape == vectors.shape and disk[:3].dtype == np.float32
+    for wrong in (5000, [0, 5000], np.ones(10, bool)):
+        with pytest.raises(IndexError):
+            disk[wrong]
     with pytest.raises(ValueError, match="cannot write"):
         disk.write(4999, vectors[:2])
     disk.close()

@@ -8,8 +8,10 @@ each size is the first N of them, with the timestamp of the document each senten
 Every measurement runs in its own process and reports its wall time and peak RSS:
 
 - ``<size>``: ``trendlens`` end to end: ``load_corpus`` → ``TrendDetector(embedder=<tier>).fit``
-  (clustering fitted on a 50,000-document time-stratified sample, the rest assigned) →
-  ``report(top=10)``;
+  (clustering fitted on a 50,000-document time-stratified sample, the rest assigned, the
+  vectors of a corpus larger than the sample kept on disk) → ``report(top=10)``;
+- ``fit_sample_10000``: the same with ``fit_sample=10_000`` at every size, so that only the
+  corpus grows (at 10,000 documents both settings cluster every document: one run);
 - ``trendlens_clustering_100000`` and ``bertopic_100000``: the clustering and assignment only,
   both given the same precomputed embeddings of the 100k documents: ``TrendDetector.fit(...,
   embeddings=...)`` against plain ``BERTopic().fit_transform(texts, embeddings)`` (UMAP seeded).
@@ -37,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from benchmarks.common import BENCH_SEED, machine, put_table, read_records, save_result  # noqa: E402
+from benchmarks.common import BENCH_SEED, finish, put_table, read_records  # noqa: E402
 
 CORPORA = ("huffpost", "20newsgroups", "bbc", "trump_tweets", "crisislex_dev")
 #: Where a text is cut into pieces: after . ! ? ; : and at paragraph breaks (308,114 pieces of 3+ words).
@@ -80,7 +82,9 @@ def worker(spec: dict) -> dict:
         from trendlens import TrendDetector, load_corpus
 
         corpus = load_corpus(spec["source"])
-        det = TrendDetector(embedder=spec["tier"], show_progress=False, embedding_cache=False)
+        det = TrendDetector(
+            embedder=spec["tier"], show_progress=False, embedding_cache=False, fit_sample=spec.get("fit_sample", 50_000)
+        )
         if spec["mode"] == "clustering":
             det.fit(corpus, embeddings=np.load(spec["embeddings"]))
         else:
@@ -127,6 +131,16 @@ def main() -> None:
         if "seconds" in stats:
             stats["docs_per_s"] = round(size / stats["seconds"], 1)
         result[str(size)] = stats
+        fixed = result.setdefault("fit_sample_10000", {})
+        if size <= 10_000:
+            fixed[str(size)] = stats
+        else:
+            print(f"[bench] trendlens end to end, {size:,} documents, fit_sample=10,000 ...", flush=True)
+            fixed[str(size)] = run_worker(
+                {"mode": "end_to_end", "tier": args.tier, "source": str(source), "fit_sample": 10_000}
+            )
+            if "seconds" in fixed[str(size)]:
+                fixed[str(size)]["docs_per_s"] = round(size / fixed[str(size)]["seconds"], 1)
         if size == 100_000:
             from trendlens import get_embedder, load_corpus
 
@@ -136,16 +150,7 @@ def main() -> None:
                 print(f"[bench] {key} ...", flush=True)
                 spec = {"mode": mode, "tier": args.tier, "source": str(source), "embeddings": str(vectors)}
                 result[key] = run_worker(spec)
-    result.update(
-        {
-            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "machine": machine(),
-            "command": "make bench  (python benchmarks/bench_scale.py)",
-        }
-    )
-    save_result("scale", result)
-    write_table(result)
-    print(json.dumps(result, indent=2))
+    finish("scale", result, write_table)
 
 
 def write_table(result: dict) -> None:
@@ -153,18 +158,28 @@ def write_table(result: dict) -> None:
         "| run | documents | seconds | docs/s | peak RSS (MB) | trends | outliers |",
         "|---|---|---|---|---|---|---|",
     ]
-    keys = [k for k in result if k.isdigit()] + ["trendlens_clustering_100000", "bertopic_100000"]
+    fixed = result.get("fit_sample_10000", {})
+    keys = [k for k in result if k.isdigit()] + [f"fit_sample_10000 {k}" for k in fixed if int(k) > 10_000]
+    keys += ["trendlens_clustering_100000", "bertopic_100000"]
     for key in keys:
-        entry = result.get(key, {})
+        entry = fixed.get(key.split()[-1], {}) if key.startswith("fit_sample") else result.get(key, {})
         if "error" in entry:
             rows.append(f"| {key} | | failed: {entry['error'][:80]} | | | | |")
         elif entry:
-            size = int(key.rsplit("_", 1)[-1])
+            size = int(key.split()[-1].rsplit("_", 1)[-1])
             rows.append(
                 f"| {key} | {size:,} | {entry['seconds']:.0f} | {size / entry['seconds']:.0f} | "
                 f"{entry['peak_rss_mb']:.0f} | {entry['topics']} | {entry['outliers']:.1%} |"
             )
-    table = "\n".join(rows) + f"\n\nEmbedding tier: {result['tier']}. Measured {result['created']}.\n"
+    table = "\n".join(rows) + f"\n\nEmbedding tier: {result['tier']}. Measured {result['created']}."
+    ratios = [
+        f"{name}: {entries['300000']['peak_rss_mb'] / entries['10000']['peak_rss_mb']:.2f}x"
+        for name, entries in (("default fit_sample (50,000)", result), ("fit_sample=10,000", fixed))
+        if "peak_rss_mb" in entries.get("300000", {}) and "peak_rss_mb" in entries.get("10000", {})
+    ]
+    if ratios:
+        table += " Peak RSS at 300,000 over 10,000 documents: " + "; ".join(ratios) + "."
+    table += "\n"
     put_table("scale-table", table, "## Scale (`bench_scale.py`)")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +54,20 @@ def save_result(name: str, result: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def finish(name: str, result: dict, write_table: Callable[[dict], None]) -> None:
+    """Stamp ``result`` (time, machine, command), save it as ``<name>.json``, update the README table, print it."""
+    result.update(
+        {
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "machine": machine(),
+            "command": f"make bench  (python benchmarks/bench_{name}.py)",
+        }
+    )
+    save_result(name, result)
+    write_table(result)
+    print(json.dumps(result, indent=2))
 
 
 def put_table(marker: str, table: str, heading: str = "") -> None:

@@ -225,6 +225,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                 "(virality, growth and lifecycle need a timestamp, date or created_at field)",
                 stacklevel=2,
             )
+        if self.fit_sample is not None and self.fit_sample < 1:
+            raise ConfigError(f"fit_sample must be a positive number of documents or None, got {self.fit_sample}")
         executor = open_executor(self.executor, self.scheduler, self.workers)
         try:
             return self._fit(corpus, embeddings, executor)
@@ -236,8 +238,6 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         timings: dict[str, float] = {}
         start = time.perf_counter()
         n_docs = len(corpus)
-        if self.fit_sample is not None and self.fit_sample < 1:
-            raise ConfigError(f"fit_sample must be a positive number of documents or None, got {self.fit_sample}")
         sampled = self.fit_sample is not None and n_docs > self.fit_sample
         if embeddings is None:
             self.embedder_ = self._make_embedder()
@@ -263,8 +263,11 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             top_n_words=self.top_n_words,
             random_state=self.random_state,
         )
-        rows = time_stratified_sample(corpus.timestamps, self.fit_sample, self.random_state) if sampled else None
-        rows = np.arange(n_docs) if rows is None else rows
+        rows = (
+            time_stratified_sample(corpus.timestamps, self.fit_sample, self.random_state)
+            if sampled
+            else np.arange(n_docs)
+        )
         texts = corpus.texts  # a new list per access: index the one list, not the property
         texts = [texts[i] for i in rows] if sampled else texts
         vectors = embeddings[rows] if sampled else embeddings

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import os
+import pickle
 
 import numpy as np
 import pytest
@@ -70,3 +72,17 @@ def test_a_fit_with_vectors_on_disk_equals_the_fit_in_memory(huffpost_records):
     report = on_disk.report(top=5)
     assert len(report.trends) == 5 and all(t.findings and t.examples for t in report.trends)
     assert {p.doc_id for p in report.document_map} <= {corpus[int(i)].id for i in on_disk.fit_rows_}
+
+
+def test_copies_have_their_own_handle_and_pickling_is_refused(vectors, tmp_path):
+    disk = DiskVectors(100, vectors.shape[1], directory=tmp_path)
+    disk[0:100] = vectors[:100]
+    shallow, deep = copy.copy(disk), copy.deepcopy(disk)
+    disk.write(0, vectors[100:101])  # a shallow copy sees the same rows, a deep copy keeps its own
+    disk.close()
+    with open(tmp_path / "other.bin", "wb") as other:  # may take the closed descriptor's number
+        other.write(b"\0" * 4096)
+        assert np.array_equal(shallow[0], vectors[100]) and np.array_equal(shallow[1:], vectors[1:100])
+        assert np.array_equal(np.asarray(deep), vectors[:100])
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        pickle.dumps(deep)

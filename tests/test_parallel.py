@@ -120,3 +120,15 @@ def test_trendlens_run_on_two_local_workers_prints_the_same_trends(tmp_path, e2e
     assert unreachable.returncode == 2
     last = unreachable.stderr.strip().splitlines()[-1]
     assert last.startswith("trendlens: error: could not reach the Dask scheduler at tcp://127.0.0.1:9")
+
+
+def test_cli_worker_settings_are_checked_before_reading(tmp_path, capsys):
+    from trendlens.cli import main
+
+    for extra in (["--workers", "0"], ["--workers", "2", "--scheduler", "tcp://127.0.0.1:9"]):
+        assert main(["run", str(tmp_path / "missing.jsonl"), *extra]) == 2
+        assert "--workers needs a number of at least 1, and no --scheduler" in capsys.readouterr().err
+
+
+def test_a_partition_the_cache_answered_needs_no_model():
+    assert encode_on_worker([], "no-such-model", expected="anything").shape[0] == 0

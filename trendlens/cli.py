@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from trendlens.errors import TrendlensError
+from trendlens.errors import ConfigError, TrendlensError
 
 
 def _print_table(report: object, top: int, stream: object = None) -> None:
@@ -75,6 +75,10 @@ def _run(args: argparse.Namespace) -> int:
     from trendlens.progress import stage
 
     started = time.perf_counter()
+    if args.workers is not None and (args.workers < 1 or args.scheduler):
+        raise ConfigError(
+            "--workers needs a number of at least 1, and no --scheduler (a running cluster has its own workers)"
+        )
     source = args.paths if len(args.paths) > 1 else args.paths[0]
     with stage(f"reading {len(args.paths)} file(s)", not args.quiet):
         corpus = load_corpus(source, on_error=args.on_error)

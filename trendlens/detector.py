@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator
 from trendlens.corpus import Corpus, load_corpus
 from trendlens.corpus.language import warn_if_not_english
 from trendlens.embed import Embedder, get_embedder
+from trendlens.embed.disk import SUPPORTED as disk_supported
 from trendlens.embed.disk import DiskVectors
 from trendlens.errors import ConfigError, NotFittedError
 from trendlens.parallel import ASSIGN_CHUNK, LocalExecutor, embed_texts, nearest_trend, open_executor
@@ -244,7 +245,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             log.info("embedding %d documents with %s on %r", n_docs, self.embedder_.name, executor)
             spec = self.embedder if isinstance(self.embedder, str) else None
             # a corpus larger than the sample keeps its vectors on disk: memory holds the sample's
-            out = DiskVectors(n_docs, self.embedder_.dim) if sampled else None
+            out = DiskVectors(n_docs, self.embedder_.dim) if sampled and disk_supported else None
             embeddings = embed_texts(
                 self.embedder_, corpus.texts, executor, spec=spec, out=out, show_progress=self.show_progress
             )

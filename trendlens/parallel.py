@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
@@ -104,7 +105,11 @@ class DaskExecutor:
                 silence_logs=logging.ERROR,
                 env={"TRENDLENS_THREADS": str(threads or max(1, cores // n))},
             )
-            self.client = Client(self._cluster)
+            try:
+                self.client = Client(self._cluster)
+            except BaseException:
+                self._cluster.close()
+                raise
         elif isinstance(scheduler, str):
             try:
                 self.client = Client(scheduler, timeout=self.connect_timeout)
@@ -117,9 +122,8 @@ class DaskExecutor:
 
     def share(self, value: Any) -> Any:
         """A value every piece reads, sent to every worker once."""
-        return self.client.scatter(
-            value, broadcast=True, hash=False
-        )  # a key of its own: never shared with an earlier run's value being released
+        # a key of its own (hash=False): the same value scattered by an earlier run may be being released
+        return self.client.scatter(value, broadcast=True, hash=False)
 
     def map(self, fn: Callable[..., Any], items: Iterable[Any], *shared: Any) -> Iterator[Any]:
         """``fn(item, *shared)`` for each item on the workers; results in order, a few pieces in flight."""
@@ -133,11 +137,13 @@ class DaskExecutor:
             yield queue.popleft().result()
 
     def close(self) -> None:
-        """Close the client and the LocalCluster this executor started."""
-        if self._own_client:
-            self.client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        """Close the client and the LocalCluster this executor started (best effort: failures are logged)."""
+        for owned, thing in ((self._own_client, getattr(self, "client", None)), (True, self._cluster)):
+            if owned and thing is not None:
+                try:
+                    thing.close()
+                except Exception as exc:  # closing must not hide the error a fit may be raising
+                    logging.getLogger(__name__).warning("closing %r failed: %s", thing, exc)
 
     def __repr__(self) -> str:
         where = "LocalCluster" if self._cluster is not None else "cluster"
@@ -166,15 +172,19 @@ def open_executor(executor: Any = "local", scheduler: str | None = None, workers
 
 # -- the pieces -------------------------------------------------------------------------------------------
 _WORKER_EMBEDDERS: dict[str, Any] = {}
+_WORKER_LOCK = threading.Lock()
 
 
 def encode_on_worker(texts: list[str], spec: Any, expected: str) -> np.ndarray:
     """Embed ``texts`` with the model ``spec`` names (built once per process) or with ``spec`` itself."""
+    if not texts:  # a partition the cache answered whole: no model needed
+        return np.empty((0, 0), dtype=np.float32)
     if isinstance(spec, str):
-        if spec not in _WORKER_EMBEDDERS:
-            from trendlens.embed.base import get_embedder
+        with _WORKER_LOCK:  # a worker with several threads loads the model once
+            if spec not in _WORKER_EMBEDDERS:
+                from trendlens.embed.base import get_embedder
 
-            _WORKER_EMBEDDERS[spec] = get_embedder(spec, show_progress=False)
+                _WORKER_EMBEDDERS[spec] = get_embedder(spec, show_progress=False)
         embedder = _WORKER_EMBEDDERS[spec]
     else:
         embedder = spec
@@ -204,6 +214,10 @@ def embed_texts(
     registry name, or a picklable embedder; default: the embedder itself). ``out``: an
     array to write into (e.g. a disk-backed one); ``after(start, stop)`` is called once
     rows ``start:stop`` are written.
+
+    On Dask a few partitions are looked up before the vectors of earlier ones are back, so
+    a text repeated in partitions in flight together is embedded once for each (``fit``'s
+    corpus holds each text once).
     """
     from tqdm.auto import tqdm
 

@@ -3,10 +3,12 @@
 :meth:`TrendDetector.fit` writes the vectors of a corpus larger than its ``fit_sample``
 here as they are computed, partition by partition, so memory holds the clustering
 sample and one piece at a time, not the whole corpus's vectors (1.5 kB per document for
-MiniLM). Reads copy the rows asked for from the file (``pread``, no memory map), a window
-of rows at a time, so what was read does not stay in the process's memory either. The file is deleted from its
-folder as soon as it is created: it disappears when the object is closed or collected,
-or when the process ends, however it ends.
+MiniLM). Reads copy the rows asked for from the file (``pread``, no memory map), a
+window of rows at a time, so what was read does not stay in the process's memory
+either. The file is deleted from its folder as soon as it is created: it disappears
+when the object is closed or collected, or when the process ends, however it ends.
+This needs a POSIX system (:data:`SUPPORTED`); elsewhere ``fit`` keeps the vectors in
+memory.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+#: Whether this system can keep vectors in an unnamed file (POSIX: pread/pwrite, unlink while open).
+SUPPORTED = os.name == "posix" and hasattr(os, "pread") and hasattr(os, "pwrite")
 
 #: Rows of the file read at once when gathering scattered rows (6 MB for 384 dimensions).
 WINDOW = 4096
@@ -43,6 +48,7 @@ class DiskVectors:
     ndim = 2
 
     def __init__(self, rows: int, dim: int, directory: str | Path | None = None) -> None:
+        self._fd: int | None = None
         if directory is None:
             from trendlens.embed.resolve import user_cache_dir
 
@@ -57,7 +63,7 @@ class DiskVectors:
         except BaseException:
             os.close(fd)
             raise
-        self._fd: int | None = fd
+        self._fd = fd
 
     def __len__(self) -> int:
         return self.shape[0]
@@ -106,10 +112,11 @@ class DiskVectors:
         out = np.empty((count, self.shape[1]), dtype="<f4")
         buffer, offset = memoryview(out).cast("B"), start * self.shape[1] * 4
         while buffer:
-            got = os.preadv(self._descriptor(), [buffer], offset)
+            got = os.pread(self._descriptor(), len(buffer), offset)
             if not got:
                 raise OSError(f"DiskVectors: the file ended at byte {offset}")
-            buffer, offset = buffer[got:], offset + got
+            buffer[: len(got)] = got
+            buffer, offset = buffer[len(got) :], offset + len(got)
         return out.astype(np.float32, copy=False)
 
     def _gather(self, rows: np.ndarray) -> np.ndarray:
@@ -125,6 +132,25 @@ class DiskVectors:
             out[order[i:j]] = block[ordered[i:j] - first]
             i = j
         return out
+
+    def __copy__(self) -> DiskVectors:
+        """Another handle on the same rows (its own descriptor: closing one leaves the other)."""
+        twin = object.__new__(DiskVectors)
+        twin.shape, twin.nbytes, twin._fd = self.shape, self.nbytes, os.dup(self._descriptor())
+        return twin
+
+    def __deepcopy__(self, memo: dict) -> DiskVectors:
+        """A new file with a copy of the rows."""
+        twin = DiskVectors(*self.shape)
+        for start in range(0, self.shape[0], WINDOW):
+            twin.write(start, self._read(start, min(WINDOW, self.shape[0] - start)))
+        return twin
+
+    def __reduce__(self) -> Any:
+        raise TypeError(
+            "DiskVectors lives in a temporary file of this process and cannot be pickled; "
+            "np.asarray(vectors) gives an array that can"
+        )
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         out = self[:]
@@ -167,6 +193,6 @@ def group_sums(
         if not len(keep):
             continue
         vectors = np.asarray(embeddings[start : start + len(part)], dtype=np.float32)
-        one_hot = csr_matrix((np.ones(len(keep), dtype=np.float32), (part[keep], keep)), shape=(n_groups, len(part)))
+        one_hot = csr_matrix((np.ones(len(keep)), (part[keep], keep)), shape=(n_groups, len(part)))  # float64 sums
         sums += one_hot @ vectors
     return sums, counts

@@ -177,7 +177,7 @@ _WORKER_LOCK = threading.Lock()
 
 def encode_on_worker(texts: list[str], spec: Any, expected: str) -> np.ndarray:
     """Embed ``texts`` with the model ``spec`` names (built once per process) or with ``spec`` itself."""
-    if not texts:  # a partition the cache answered whole: no model needed
+    if not texts:  # a partition the cache answered whole: nothing to embed, no model to load
         return np.empty((0, 0), dtype=np.float32)
     if isinstance(spec, str):
         with _WORKER_LOCK:  # a worker with several threads loads the model once
@@ -240,10 +240,8 @@ def embed_texts(
             pending.append((start, len(part), found, hashes, todo))
             yield [part[i] for i in todo]
 
-    if isinstance(executor, LocalExecutor):
-        fn, shared = _encode_local, (inner,)
-    else:
-        fn, shared = partial(encode_on_worker, expected=inner.name), (executor.share(spec or inner),)
+    model = inner if isinstance(executor, LocalExecutor) else (spec or inner)  # here, the model already loaded
+    fn, shared = partial(encode_on_worker, expected=inner.name), (executor.share(model),)
     quiet = _Quiet(inner)
     with quiet, tqdm(total=len(texts), desc="embedding", unit="doc", disable=not show_progress, delay=1.0) as bar:
         for vectors in executor.map(fn, pieces(), *shared):
@@ -258,12 +256,6 @@ def embed_texts(
                 after(start, start + size)
             bar.update(size)
     return out
-
-
-def _encode_local(texts: list[str], embedder: Any) -> np.ndarray:
-    if not texts:
-        return np.empty((0, embedder.dim), dtype=np.float32)
-    return embedder.encode(texts)
 
 
 class _Quiet:

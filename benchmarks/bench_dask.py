@@ -85,13 +85,12 @@ def write_table(result: dict) -> None:
         "| embedding stage | workers x model threads | seconds | docs/s | vectors as in this process |",
         "|---|---|---|---|---|",
     ]
-    names = {"local": "this process", "dask_1x1": "Dask LocalCluster", "dask_2x1": "Dask LocalCluster"}
-    names["dask_1x2"] = "Dask LocalCluster"
     for key in ("local", "dask_1x1", "dask_2x1", "dask_1x2"):
         entry = result[key]
+        name = "this process" if key == "local" else "Dask LocalCluster"
         where = f"{entry['workers']} x {entry['threads']}" if entry["workers"] else f"- x {entry['threads']}"
         same = "" if key == "local" else ("yes" if entry["same_vectors"] else "**no**")
-        rows.append(f"| {names[key]} | {where} | {entry['seconds']:.0f} | {entry['docs_per_s']:.0f} | {same} |")
+        rows.append(f"| {name} | {where} | {entry['seconds']:.0f} | {entry['docs_per_s']:.0f} | {same} |")
     table = (
         "\n".join(rows)
         + f"\n\nSpeed-up of 2 workers over 1 (one model thread each): {result['speedup_2_workers_over_1']:.2f}x. "

@@ -16,8 +16,6 @@ import argparse
 import gzip
 import json
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +29,15 @@ sys.path.insert(0, str(ROOT))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from benchmarks.common import SHARED, machine, newsgroups_benchmark_sample, put_table, save_result  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    SHARED,
+    machine,
+    newsgroups_benchmark_sample,
+    peak_rss_mb,
+    put_table,
+    run_worker,
+    save_result,
+)
 
 #: (entry name, registry name, keyword arguments) of the tiers measured.
 TIERS = [
@@ -40,10 +46,6 @@ TIERS = [
     ("minilm-onnx", "minilm-onnx", {}),
     ("minilm-static", "minilm-static", {}),
 ]
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 # -- workers (run in subprocesses) ---------------------------------------------------------
@@ -94,15 +96,6 @@ def worker_stream(spec: dict) -> dict:
     return {"docs": rows, "encode_s": time.perf_counter() - start, "peak_rss_mb": peak_rss_mb()}
 
 
-def run_worker(spec: dict) -> dict:
-    result = subprocess.run(
-        [sys.executable, __file__, "--worker", json.dumps(spec)], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"worker {spec['backend']} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 # -- metrics ---------------------------------------------------------------------------------
 def neighbours(vectors: np.ndarray, k: int = 10, block: int = 2000) -> np.ndarray:
     """Indices of each row's k nearest other rows by cosine similarity."""
@@ -150,7 +143,7 @@ def main() -> None:
     def measure(name: str, spec: dict) -> np.ndarray:
         spec = {"n": args.n, "out": str(tmp / f"{name}.npy"), **spec}
         print(f"[bench] {name} ...", flush=True)
-        stats = run_worker(spec)
+        stats = run_worker(__file__, spec)
         entries[name] = {"docs_per_s": args.n / stats["encode_s"], **stats}
         return np.load(spec["out"])
 
@@ -181,7 +174,7 @@ def main() -> None:
     for size in args.rss_sizes:
         print(f"[bench] streaming {size} documents (minilm-static) ...", flush=True)
         rss[str(size)] = run_worker(
-            {"backend": "minilm-static", "stream": True, "n": size, "out": str(tmp / f"stream{size}.npy")}
+            __file__, {"backend": "minilm-static", "stream": True, "n": size, "out": str(tmp / f"stream{size}.npy")}
         )
     small, large = (str(s) for s in args.rss_sizes)
     memory = {

@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,14 +35,18 @@ sys.path.insert(0, str(ROOT))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from benchmarks.common import BENCH_SEED, machine, put_table, read_records, save_result  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    BENCH_SEED,
+    machine,
+    peak_rss_mb,
+    put_table,
+    read_records,
+    run_worker,
+    save_result,
+)
 
 CHUNK = 2048
 CORPORA = ("huffpost", "20newsgroups", "bbc", "trump_tweets", "crisislex_dev")
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def worker(spec: dict) -> dict:
@@ -66,15 +68,6 @@ def worker(spec: dict) -> dict:
         np.save(spec["out"], vectors)
         rows = len(vectors)
     return {"docs": rows, "seconds": round(time.perf_counter() - start, 1), "peak_rss_mb": round(peak_rss_mb(), 1)}
-
-
-def run_worker(spec: dict) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--worker", json.dumps(spec)], capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise SystemExit(f"worker {spec} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def write_sources(sizes: list[int], folder: Path) -> dict[int, Path]:
@@ -112,14 +105,16 @@ def main() -> None:
     tiers: dict[str, dict] = {}
     for tier in args.tiers:
         print(f"[bench] {tier}: baseline ...", flush=True)
-        run_worker({"tier": tier, "mode": "baseline"})  # builds the model first where it is built on first use
-        entry: dict = {"baseline": run_worker({"tier": tier, "mode": "baseline"})}
+        run_worker(
+            __file__, {"tier": tier, "mode": "baseline"}
+        )  # builds the model first where it is built on first use
+        entry: dict = {"baseline": run_worker(__file__, {"tier": tier, "mode": "baseline"})}
         for mode in ("streamed", "in_memory"):
             entry[mode] = {}
             for size in args.sizes:
                 print(f"[bench] {tier}: {mode}, {size} documents ...", flush=True)
                 spec = {"tier": tier, "mode": mode, "source": str(sources[size]), "out": str(tmp / "v.npy")}
-                entry[mode][str(size)] = run_worker(spec)
+                entry[mode][str(size)] = run_worker(__file__, spec)
             peaks = [entry[mode][str(s)]["peak_rss_mb"] for s in (small, large)]
             floor = entry["baseline"]["peak_rss_mb"]
             entry[mode]["peak_ratio"] = round(peaks[1] / peaks[0], 3)

@@ -25,8 +25,6 @@ import argparse
 import json
 import os
 import re
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,15 +37,11 @@ sys.path.insert(0, str(ROOT))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from benchmarks.common import BENCH_SEED, finish, put_table, read_records  # noqa: E402
+from benchmarks.common import BENCH_SEED, finish, peak_rss_mb, put_table, read_records, run_worker  # noqa: E402
 
 CORPORA = ("huffpost", "20newsgroups", "bbc", "trump_tweets", "crisislex_dev")
 #: Where a text is cut into pieces: after . ! ? ; : and at paragraph breaks (308,114 pieces of 3+ words).
 _PIECE_END = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def sentences() -> list[dict]:
@@ -94,15 +88,6 @@ def worker(spec: dict) -> dict:
     return {"seconds": round(time.perf_counter() - start, 1), "peak_rss_mb": round(peak_rss_mb(), 1), **detail}
 
 
-def run_worker(spec: dict) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--worker", json.dumps(spec)], capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000])
@@ -127,7 +112,9 @@ def main() -> None:
             for i in order[:size]:
                 handle.write(json.dumps(pool[i]) + "\n")
         print(f"[bench] trendlens end to end, {size:,} documents ...", flush=True)
-        stats = run_worker({"mode": "end_to_end", "tier": args.tier, "source": str(source)})
+        stats = run_worker(
+            __file__, {"mode": "end_to_end", "tier": args.tier, "source": str(source)}, record_failure=True
+        )
         if "seconds" in stats:
             stats["docs_per_s"] = round(size / stats["seconds"], 1)
         result[str(size)] = stats
@@ -137,7 +124,9 @@ def main() -> None:
         else:
             print(f"[bench] trendlens end to end, {size:,} documents, fit_sample=10,000 ...", flush=True)
             fixed[str(size)] = run_worker(
-                {"mode": "end_to_end", "tier": args.tier, "source": str(source), "fit_sample": 10_000}
+                __file__,
+                {"mode": "end_to_end", "tier": args.tier, "source": str(source), "fit_sample": 10_000},
+                record_failure=True,
             )
             if "seconds" in fixed[str(size)]:
                 fixed[str(size)]["docs_per_s"] = round(size / fixed[str(size)]["seconds"], 1)
@@ -149,7 +138,7 @@ def main() -> None:
             for mode, key in (("clustering", "trendlens_clustering_100000"), ("bertopic", "bertopic_100000")):
                 print(f"[bench] {key} ...", flush=True)
                 spec = {"mode": mode, "tier": args.tier, "source": str(source), "embeddings": str(vectors)}
-                result[key] = run_worker(spec)
+                result[key] = run_worker(__file__, spec, record_failure=True)
     finish("scale", result, write_table)
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import resource
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +57,27 @@ def save_result(name: str, result: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (``ru_maxrss``), in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_worker(script: str, spec: dict, record_failure: bool = False) -> dict:
+    """Run ``script --worker SPEC`` in a fresh process (so its peak RSS is its own) and read its last line as JSON.
+
+    A failed worker stops the benchmark with the end of its stderr, or with ``record_failure``
+    gives ``{"error": its last stderr line}`` to put in the results.
+    """
+    done = subprocess.run(
+        [sys.executable, script, "--worker", json.dumps(spec)], capture_output=True, text=True, check=False
+    )
+    if done.returncode and record_failure:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+    if done.returncode:
+        raise SystemExit(f"worker {spec} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def finish(name: str, result: dict, write_table: Callable[[dict], None]) -> None:

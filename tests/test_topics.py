@@ -64,3 +64,18 @@ def test_exact_neighbors_setting_is_checked():
     assert TopicConfig().exact_neighbors_max == 50_000
     with pytest.raises(ConfigError):
         TopicConfig(exact_neighbors_max=-1).validate()
+
+
+def test_reduce_frequent_words_changes_keywords_not_clusters(e2e_corpus, e2e_embeddings):
+    from trendlens.topics import fit_topics
+
+    texts = e2e_corpus.texts
+    vectors = np.asarray(e2e_embeddings, dtype=np.float32)
+    plain = fit_topics(texts, vectors, TopicConfig(ngram_range=(1, 1)))
+    damped = fit_topics(texts, vectors, TopicConfig(ngram_range=(1, 1), reduce_frequent_words=True))
+    assert (plain.labels == damped.labels).all()  # c-TF-IDF only describes the clusters
+    assert plain.keywords.keys() == damped.keywords.keys() and len(plain.keywords) >= 3
+    changed = [t for t in plain.keywords if [w for w, _ in plain.keywords[t]] != [w for w, _ in damped.keywords[t]]]
+    assert changed  # the square root of the counts reorders some trend's words
+    for topic in plain.keywords:  # the same candidate words, weighed differently
+        assert plain.keywords[topic][0][1] != damped.keywords[topic][0][1]

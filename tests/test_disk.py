@@ -59,11 +59,20 @@ def test_group_sums_and_centroids_read_in_chunks_match_the_plain_means(vectors, 
 
 
 @pytest.mark.slow
-def test_a_fit_with_vectors_on_disk_equals_the_fit_in_memory(huffpost_records):
+def test_a_fit_with_vectors_on_disk_equals_the_fit_in_memory(huffpost_records, monkeypatch):
     """Above fit_sample the fit writes its vectors to disk; given the same vectors in memory it finds the same."""
     corpus = load_corpus(huffpost_records).sample(3000, random_state=1)
     common = dict(embedder="minilm-static", embedding_cache=False, fit_sample=1200, show_progress=False)
+    rows_read = []
+    read = DiskVectors._read
+    monkeypatch.setattr(
+        DiskVectors, "_read", lambda self, start, count: rows_read.append(count) or read(self, start, count)
+    )
     on_disk = TrendDetector(**common).fit(corpus)
+    on_disk.report(top=5)
+    # whole passes over the file, not one per trend: the trend table and the findings order members by
+    # a similarity computed in one pass (gathering each trend's rows read most of the file per trend)
+    assert sum(rows_read) <= 6 * len(corpus)
     assert isinstance(on_disk.embeddings_, DiskVectors)
     in_memory = TrendDetector(**common).fit(corpus, embeddings=np.asarray(on_disk.embeddings_))
     assert isinstance(in_memory.embeddings_, np.ndarray)
@@ -86,3 +95,17 @@ def test_copies_have_their_own_handle_and_pickling_is_refused(vectors, tmp_path)
         assert np.array_equal(np.asarray(deep), vectors[:100])
     with pytest.raises(TypeError, match="cannot be pickled"):
         pickle.dumps(deep)
+
+
+def test_similarity_to_own_centroid_read_in_chunks_matches_the_plain_product(vectors, tmp_path):
+    from trendlens.detector import similarity_to_own_centroid
+
+    labels = np.random.default_rng(1).integers(-1, 5, size=len(vectors))
+    disk = DiskVectors(len(vectors), vectors.shape[1], directory=tmp_path)
+    disk[0 : len(vectors)] = vectors
+    centroids = cluster_centroids(labels, vectors)
+    sims = similarity_to_own_centroid(labels, disk, centroids, chunk=777)
+    assert np.isnan(sims[labels < 0]).all()
+    for k, centroid in centroids.items():
+        assert np.allclose(sims[labels == k], vectors[labels == k] @ centroid, atol=1e-6)
+    assert np.isnan(similarity_to_own_centroid(np.full(5, -1), vectors[:5], {})).all()

@@ -277,13 +277,13 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             topics = fit_topics(texts, vectors, config)
         timings["topics"] = time.perf_counter() - start
         keywords = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
+        sample_labels = topics.labels
+        if self.outlier_similarity is not None:  # on the sample's vectors, which are in memory
+            outliers = np.flatnonzero(topics.labels < 0)
+            sample_labels = assign_nearest(sample_labels, vectors, outliers, self.outlier_similarity, executor=executor)
         labels = np.full(n_docs, -1, dtype=np.int64)
-        labels[rows] = topics.labels
+        labels[rows] = sample_labels
         self.fit_rows_ = rows
-        if self.outlier_similarity is not None:
-            labels = assign_nearest(
-                labels, embeddings, rows[topics.labels < 0], self.outlier_similarity, executor=executor
-            )
         if sampled:
             # the rest joins the closest trend when it is as close to its centre as 95% of the members
             # HDBSCAN put in the sample's trends are (the centroid rule alone is stricter than HDBSCAN)
@@ -342,10 +342,12 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.labels_ = labels
         self.topic_model_ = model
         self.keywords_ = keywords
+        self.centroids_ = cluster_centroids(labels, embeddings)
+        # every document's cosine to its trend's centroid, in one pass over the vectors (they may be on disk)
+        self._centrality = similarity_to_own_centroid(labels, embeddings, self.centroids_)
         self.trends_ = self._trend_table(summary)
         self.findings_: dict[int, tuple[Evidence, ...]] = {}  # filled by report(), per fit
         self.insights_: dict[int, Insight] = {}
-        self.centroids_ = cluster_centroids(labels, embeddings)
         self.groups_ = self._merge_groups()
         timings["signals"] = time.perf_counter() - start
         start = time.perf_counter()
@@ -387,7 +389,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                     "share": len(members) / len(self.labels_),
                     "first_seen": str(stamps.min())[:10] if len(stamps) else None,
                     "last_seen": str(stamps.max())[:10] if len(stamps) else None,
-                    "example_ids": [self.corpus_[i].id for i in self._by_centrality(members)[0][: self.n_examples]],
+                    "example_ids": [self.corpus_[i].id for i in self._by_centrality(members)[: self.n_examples]],
                 }
             )
         columns = ["trend", "label", "keywords", "size", "share", "first_seen", "last_seen", "example_ids"]
@@ -500,8 +502,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         from trendlens.enrich.insight import TrendFacts, enrich_trend
 
         if trend not in self.insights_:
-            order, centroid = self._by_centrality(np.flatnonzero(self.labels_ == trend))
-            order = order[: self.enrich_documents]
+            order = self._by_centrality(np.flatnonzero(self.labels_ == trend))[: self.enrich_documents]
             row = self.trends_.loc[trend]
             facts = TrendFacts(
                 row["label"],
@@ -518,7 +519,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             self.findings_[trend], self.insights_[trend] = enrich_trend(
                 [self.corpus_[i].text for i in order],
                 [self.corpus_[i].id for i in order],
-                centroid,
+                self.centroids_[trend],
                 self._text_embedder(),
                 facts,
                 placement=self.placements_.get(trend),
@@ -528,12 +529,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             )
         return self.findings_[trend], self.insights_[trend]
 
-    def _by_centrality(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Member indices ordered by closeness to the members' mean direction, and that direction."""
-        vectors = self.embeddings_[members]
-        centroid = vectors.mean(axis=0)
-        centroid /= np.linalg.norm(centroid) or 1.0
-        return members[np.argsort(-(vectors @ centroid), kind="stable")], centroid
+    def _by_centrality(self, members: np.ndarray) -> np.ndarray:
+        """A trend's member indices, closest to the trend's centroid (``centroids_``) first."""
+        return members[np.argsort(-self._centrality[members], kind="stable")]
 
     def _text_embedder(self) -> Embedder:
         """The embedder for texts beyond the corpus (taxonomy, sentences), made on first need."""
@@ -716,17 +714,38 @@ def assign_nearest(
     return labels
 
 
+def similarity_to_own_centroid(
+    labels: np.ndarray, embeddings: Any, centroids: dict[int, np.ndarray], chunk: int = ASSIGN_CHUNK
+) -> np.ndarray:
+    """Each document's cosine to its cluster's centroid (``cluster_centroids``); NaN for label -1.
+
+    Reads ``embeddings`` ``chunk`` rows at a time, in order (an array or a ``DiskVectors``).
+    """
+    labels = np.asarray(labels)
+    sims = np.full(len(labels), np.nan, dtype=np.float32)
+    if not centroids:
+        return sims
+    ids = np.fromiter(centroids, dtype=np.int64)  # ascending, as cluster_centroids orders them
+    matrix = np.vstack(list(centroids.values()))
+    for start in range(0, len(labels), chunk):
+        part = labels[start : start + chunk]
+        members = np.flatnonzero(part >= 0)
+        if not len(members):
+            continue
+        vectors = np.asarray(embeddings[start : start + len(part)], dtype=np.float32)[members]
+        own = matrix[np.searchsorted(ids, part[members])]
+        sims[start + members] = np.einsum("ij,ij->i", vectors, own)
+    return sims
+
+
 def _member_similarity(labels: np.ndarray, embeddings: np.ndarray, quantile: float) -> float:
     """The ``quantile`` of clustered documents' cosine to their own cluster's centroid (0.35 with no cluster)."""
     labels = np.asarray(labels)
     centroids = cluster_centroids(labels, embeddings)
     if not centroids:
         return 0.35
-    members = np.flatnonzero(labels >= 0)
-    ids = np.fromiter(centroids, dtype=labels.dtype)  # ascending, as cluster_centroids orders them
-    own = np.vstack(list(centroids.values()))[np.searchsorted(ids, labels[members])]
-    sims = np.einsum("ij,ij->i", np.asarray(embeddings[members], dtype=np.float32), own)
-    return float(np.quantile(sims, quantile))
+    sims = similarity_to_own_centroid(labels, embeddings, centroids)
+    return float(np.quantile(sims[labels >= 0], quantile))
 
 
 def time_stratified_sample(timestamps: np.ndarray, n: int, random_state: int = 0) -> np.ndarray:

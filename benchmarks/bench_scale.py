@@ -88,6 +88,16 @@ def worker(spec: dict) -> dict:
     return {"seconds": round(time.perf_counter() - start, 1), "peak_rss_mb": round(peak_rss_mb(), 1), **detail}
 
 
+def end_to_end(tier: str, source: Path, size: int, **settings: int) -> dict:
+    """One end-to-end run of ``size`` documents in its own process, with its throughput (or its error)."""
+    stats = run_worker(
+        __file__, {"mode": "end_to_end", "tier": tier, "source": str(source), **settings}, record_failure=True
+    )
+    if "seconds" in stats:
+        stats["docs_per_s"] = round(size / stats["seconds"], 1)
+    return stats
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000])
@@ -112,24 +122,14 @@ def main() -> None:
             for i in order[:size]:
                 handle.write(json.dumps(pool[i]) + "\n")
         print(f"[bench] trendlens end to end, {size:,} documents ...", flush=True)
-        stats = run_worker(
-            __file__, {"mode": "end_to_end", "tier": args.tier, "source": str(source)}, record_failure=True
-        )
-        if "seconds" in stats:
-            stats["docs_per_s"] = round(size / stats["seconds"], 1)
+        stats = end_to_end(args.tier, source, size)
         result[str(size)] = stats
         fixed = result.setdefault("fit_sample_10000", {})
         if size <= 10_000:
             fixed[str(size)] = stats
         else:
             print(f"[bench] trendlens end to end, {size:,} documents, fit_sample=10,000 ...", flush=True)
-            fixed[str(size)] = run_worker(
-                __file__,
-                {"mode": "end_to_end", "tier": args.tier, "source": str(source), "fit_sample": 10_000},
-                record_failure=True,
-            )
-            if "seconds" in fixed[str(size)]:
-                fixed[str(size)]["docs_per_s"] = round(size / fixed[str(size)]["seconds"], 1)
+            fixed[str(size)] = end_to_end(args.tier, source, size, fit_sample=10_000)
         if size == 100_000:
             from trendlens import get_embedder, load_corpus
 

@@ -52,7 +52,7 @@ screenshots: $(STAMP)
 # Topic quality of trendlens vs plain BERTopic (benchmarks/results/evaluation.json; see docs/evaluation.md).
 eval: $(STAMP)
 	@start=$$(date +%s); \
-	$(BIN)/trendlens eval --corpora-dir corpora --corpora-dir ../shared/corpora \
+	$(BIN)/trendlens eval --corpora-dir corpora \
 		--corpus bbc 20newsgroups trump huffpost crisislex --out benchmarks/results/evaluation.json && \
 	echo "make eval: done in $$(( $$(date +%s) - start )) s"
 
@@ -63,7 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_dask.py
 
-# Rebuild models/ (ONNX tiers and the static model) from the installed MiniLM and ../shared/corpora.
+# Rebuild models/ (ONNX tiers and the static model) from the installed MiniLM and the bundled corpora.
 models: $(STAMP)
 	$(BIN)/python scripts/build_models.py
 

@@ -3,7 +3,7 @@
     python benchmarks/bench_dask.py [--docs 16384] [--tier minilm]
 
 The texts are the first ``--docs`` sentences of the scale benchmark's pool (sentences of
-the five shared corpora, shuffled with a fixed seed). Each configuration embeds the same
+the five bundled corpora, shuffled with a fixed seed). Each configuration embeds the same
 texts with :func:`trendlens.parallel.embed_texts` (no cache, :data:`PARTITION` texts per
 piece) after a warm-up that loads the model in every worker, so the times compare the
 embedding itself:

@@ -30,7 +30,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 from benchmarks.common import (  # noqa: E402
-    SHARED,
+    CORPORA,
     machine,
     newsgroups_benchmark_sample,
     peak_rss_mb,
@@ -75,12 +75,12 @@ def worker_encode(spec: dict) -> dict:
 
 
 def stream_texts(n: int):
-    """Texts of all shared corpora, read lazily line by line (nothing held in memory)."""
+    """Texts of all bundled corpora, read lazily line by line (nothing held in memory)."""
     names = ("20newsgroups", "huffpost", "bbc", "trump_tweets", "crisislex_dev")
 
     def lines():
         for name in names:
-            with gzip.open(SHARED / f"{name}.jsonl.gz", "rt", encoding="utf-8") as handle:
+            with gzip.open(CORPORA / f"{name}.jsonl.gz", "rt", encoding="utf-8") as handle:
                 for line in handle:
                     yield json.loads(line)["text"]
 
@@ -181,7 +181,7 @@ def main() -> None:
         "backend": "minilm-static",
         "sizes": rss,
         "peak_rss_ratio": rss[large]["peak_rss_mb"] / rss[small]["peak_rss_mb"],
-        "note": "texts streamed from the shared corpora, embeddings appended to a .npy file in chunks of 2048",
+        "note": "texts streamed from the bundled corpora, embeddings appended to a .npy file in chunks of 2048",
     }
     result = {
         "corpus": "20newsgroups",

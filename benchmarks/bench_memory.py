@@ -2,7 +2,7 @@
 
     python benchmarks/bench_memory.py [--sizes 10000 50000] [--tiers minilm-static minilm-onnx]
 
-The texts are the records of all five shared corpora, shuffled with a fixed seed; the first
+The texts are the records of all five bundled corpora, shuffled with a fixed seed; the first
 10,000 and the first 50,000 are written to two JSON-lines files, so both sizes are the same
 mixture of headlines, tweets and newsgroup posts. Each measurement runs in its own process
 and reports that process's peak RSS:
@@ -71,7 +71,7 @@ def worker(spec: dict) -> dict:
 
 
 def write_sources(sizes: list[int], folder: Path) -> dict[int, Path]:
-    """The first ``size`` records of one seeded shuffle of all shared corpora, per size, as JSON lines."""
+    """The first ``size`` records of one seeded shuffle of all bundled corpora, per size, as JSON lines."""
     records = [
         {"id": f"{name}-{i}", "text": r["text"], "timestamp": r.get("timestamp")}
         for name in CORPORA
@@ -81,7 +81,7 @@ def write_sources(sizes: list[int], folder: Path) -> dict[int, Path]:
     paths = {}
     for size in sizes:
         if size > len(records):
-            raise SystemExit(f"only {len(records)} records in the shared corpora, asked for {size}")
+            raise SystemExit(f"only {len(records)} records in the bundled corpora, asked for {size}")
         paths[size] = folder / f"mix{size}.jsonl"
         with open(paths[size], "w", encoding="utf-8") as handle:
             for i in order[:size]:

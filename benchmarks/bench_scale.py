@@ -2,7 +2,7 @@
 
     python benchmarks/bench_scale.py [--sizes 10000 100000 300000] [--tier minilm-static]
 
-The documents are sentences of the five shared corpora (cut after . ! ? ; : and at paragraph
+The documents are sentences of the five bundled corpora (cut after . ! ? ; : and at paragraph
 breaks, at least three words, exact duplicates dropped: 308,114), shuffled with a fixed seed;
 each size is the first N of them, with the timestamp of the document each sentence came from.
 Every measurement runs in its own process and reports its wall time and peak RSS:
@@ -45,7 +45,7 @@ _PIECE_END = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
 
 
 def sentences() -> list[dict]:
-    """Every sentence (or clause) of at least three words in the shared corpora, once, with its document's time."""
+    """Every sentence (or clause) of at least three words in the bundled corpora, once, with its document's time."""
     seen: set[str] = set()
     out = []
     for name in CORPORA:

@@ -14,17 +14,17 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpora"
+CORPORA = ROOT / "corpora"
 RESULTS = ROOT / "benchmarks" / "results"
 BENCH_SEED = 0
 BENCH_N = 10_000
 
 
 def read_records(name: str) -> list[dict]:
-    """All records of a shared corpus file (``../shared/corpora/<name>.jsonl.gz``)."""
-    path = SHARED / f"{name}.jsonl.gz"
+    """All records of a bundled corpus file (``corpora/<name>.jsonl.gz``, see corpora/README.md)."""
+    path = CORPORA / f"{name}.jsonl.gz"
     if not path.exists():
-        raise SystemExit(f"{path} not found: the benchmarks need the shared corpora beside the checkout")
+        raise SystemExit(f"{path} not found: the benchmarks read the corpora bundled in corpora/")
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
 
@@ -38,7 +38,7 @@ def newsgroups_benchmark_sample(n: int = BENCH_N) -> tuple[list[str], np.ndarray
 
 
 def all_texts() -> list[str]:
-    """Every text of the five shared corpora (about 57,500), for memory and scale runs."""
+    """Every text of five bundled corpora (about 57,500), for memory and scale runs."""
     names = ("huffpost", "20newsgroups", "bbc", "trump_tweets", "crisislex_dev")
     return [r["text"] for name in names for r in read_records(name)]
 

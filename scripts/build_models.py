@@ -2,7 +2,7 @@
 
     python scripts/build_models.py [--only onnx|static]
 
-The static model is trained on the shared corpora (../shared/corpora) minus the
+The static model is trained on the bundled corpora (corpora/) minus the
 20 Newsgroups documents the embedding benchmark evaluates on, so its benchmark
 figures are measured on texts it never saw.
 """

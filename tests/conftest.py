@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -22,8 +23,9 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TRENDLENS_CACHE_DIR", tempfile.mkdtemp(prefix="trendlens-test-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
-HUFFPOST = ROOT / "corpora" / "huffpost.jsonl.gz"
-SHARED = ROOT.parent / "shared" / "corpora"
+#: The bundled corpora (corpora/README.md): tests read only what the repository holds.
+CORPORA = ROOT / "corpora"
+HUFFPOST = CORPORA / "huffpost.jsonl.gz"
 
 #: HuffPost categories with distinctive vocabulary, used by the end-to-end tests.
 E2E_CATEGORIES = ("SPORTS", "STYLE & BEAUTY", "FOOD & DRINK", "ENVIRONMENT", "QUEER VOICES")
@@ -94,3 +96,27 @@ def fitted(e2e_corpus, e2e_embeddings, embedder):
     from trendlens import TrendDetector
 
     return TrendDetector(embedder=embedder, show_progress=False).fit(e2e_corpus, embeddings=e2e_embeddings)
+
+
+# -- the repository is self-contained ---------------------------------------------------------
+# A clone of the repository alone must pass the tests, so no test may read a sibling of the
+# checkout (a development machine has its research data there; a user's clone does not). The hook
+# refuses such an open in this process; tests/test_self_contained.py scans what runs elsewhere.
+_OUTSIDE = ROOT.parent  # self-contained: not a read
+_ALLOWED = tuple(
+    str(Path(p).resolve())
+    for p in {ROOT, Path.home(), Path(tempfile.gettempdir()), os.environ["TRENDLENS_CACHE_DIR"]}
+)
+
+
+def _refuse_reads_beside_the_checkout(event: str, args: tuple) -> None:
+    if event != "open" or not isinstance(args[0], (str, os.PathLike)):
+        return
+    path = os.path.abspath(os.fspath(args[0]))
+    if path.startswith(str(_OUTSIDE) + os.sep) and not any(
+        path == allowed or path.startswith(allowed + os.sep) for allowed in _ALLOWED
+    ):
+        raise PermissionError(f"tests read only the repository ({ROOT}), not {path}: copy the data into corpora/")
+
+
+sys.addaudithook(_refuse_reads_beside_the_checkout)

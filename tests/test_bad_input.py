@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED, read_jsonl_gz
+from tests.conftest import CORPORA, read_jsonl_gz
 from tests.test_cli import run_cli
 
 
@@ -119,7 +119,7 @@ def test_input_accepted_with_warnings_runs_to_the_end_with_one_line_per_kind(tmp
     rows[5]["text"] = rows[5]["text"] + " " + " ".join(["filler"] * 30_000)  # 210,000 characters
     del rows[9]["timestamp"]
     rows[12]["timestamp"] = "2099-01-01T00:00:00Z"
-    italian = [r for r in read_jsonl_gz(SHARED / "crisislex_dev.jsonl.gz") if r["event"] == "2012_Italy_earthquakes"]
+    italian = [r for r in read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz") if r["event"] == "2012_Italy_earthquakes"]
     rows += [{"text": r["text"], "timestamp": e2e_records[i]["timestamp"]} for i, r in enumerate(italian[:200])]
     lines = [json.dumps(r).encode("utf-8") for r in rows]
     lines[20] = lines[20].replace(b'"text": "', b'"text": "Caf\xe9 ', 1)  # a latin-1 byte

@@ -1,4 +1,4 @@
-"""Corpus reading, validation and de-duplication, on real records from the shared corpora."""
+"""Corpus reading, validation and de-duplication, on real records from the bundled corpora (corpora/)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import HUFFPOST, SHARED, read_jsonl_gz
+from tests.conftest import CORPORA, HUFFPOST, read_jsonl_gz
 from trendlens import ConfigError, Corpus, CorpusError, load_corpus
 from trendlens.corpus.schema import parse_timestamp
 
@@ -71,7 +71,7 @@ def test_every_format_gives_the_same_documents(tmp_path, sample, fmt):
 
 
 def test_engagement_aliases_on_trump_tweets():
-    records = read_jsonl_gz(SHARED / "trump_tweets.jsonl.gz")[:300]
+    records = read_jsonl_gz(CORPORA / "trump_tweets.jsonl.gz")[:300]
     corpus = load_corpus(records)
     by_id = {d.id: d for d in corpus}
     for r in records:
@@ -84,7 +84,7 @@ def test_engagement_aliases_on_trump_tweets():
 
 
 def test_hashtags_extracted_from_tweet_text():
-    records = read_jsonl_gz(SHARED / "crisislex_dev.jsonl.gz")[:500]
+    records = read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")[:500]
     corpus = load_corpus(records)
     tagged = [d for d in corpus if "#" in d.text]
     assert tagged, "the sample should hold tweets with hashtags"

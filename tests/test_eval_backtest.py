@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import SHARED, read_jsonl_gz
+from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens import TrendDetector, load_corpus
 from trendlens.eval.backtest import emergence_backtest
 
@@ -16,7 +16,7 @@ EVENTS = ("2013_Boston_bombings", "2013_Alberta_floods", "2012_Costa_Rica_earthq
 
 @pytest.fixture(scope="module")
 def crisis():
-    records = [r for r in read_jsonl_gz(SHARED / "crisislex_dev.jsonl.gz") if r["event"] in EVENTS][::3]
+    records = [r for r in read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz") if r["event"] in EVENTS][::3]
     detector = TrendDetector(window="day", show_progress=False).fit(load_corpus(records))
     event_of = {r["id"]: r["event"] for r in records}
     return detector, records, [event_of[d.id] for d in detector.corpus_]

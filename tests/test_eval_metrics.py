@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from tests.conftest import SHARED, read_jsonl_gz
+from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens.eval import (
     EPSILON,
     clustering_agreement,
@@ -268,7 +268,7 @@ def category_topics(texts: list[list[str]], categories: list[str], n_words: int 
 
 
 def test_bbc_category_topics_are_more_coherent_than_random_words():
-    records = read_jsonl_gz(SHARED / "bbc.jsonl.gz")
+    records = read_jsonl_gz(CORPORA / "bbc.jsonl.gz")
     assert {"text", "category"} <= set(records[0])
     sample = records[::7][:300]  # the file is sorted by category: every 7th article covers all five
     texts = tokenize(r["text"] for r in sample)

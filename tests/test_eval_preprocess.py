@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SHARED, read_jsonl_gz
+from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens.errors import ConfigError
 from trendlens.eval.preprocess import preprocess
 
@@ -58,7 +58,7 @@ def test_a_single_string_is_refused():
 
 def test_bbc_vocabulary_is_of_the_size_octis_published():
     # OCTIS's preprocessed BBC News: 2,225 documents, 2,949 words; ours lands within 15%
-    texts = [r["text"] for r in read_jsonl_gz(SHARED / "bbc.jsonl.gz")]
+    texts = [r["text"] for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz")]
     result = preprocess(texts)
     assert len(result.kept) == 2225
     assert 2949 * 0.85 <= len(result.vocabulary) <= 2949 * 1.15

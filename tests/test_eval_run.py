@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import SHARED, read_jsonl_gz
+from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens.cli import main
 from trendlens.errors import ConfigError, CorpusError
 from trendlens.eval.run import PROTOCOLS, find_corpus, read_corpus
@@ -34,7 +34,7 @@ def test_a_missing_label_is_named(tmp_path):
 
 
 def test_limit_takes_a_seeded_sample_in_file_order():
-    path = find_corpus("bbc", [SHARED])
+    path = find_corpus("bbc", [CORPORA])
     first, classes = read_corpus(path, "category", limit=50)
     again, _ = read_corpus(path, "category", limit=50)
     assert first == again and len(first) == 50 and len(classes) == 50
@@ -54,7 +54,7 @@ def test_unknown_and_missing_corpora_say_what_to_do(tmp_path):
 
 @pytest.mark.slow
 def test_cli_writes_every_key_the_issue_names_for_a_real_corpus(tmp_path):
-    records = read_jsonl_gz(SHARED / "bbc.jsonl.gz")[::8]  # 279 articles
+    records = read_jsonl_gz(CORPORA / "bbc.jsonl.gz")[::8]  # 279 articles
     _write(tmp_path / f"{PROTOCOLS['bbc'].file}.jsonl.gz", records)
     out = tmp_path / "results" / "evaluation.json"
     out.parent.mkdir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import SHARED, read_jsonl_gz
+from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens.eval.preprocess import preprocess
 from trendlens.eval.topics import evaluate
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def bbc_sample(embedder):
-    records = read_jsonl_gz(SHARED / "bbc.jsonl.gz")[::6]  # 371 BBC articles, five categories
+    records = read_jsonl_gz(CORPORA / "bbc.jsonl.gz")[::6]  # 371 BBC articles, five categories
     texts = [r["text"] for r in records]
     prepared = preprocess(texts)
     embeddings = np.asarray(embedder.encode([texts[i] for i in prepared.kept]))

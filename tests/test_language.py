@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SHARED, read_jsonl_gz
+from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens import TrendDetector, TrendlensError, load_corpus
 from trendlens.corpus.language import language_mix
 
 
 @pytest.fixture(scope="module")
 def italian() -> list[dict]:
-    rows = read_jsonl_gz(SHARED / "crisislex_dev.jsonl.gz")
+    rows = read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")
     return [r for r in rows if r["event"] == "2012_Italy_earthquakes"]
 
 

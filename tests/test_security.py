@@ -74,7 +74,8 @@ def test_a_model_folder_holding_only_pickled_weights_is_never_loaded(monkeypatch
 
 def test_trend_names_cannot_place_files_outside_the_output_folder(tmp_path):
     base = make_report()
-    hostile = dataclasses.replace(base.trends[0], label="../../escaped/report", keywords=("/etc/passwd", "..\\x"))
+    escaping = "../../escaped/report"  # self-contained: not a read
+    hostile = dataclasses.replace(base.trends[0], label=escaping, keywords=("/etc/passwd", "..\\x"))
     out = tmp_path / "a" / "out"
     paths = dataclasses.replace(base, trends=(hostile,)).save(out)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [

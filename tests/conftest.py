@@ -104,8 +104,7 @@ def fitted(e2e_corpus, e2e_embeddings, embedder):
 # refuses such an open in this process; tests/test_self_contained.py scans what runs elsewhere.
 _OUTSIDE = ROOT.parent  # self-contained: not a read
 _ALLOWED = tuple(
-    str(Path(p).resolve())
-    for p in {ROOT, Path.home(), Path(tempfile.gettempdir()), os.environ["TRENDLENS_CACHE_DIR"]}
+    str(Path(p).resolve()) for p in {ROOT, Path.home(), Path(tempfile.gettempdir()), os.environ["TRENDLENS_CACHE_DIR"]}
 )
 
 

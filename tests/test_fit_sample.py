@@ -68,7 +68,7 @@ def test_a_detector_fitted_on_a_sample_labels_every_document_and_counts_them_all
     # the fit quadratic (a 10,000-document sample of 100,000 spent 137 s building lists)
     assert len(reads) <= 3
     assert len(det.fit_rows_) == 400 and len(det.labels_) == len(e2e_corpus) == 650
-    fitted = np.asarray(det.topic_model_.topics_)
+    fitted = np.array([det.bertopic_ids_.get(t, -1) for t in det.topic_model_.topics_])
     clustered = fitted >= 0
     assert np.array_equal(det.labels_[det.fit_rows_][clustered], fitted[clustered])  # the sample keeps its clusters
     rest = np.setdiff1d(np.arange(650), det.fit_rows_)

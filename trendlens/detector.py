@@ -68,7 +68,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         Largest share of the documents one cluster may take (keeps HDBSCAN from
         merging distinct trends into one giant cluster); ``None`` for no cap.
     n_neighbors, n_components
-        UMAP settings.
+        The layout before HDBSCAN (:class:`~trendlens.topics.TopicConfig`): neighbours per
+        document in the kNN graph, and the layout's dimensions (``None``: the spectral
+        layout's widest eigengap in a range that grows with the corpus).
     top_n_words
         Keywords kept per trend.
     n_examples
@@ -137,7 +139,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     centroids_ : dict
         Trend id → the unit-length mean direction of its documents.
     topic_model_ : bertopic.BERTopic
-        The fitted topic model.
+        The fitted topic model. Its topic ids are BERTopic's (by size); ``bertopic_ids_``
+        maps them to trend ids, which follow the corpus order of each trend's first document.
     placements_ : dict
         Trend id → :class:`~trendlens.hierarchy.mapping.Placement` in the taxonomy
         (change one with :meth:`override_placement`).
@@ -165,7 +168,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         min_samples: int | None = None,
         max_cluster_share: float | None = 0.15,
         n_neighbors: int = 15,
-        n_components: int = 5,
+        n_components: int | None = None,
         top_n_words: int = 10,
         n_examples: int = 3,
         n_findings: int = 5,
@@ -278,12 +281,16 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         timings["topics"] = time.perf_counter() - start
         keywords = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
         sample_labels = topics.labels
+        cores = topics.core_labels(CORE_MEMBERSHIP)
         if self.outlier_similarity is not None:  # on the sample's vectors, which are in memory
             outliers = np.flatnonzero(topics.labels < 0)
-            sample_labels = assign_nearest(sample_labels, vectors, outliers, self.outlier_similarity, executor=executor)
+            sample_labels = assign_nearest(
+                sample_labels, vectors, outliers, self.outlier_similarity, executor=executor, reference=cores
+            )
         labels = np.full(n_docs, -1, dtype=np.int64)
         labels[rows] = sample_labels
         self.fit_rows_ = rows
+        self.bertopic_ids_ = topics.bertopic_ids
         if sampled:
             # the rest joins the closest trend when it is as close to its centre as 95% of the members
             # HDBSCAN put in the sample's trends are (the centroid rule alone is stricter than HDBSCAN)
@@ -397,9 +404,12 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         table = pd.DataFrame(rows, columns=columns).set_index("trend").join(summary, how="left")
         front = ["label", "keywords", "size", "share", "virality", "lifecycle", "growth", "p_value"]
         table = table[[c for c in front if c in table] + [c for c in table if c not in front]]
-        if "virality" not in table:  # no timestamps: no time signals
-            return table.sort_values("size", ascending=False)
-        return table.sort_values(["virality", "size"], ascending=[False, False], na_position="last")
+        # ties (equal virality, equal size) in trend-id order, so equal tables always rank alike
+        keys = ["virality", "size", "trend"] if "virality" in table else ["size", "trend"]  # no timestamps: no signals
+        ranked = table.reset_index().sort_values(
+            keys, ascending=[k == "trend" for k in keys], na_position="last", kind="stable"
+        )
+        return ranked.set_index("trend")
 
     def _place_in_taxonomy(self) -> dict[int, Any]:
         """Place every trend in the taxonomy; adds ``<level>``/``_id``/``_confidence`` columns to ``trends_``."""
@@ -671,13 +681,25 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         )
 
 
-def reassign_outliers(labels: np.ndarray, embeddings: np.ndarray, min_similarity: float) -> np.ndarray:
+#: HDBSCAN membership strength from which a document counts in its cluster's core. Outliers join the
+#: cluster whose core's centroid is closest: a document at a cluster's edge that falls in or out of
+#: it when the vectors change in their last bits then moves no centroid, and no outlier with it.
+#: On the HuffPost headlines with vectors perturbed by 1e-5, 99.87% of the labels stay the same with
+#: core centroids and 99.66% with all members' (median membership 0.83; NMI unchanged).
+CORE_MEMBERSHIP = 0.5
+
+
+def reassign_outliers(
+    labels: np.ndarray, embeddings: np.ndarray, min_similarity: float, reference: np.ndarray | None = None
+) -> np.ndarray:
     """``labels`` with each outlier (``-1``) moved to the closest centroid's cluster if cosine ≥ ``min_similarity``.
 
-    Centroids are computed once from the clusters as HDBSCAN left them, so the
-    result does not depend on the order of the outliers.
+    Centroids are computed once from the clusters as HDBSCAN left them (or from ``reference``,
+    e.g. their cores: :meth:`~trendlens.topics.model.TopicResult.core_labels`), so the result
+    does not depend on the order of the outliers.
     """
-    return assign_nearest(labels, embeddings, np.flatnonzero(np.asarray(labels) < 0), min_similarity)
+    rows = np.flatnonzero(np.asarray(labels) < 0)
+    return assign_nearest(labels, embeddings, rows, min_similarity, reference=reference)
 
 
 def assign_nearest(
@@ -687,16 +709,17 @@ def assign_nearest(
     min_similarity: float,
     chunk: int = ASSIGN_CHUNK,
     executor: Any = None,
+    reference: np.ndarray | None = None,
 ) -> np.ndarray:
     """``labels`` with each of ``rows`` given the closest cluster centroid's label, or -1 below ``min_similarity``.
 
-    Centroids are those of the documents labelled (>= 0) outside ``rows``; rows are compared
-    ``chunk`` at a time (on ``executor``'s workers when given), so memory stays at ``chunk``
-    x clusters similarities.
+    Centroids are those of the documents labelled (>= 0) outside ``rows`` in ``reference``
+    (default: ``labels``); rows are compared ``chunk`` at a time (on ``executor``'s workers
+    when given), so memory stays at ``chunk`` x clusters similarities.
     """
     labels = np.asarray(labels).copy()
     rows = np.asarray(rows, dtype=np.int64)
-    known = labels.copy()
+    known = (labels if reference is None else np.asarray(reference)).copy()
     known[rows] = -1
     ids = np.unique(known[known >= 0])
     if not len(rows):

@@ -80,7 +80,7 @@ def cluster_trendlens(
     left them (reassigned outliers join a trend but do not describe it, as in TrendDetector),
     and for a merged group its members' words ranked by size and rank (``merge_clusters``).
     """
-    from trendlens.detector import TrendDetector, reassign_outliers
+    from trendlens.detector import CORE_MEMBERSHIP, TrendDetector, reassign_outliers
     from trendlens.topics import TopicConfig, fit_topics
     from trendlens.topics.merge import merge_clusters
     from trendlens.topics.model import cluster_centroids
@@ -88,7 +88,9 @@ def cluster_trendlens(
     began = time.perf_counter()
     result = fit_topics(texts, embeddings, TopicConfig(random_state=seed, ngram_range=(1, 1), top_n_words=TD_WORDS))
     threshold = TrendDetector().outlier_similarity
-    labels = result.labels if threshold is None else reassign_outliers(result.labels, embeddings, threshold)
+    labels = result.labels
+    if threshold is not None:
+        labels = reassign_outliers(labels, embeddings, threshold, reference=result.core_labels(CORE_MEMBERSHIP))
     labels = np.asarray(labels)
     native = [_words(pairs, vocabulary) for _, pairs in sorted(result.keywords.items())]
     seconds = time.perf_counter() - began

@@ -81,9 +81,23 @@ def stop_words(language: str | None) -> list[str] | None:
     return sorted(set(ENGLISH_STOP_WORDS) | CONTRACTIONS)
 
 
+#: Layouts the clustering can use (``TopicConfig.reduction``).
+REDUCTIONS = ("spectral", "umap")
+
+
 @dataclass(frozen=True)
 class TopicConfig:
-    """Settings of the clustering stage (UMAP → HDBSCAN → c-TF-IDF keywords).
+    """Settings of the clustering stage (a layout of the kNN graph → HDBSCAN → c-TF-IDF keywords).
+
+    ``reduction`` is how documents are laid out before HDBSCAN: ``"spectral"`` (default),
+    the deterministic spectral embedding of the cosine kNN graph
+    (:class:`~trendlens.topics.spectral.SpectralLayout`), or ``"umap"``, UMAP's stochastic
+    layout as plain BERTopic uses it. The spectral layout has no seed, and vectors that
+    differ in their last bits (another batch size, thread count or CPU) give the same
+    trends; UMAP's layout changes with the seed and with such bits (docs/evaluation.md).
+    ``n_components``: the layout's dimensions; ``None`` is 5 for UMAP and, for the
+    spectral layout, the widest eigengap in a range that grows with the corpus (30-60
+    eigenvectors for 4,000 documents or more; :func:`~trendlens.topics.spectral.component_range`).
 
     ``min_cluster_size=None`` scales with the corpus: 0.4% of the documents,
     at least 8. ``min_samples=None`` uses HDBSCAN's default (= min_cluster_size).
@@ -104,7 +118,7 @@ class TopicConfig:
     """
 
     n_neighbors: int = 15
-    n_components: int = 5
+    n_components: int | None = None
     min_dist: float = 0.0
     min_cluster_size: int | None = None
     min_samples: int | None = None
@@ -115,6 +129,7 @@ class TopicConfig:
     ngram_range: tuple[int, int] = (1, 2)
     stop_words: str | None = "english"
     random_state: int = 42
+    reduction: str = "spectral"
 
     def cluster_size_for(self, n_docs: int) -> int:
         """The HDBSCAN ``min_cluster_size`` used for a corpus of ``n_docs`` documents."""
@@ -126,7 +141,8 @@ class TopicConfig:
         """Raise :class:`ConfigError` naming the first unusable setting."""
         checks = {
             "n_neighbors": self.n_neighbors >= 2,
-            "n_components": self.n_components >= 1,
+            "n_components": self.n_components is None or self.n_components >= 1,
+            "reduction": self.reduction in REDUCTIONS,
             "min_cluster_size": self.min_cluster_size is None or self.min_cluster_size >= 2,
             "min_samples": self.min_samples is None or self.min_samples >= 1,
             "max_cluster_share": self.max_cluster_share is None or 0 < self.max_cluster_share <= 1,
@@ -145,6 +161,20 @@ class TopicResult:
     labels: np.ndarray  # int, one per document, -1 = outlier
     keywords: dict[int, list[tuple[str, float]]]
     model: Any = field(repr=False)  # the fitted BERTopic, for users who want its API
+    #: BERTopic's topic id → trendlens's trend id (BERTopic numbers by size, trendlens by first document).
+    bertopic_ids: dict[int, int] = field(default_factory=dict)
+    #: HDBSCAN's membership strength of each document in its cluster (0 for outliers, 1 in the core).
+    probabilities: np.ndarray | None = None
+
+    def core_labels(self, min_membership: float = 0.5) -> np.ndarray:
+        """``labels`` with members weaker than ``min_membership`` set to -1: the clusters' cores.
+
+        A document at a cluster's edge can fall in or out of it when the vectors change in their
+        last bits; centroids taken from the cores do not move with it (see ``TrendDetector``).
+        """
+        if self.probabilities is None:
+            return self.labels
+        return np.where(self.probabilities >= min_membership, self.labels, -1)
 
 
 #: Below this many documents UMAP computes exact neighbours itself (umap-learn's small-data path).
@@ -177,33 +207,40 @@ def exact_neighbors(embeddings: np.ndarray, k: int, block: int = 1024) -> tuple[
 
 
 def build_bertopic(config: TopicConfig, n_docs: int, embeddings: np.ndarray | None = None) -> Any:
-    """A BERTopic whose every component is constructed here, with fixed seeds.
+    """A BERTopic whose every component is constructed here: no seed left to chance.
 
-    With ``embeddings`` of at most ``config.exact_neighbors_max`` documents, UMAP is given
-    their exact nearest neighbours. Its fitted model can then not place new documents
-    (``model.transform``); trendlens assigns new documents by centroid similarity instead.
+    The layout is ``config.reduction``'s. With UMAP and ``embeddings`` of at most
+    ``config.exact_neighbors_max`` documents, UMAP is given their exact nearest neighbours;
+    its fitted model can then not place new documents (``model.transform``). trendlens
+    assigns new documents by centroid similarity in either case.
     """
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
     from hdbscan import HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
-    from umap import UMAP
 
     n_neighbors = min(config.n_neighbors, n_docs - 1)
-    knn = None
-    if embeddings is not None and EXACT_NEIGHBORS_MIN <= n_docs <= config.exact_neighbors_max:
-        indices, distances = exact_neighbors(embeddings, n_neighbors)
-        knn = (indices, distances, None)
-    umap_model = UMAP(
-        n_neighbors=n_neighbors,
-        precomputed_knn=knn if knn is not None else (None, None, None),
-        n_components=config.n_components,
-        min_dist=config.min_dist,
-        metric="cosine",
-        random_state=config.random_state,
-        low_memory=True,
-        n_jobs=1,  # a fixed random_state makes UMAP single-threaded anyway
-    )
+    if config.reduction == "spectral":
+        from trendlens.topics.spectral import SpectralLayout
+
+        layout: Any = SpectralLayout(n_neighbors, config.n_components)
+    else:
+        from umap import UMAP
+
+        knn = None
+        if embeddings is not None and EXACT_NEIGHBORS_MIN <= n_docs <= config.exact_neighbors_max:
+            indices, distances = exact_neighbors(embeddings, n_neighbors)
+            knn = (indices, distances, None)
+        layout = UMAP(
+            n_neighbors=n_neighbors,
+            precomputed_knn=knn if knn is not None else (None, None, None),
+            n_components=config.n_components or 5,
+            min_dist=config.min_dist,
+            metric="cosine",
+            random_state=config.random_state,
+            low_memory=True,
+            n_jobs=1,  # a fixed random_state makes UMAP single-threaded anyway
+        )
     min_size = config.cluster_size_for(n_docs)
     cap = 0 if config.max_cluster_share is None else max(2 * min_size, round(config.max_cluster_share * n_docs))
     hdbscan_model = HDBSCAN(
@@ -221,7 +258,7 @@ def build_bertopic(config: TopicConfig, n_docs: int, embeddings: np.ndarray | No
         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9'-]+\b",
     )
     return BERTopic(
-        umap_model=umap_model,
+        umap_model=layout,
         hdbscan_model=hdbscan_model,
         vectorizer_model=vectorizer,
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=config.reduce_frequent_words),
@@ -258,12 +295,34 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     if embeddings.shape[0] != n_docs:
         raise ConfigError(f"{embeddings.shape[0]} embeddings for {n_docs} texts")
     model = build_bertopic(config, n_docs, embeddings)
-    labels, _ = model.fit_transform(list(texts), embeddings=embeddings)
-    labels = np.asarray(labels, dtype=int)
+    topics, _ = model.fit_transform(list(texts), embeddings=embeddings)
+    topics = np.asarray(topics, dtype=int)
+    ids = first_member_order(topics)
+    lookup = np.full(max(ids, default=0) + 1, -1)
+    lookup[list(ids)] = list(ids.values())
+    labels = np.where(topics >= 0, lookup[np.maximum(topics, 0)], -1)
     keywords = {
-        int(topic): [(w, float(s)) for w, s in words if w] for topic, words in model.get_topics().items() if topic != -1
+        ids[int(topic)]: [(w, float(s)) for w, s in words if w]
+        for topic, words in model.get_topics().items()
+        if topic != -1
     }
-    return TopicResult(labels=labels, keywords=keywords, model=model)
+    strength = getattr(model.hdbscan_model, "probabilities_", None)
+    strength = None if strength is None else np.where(labels >= 0, np.asarray(strength, dtype=np.float64), 0.0)
+    return TopicResult(
+        labels=labels, keywords=dict(sorted(keywords.items())), model=model, bertopic_ids=ids, probabilities=strength
+    )
+
+
+def first_member_order(topics: np.ndarray) -> dict[int, int]:
+    """Topic → trend id, numbering topics in the corpus order of their first document.
+
+    BERTopic numbers topics by size, and two topics of nearly equal size swap numbers when
+    one document moves; the first document of a topic moves only when that document does.
+    """
+    topics = np.asarray(topics)
+    present = np.unique(topics[topics >= 0])
+    first = {int(t): int(np.argmax(topics == t)) for t in present}
+    return {t: k for k, t in enumerate(sorted(first, key=first.__getitem__))}
 
 
 def cluster_centroids(labels: np.ndarray, embeddings: Any) -> dict[int, np.ndarray]:

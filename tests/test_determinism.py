@@ -1,0 +1,102 @@
+"""Same corpus, same parameters, same trends: whatever the batch size, threads, cache or last bits of the vectors.
+
+Vectors computed with another batch size, another thread count or on another CPU differ in
+their last bits. UMAP's layout turned such differences into another clustering (issue 19:
+28 vs 31 trends on two machines); the spectral layout is a continuous function of the vectors
+(``trendlens.topics.spectral``), so they move only the odd document at a cluster's edge.
+The executor (local or Dask) is covered in tests/test_parallel.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from trendlens import TrendDetector, get_embedder, load_corpus
+from trendlens.embed.base import available_threads
+
+pytestmark = pytest.mark.slow
+
+
+def _fit(corpus, vectors, **params):
+    detector = TrendDetector(embedding_cache=False, show_progress=False, taxonomy=None, **params)
+    return detector.fit(corpus, embeddings=vectors)
+
+
+def _perturbed(vectors: np.ndarray, relative: float, seed: int = 0) -> np.ndarray:
+    noise = np.random.default_rng(seed).standard_normal(vectors.shape).astype(np.float32)
+    moved = vectors * (1 + relative * noise)
+    return moved / np.linalg.norm(moved, axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="module")
+def demo(huffpost_records):
+    """The whole demo corpus (9,998 headlines after de-duplication)."""
+    return load_corpus(huffpost_records)
+
+
+@pytest.fixture(scope="module")
+def demo_vectors(onnx_embedder, demo):
+    return onnx_embedder.encode(demo.texts)  # the faster tier: any real vectors do for this test
+
+
+@pytest.fixture(scope="module")
+def demo_fit(demo, demo_vectors):
+    return _fit(demo, demo_vectors)
+
+
+def test_noise_in_the_last_bits_of_the_vectors_leaves_the_demo_trends_alone(demo, demo_vectors, demo_fit):
+    again = _fit(demo, _perturbed(demo_vectors, 1e-5))
+    same = (again.labels_ == demo_fit.labels_).mean()
+    assert same >= 0.995, f"{same:.4f} of the labels identical under relative noise 1e-5"
+    assert 25 <= len(demo_fit.trends_) <= 45 and (demo_fit.labels_ < 0).mean() <= 0.15
+    assert sorted(again.trends_.index) == sorted(demo_fit.trends_.index)
+    before, after = demo_fit.trends_.sort_index(), again.trends_.sort_index()
+    assert (before["label"] == after["label"]).mean() >= 0.9
+    assert (np.abs(before["size"] - after["size"]) <= 0.02 * before["size"] + 2).all()
+
+
+@pytest.fixture(scope="module")
+def part(huffpost_records):
+    """Every sixth demo headline: 1,667 documents over the whole time span."""
+    return load_corpus(huffpost_records[::6])
+
+
+@pytest.fixture(scope="module")
+def part_vectors(embedder, part):
+    return embedder.encode(part.texts)  # batch 32, every core this process may use (2 on CI)
+
+
+def test_the_seed_no_longer_moves_the_trends(part, part_vectors):
+    # the spectral layout has no random component: another seed is the same fit
+    assert np.array_equal(_fit(part, part_vectors, random_state=7).labels_, _fit(part, part_vectors).labels_)
+
+
+@pytest.mark.parametrize(("batch_size", "threads"), [(7, 1), (64, 4)])
+def test_batch_size_and_thread_count_do_not_change_the_trends(part, part_vectors, batch_size, threads):
+    reference = part_vectors
+    other = get_embedder("minilm", batch_size=batch_size, threads=threads, show_progress=False)
+    try:
+        vectors = other.encode(part.texts)
+    finally:
+        import torch
+
+        torch.set_num_threads(available_threads())  # torch's thread count is process-wide
+    assert np.abs(vectors - reference).max() < 1e-4  # the same model: only rounding differs
+    first, second = _fit(part, reference), _fit(part, vectors)
+    same = (first.labels_ == second.labels_).mean()
+    assert same >= 0.995, f"batch {batch_size}, {threads} threads: {same:.4f} of the labels identical"
+
+
+def test_a_warm_embedding_cache_gives_the_report_of_a_cold_one(part, tmp_path):
+    cache = tmp_path / "embeddings.sqlite"
+    cold = TrendDetector(embedding_cache=str(cache), show_progress=False).fit(part)
+    warm = clone(cold).fit(part)  # every vector now comes from the cache
+    assert np.array_equal(cold.labels_, warm.labels_)
+    pd.testing.assert_frame_equal(cold.trends_, warm.trends_)
+    pd.testing.assert_frame_equal(cold.signals_, warm.signals_)
+    first, second = cold.report(top=5).to_dict(), warm.report(top=5).to_dict()
+    first.pop("created"), second.pop("created")
+    assert first == second

@@ -61,7 +61,7 @@ def ct(doc: dict, index: int = 0) -> dict:
 
 def test_shipped_taxonomy_loads_with_enough_nodes_per_level():
     tax = default_taxonomy()
-    assert tax.version == "1.1" and tax.name and tax.description
+    assert tax.version == "1.2" and tax.name and tax.description
     counts = {level: len(tax.level(level)) for level in LEVELS}
     assert counts["social_drive"] >= 8
     assert counts["worldwide_social_trend"] >= 12
@@ -126,6 +126,56 @@ def test_news_topics_have_a_home(topic, node_id, phrase):
     assert node_id in tax, f"no node for {topic}"
     text = " ".join([tax.nodes[node_id].name, *tax.nodes[node_id].exemplars]).lower()
     assert phrase in text, f"{node_id} exemplars do not mention {phrase!r}"
+
+
+@pytest.mark.parametrize(
+    ("topic", "node_id", "phrase"),
+    [
+        ("leaving one social network for another", "ct.platform-hopping", "leaving"),
+        ("newcomers on a new network", "ct.newcomer-culture", "new here"),
+        ("decentralised / federated social media", "ct.open-social", "open protocol"),
+        ("creator monetisation", "ct.creator-monetisation", "subscribe"),
+        ("online fandoms", "ct.fandom-spaces", "fan art"),
+        ("online communities", "ct.niche-communities", "forum"),
+        ("content moderation", "ct.moderation-debates", "block list"),
+        ("AI tools in daily life", "ct.ai-sidekicks", "chatbot"),
+        ("AI at work", "ct.ai-at-work", "jobs"),
+        ("app launches", "ct.app-launch-rush", "day one"),
+        ("app reviews", "ct.app-reviews", "stars"),
+        ("tech bans between states", "ct.app-bans", "ban"),
+        ("data sovereignty", "ct.data-borders", "stored in the country"),
+        ("chip rivalry", "ct.chip-race", "chips"),
+        ("internet shutdowns", "ct.internet-controls", "vpn"),
+    ],
+)
+def test_digital_life_and_the_geopolitics_of_technology_have_a_home(topic, node_id, phrase):
+    tax = default_taxonomy()
+    assert node_id in tax, f"no node for {topic}"
+    node = tax.nodes[node_id]
+    text = " ".join([node.name, node.description, *node.exemplars]).lower()
+    assert phrase in text, f"{node_id} does not mention {phrase!r}"
+
+
+def test_digital_areas_are_covered_at_the_depth_of_the_others():
+    """Every big social trend about platforms, apps, creators and tech geopolitics has two or more consumer trends,
+    as many as the taxonomy's big social trends have on average."""
+    tax = default_taxonomy()
+    digital = [
+        "bst.platform-exodus",
+        "bst.rules-of-the-feed",
+        "bst.app-culture",
+        "bst.online-communities",
+        "bst.creator-economy",
+        "bst.fandom-identity",
+        "bst.generative-ai",
+        "bst.tech-nationalism",
+    ]
+    sizes = [len(tax.children(b.id)) for b in tax.level("big_social_trend")]
+    mean_children = sum(sizes) / len(sizes)
+    for bst in digital:
+        assert len(tax.children(bst)) >= max(2, round(mean_children)), bst
+    assert tax.parent("ct.platform-hopping").id == "bst.platform-exodus"
+    assert tax.parent("ct.app-bans").id == "bst.tech-nationalism"
 
 
 def test_default_taxonomy_is_cached_and_read_only():

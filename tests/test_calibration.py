@@ -5,17 +5,29 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.conftest import CORPORA, ROOT, read_jsonl_gz
 from trendlens.hierarchy import default_taxonomy
 from trendlens.hierarchy.calibration import (
     calibration_report,
     expected_calibration_error,
+    fit_confidence_temperature,
     fit_temperature,
     leaf_ancestors,
     leave_one_out_similarities,
     level_confidences,
     softmax,
 )
-from trendlens.hierarchy.mapping import MAPPED_LEVELS
+from trendlens.hierarchy.evaluation import (
+    Judgement,
+    level_calibration,
+    load_judgements,
+    missing_nodes,
+    placement_accuracy,
+    true_nodes,
+)
+from trendlens.hierarchy.mapping import MAPPED_LEVELS, LevelMatch, Placement, TaxonomyMapper, trend_evidence
+
+JUDGEMENTS = ROOT / "benchmarks" / "data" / "taxonomy_judgements.jsonl"
 
 
 def unit(v: np.ndarray) -> np.ndarray:
@@ -131,3 +143,75 @@ def test_calibration_report_on_the_shipped_taxonomy(embedder):
     best = report["best_similarity"]
     assert set(best) == {"held_out_exemplars", "letters"}
     assert best["held_out_exemplars"]["percentiles"]["p50"] > max(best["letters"]["percentiles"].values())
+
+
+def test_fit_confidence_temperature_recovers_the_temperature_correctness_was_drawn_with():
+    rng = np.random.default_rng(4)
+    true_t = 0.05
+    sims = rng.normal(0.3, 0.1, size=(4000, 30))
+    top = softmax(sims, true_t).max(axis=1)
+    correct = rng.uniform(size=len(top)) < top  # the top choice is right as often as its probability says
+    assert fit_confidence_temperature(sims, correct) == pytest.approx(true_t, rel=0.2)
+
+
+# --- the labelled set of trend placements ----------------------------------------------------------------
+
+
+def test_placement_accuracy_counts_unmapped_as_right_where_nothing_fits():
+    tax = default_taxonomy()
+    unmapped = tuple(LevelMatch(level, None, "unmapped / novel", 0.0) for level in MAPPED_LEVELS)
+    sports = tuple(LevelMatch(n.level, n.id, n.name, 0.9) for n in reversed(tax.path("ct.sports-fandom")))
+    placements = [Placement(0.2, unmapped), Placement(0.6, sports), Placement(0.6, sports)]
+    judgements = [
+        Judgement("a", None, None),
+        Judgement("b", "ct.sports-fandom", "bst.fandom-identity"),
+        Judgement("c", "ct.celebrity-spotlight", "bst.fandom-identity", acceptable=("ct.sports-fandom",)),
+    ]
+    accuracy = placement_accuracy(placements, judgements, tax)
+    assert accuracy["consumer_trend"] == pytest.approx(2 / 3)
+    assert accuracy["consumer_trend_acceptable"] == 1.0
+    assert accuracy["big_social_trend"] == 1.0
+    calibration = level_calibration(placements, judgements, tax)
+    assert calibration["consumer_trend"]["placed"] == 2 and calibration["consumer_trend"]["accuracy"] == 0.5
+
+
+def test_a_judged_node_an_older_taxonomy_lacks_counts_as_wrong():
+    tax = default_taxonomy()
+    judgement = Judgement("x", "ct.no-such-node", None)
+    assert missing_nodes([judgement], tax) == ["ct.no-such-node"]
+    assert set(true_nodes(judgement, tax).values()) == {"missing:ct.no-such-node"}
+
+
+def test_the_shipped_labelled_set_is_complete_and_names_only_shipped_nodes():
+    records, judgements = load_judgements(JUDGEMENTS)
+    assert len(judgements) >= 100
+    assert missing_nodes(judgements, default_taxonomy()) == []
+    corpora = {r["corpus"] for r in records}
+    assert corpora == {
+        "huffpost",
+        "bbc",
+        "trump_tweets",
+        "crisislex_dev",
+        "bluesky_migration",
+        "threads_launch_reviews",
+        "20newsgroups",
+    }
+    assert {r["split"] for r in records} == {"dev", "test"}
+    for record in records:  # enough to rebuild each trend from the bundled corpora
+        if record["kind"] == "trend":
+            assert record["member_ids"] and set(record["example_ids"]) <= set(record["member_ids"]), record["id"]
+        else:
+            assert all(f"{record['corpus']}#{m}" in {r["id"] for r in records} for m in record["members"])
+
+
+@pytest.mark.slow
+def test_labelled_huffpost_trends_are_placed_as_judged(embedder):
+    """The judged HuffPost trends, rebuilt from their documents, land where the judge put them."""
+    records, judgements = load_judgements(JUDGEMENTS)
+    texts = {r["id"]: r["text"] for r in read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")}
+    picked = [(r, j) for r, j in zip(records, judgements) if r["corpus"] == "huffpost"]
+    mapper = TaxonomyMapper(default_taxonomy(), embedder)
+    evidence = [trend_evidence(embedder.encode([texts[i] for i in r["member_ids"]]), r["label"]) for r, _ in picked]
+    accuracy = placement_accuracy(mapper.place_trends(evidence), [j for _, j in picked], default_taxonomy())
+    assert accuracy["big_social_trend"] >= 0.7, accuracy
+    assert accuracy["consumer_trend_acceptable"] >= 0.6, accuracy

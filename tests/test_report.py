@@ -203,3 +203,31 @@ def test_a_hostile_report_json_is_refused_by_field_not_rendered(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"trends\[0\]\.size: expected int, got bool"):
         TrendReport.load(path)
+
+
+def test_a_proposed_node_is_shown_as_a_proposal_in_every_format(tmp_path):
+    """A trend no consumer trend fits says so and shows the proposed node, marked as a proposal, with its parent;
+    its name (drawn from documents) stays text."""
+    from trendlens.report.model import HierarchyLevel, Insight, ProposedNode, Statement
+
+    proposed = ProposedNode(
+        "<b>bye bye</b> old site", "consumer_trend", "bst.platform-exodus", "Platform Exodus", 0.33, "trend name"
+    )
+    hierarchy = (
+        HierarchyLevel("consumer_trend", None, "unmapped / novel", 0.0, "", proposed),
+        HierarchyLevel("big_social_trend", "bst.platform-exodus", "Platform Exodus", 0.41, "Users abandon a network."),
+    )
+    said = Statement("said", "signals")
+    trend = dataclasses.replace(
+        make_report().trends[0], hierarchy=hierarchy, insight=Insight(takeaway=said, main_trend=said, sub_trend=said)
+    )
+    report = dataclasses.replace(make_report(), trends=(trend,))
+    markdown = report.to_markdown()
+    assert "unmapped / novel: no entry of the taxonomy describes this trend" in markdown
+    assert "**Proposed new consumer trend — a proposal, not part of the taxonomy:**" in markdown
+    assert "\\<b\\>bye bye\\</b\\> old site" in markdown and "under the big social trend Platform Exodus" in markdown
+    assert "`taxonomy bst.platform-exodus`" in markdown
+    page = report.to_html(charts=False)
+    assert "a proposal, not part of the taxonomy" in page and "<b>bye" not in page
+    again = TrendReport.from_dict(json.loads(report.to_json()))
+    assert again.trends[0].hierarchy[0].proposed == proposed

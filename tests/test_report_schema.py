@@ -22,6 +22,7 @@ from trendlens.report.model import (
     Example,
     HierarchyLevel,
     Insight,
+    ProposedNode,
     Statement,
     Trend,
     TrendGroup,
@@ -152,7 +153,20 @@ def build_report(records: list[dict], categories: tuple[str, ...] = ("FOOD & DRI
                 peak=max(series, key=lambda w: w.count).window,
                 hierarchy=(
                     HierarchyLevel(level="social_drive", node_id="wellbeing", name="Wellbeing", confidence=0.61),
-                    HierarchyLevel(level="consumer_trend", node_id=None, name="unmapped / novel", confidence=math.nan),
+                    HierarchyLevel(
+                        level="consumer_trend",
+                        node_id=None,
+                        name="unmapped / novel",
+                        confidence=math.nan,
+                        proposed=ProposedNode(
+                            category.lower(),
+                            "consumer_trend",
+                            "bst.measured-bodies",
+                            "Measured Bodies",
+                            0.31,
+                            "trend name",
+                        ),
+                    ),
                 ),
                 findings=evidence,
                 examples=tuple(Example(r["id"], r["text"], r["timestamp"], r.get("url")) for r in docs[-2:]),
@@ -178,6 +192,7 @@ def report_data(huffpost_records) -> dict[str, Any]:
 def test_real_looking_report_validates(validator, report_data):
     assert report_data["trends"][0]["components"]["burst_share"] is None
     assert report_data["trends"][0]["hierarchy"][1]["confidence"] is None
+    assert report_data["trends"][0]["hierarchy"][1]["proposed"]["parent_id"] == "bst.measured-bodies"
     assert report_data["trends"][1]["insight"] is None
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(report_data)]
     assert errors == []

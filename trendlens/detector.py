@@ -412,11 +412,15 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         return ranked.set_index("trend")
 
     def _place_in_taxonomy(self) -> dict[int, Any]:
-        """Place every trend in the taxonomy; adds ``<level>``/``_id``/``_confidence`` columns to ``trends_``."""
+        """Place every trend in the taxonomy; adds ``<level>``/``_id``/``_confidence`` columns to ``trends_``.
+
+        A trend is placed by its centroid and its most central documents (their embeddings,
+        read once for all trends); its name and keywords name a proposed node when none fits.
+        """
         if self.taxonomy is None:
             return {}
         from trendlens.hierarchy import Taxonomy, default_taxonomy, load_taxonomy
-        from trendlens.hierarchy.mapping import TaxonomyMapper
+        from trendlens.hierarchy.mapping import N_DOCUMENTS, TaxonomyMapper, TrendEvidence
 
         if isinstance(self.taxonomy, Taxonomy):
             taxonomy = self.taxonomy
@@ -426,28 +430,35 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             taxonomy = load_taxonomy(self.taxonomy)
         self.taxonomy_ = taxonomy
         mapper = TaxonomyMapper(taxonomy, self._text_embedder())
-        wanted = {i for ids in self.trends_["example_ids"] for i in ids}
-        texts = {d.id: d.text for d in self.corpus_ if d.id in wanted}
-        vectors = [  # the members' mean direction (their centroid), keywords and examples
-            mapper.trend_vector(
-                self.centroids_[trend][None, :], row["keywords"], [texts[i] for i in row["example_ids"]]
+        central = {t: self._by_centrality(np.flatnonzero(self.labels_ == t))[:N_DOCUMENTS] for t in self.trends_.index}
+        rows = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *central.values()]).astype(np.int64))
+        vectors = dict(zip(rows.tolist(), np.asarray(self.embeddings_[rows], dtype=np.float32))) if len(rows) else {}
+        dim = len(next(iter(self.centroids_.values()))) if self.centroids_ else 0
+        evidence = {
+            trend: TrendEvidence(
+                self.centroids_[trend],
+                np.array([vectors[int(i)] for i in central[trend]], dtype=np.float32).reshape(-1, dim),
+                str(row["label"]),
+                tuple(row["keywords"]),
             )
             for trend, row in self.trends_.iterrows()
-        ]
-        placements = dict(zip(self.trends_.index, mapper.place(np.vstack(vectors)))) if vectors else {}
+        }
+        placements = dict(zip(evidence, mapper.place_trends(list(evidence.values())))) if evidence else {}
         self._placement_columns(placements)
-        self._place_groups(mapper, dict(zip(self.trends_.index, vectors)))
+        self._place_groups(mapper, evidence)
         return placements
 
-    def _place_groups(self, mapper: Any, vectors: dict[int, np.ndarray]) -> None:
-        """Place each consumer trend made of several sub trends by the size-weighted mean of their vectors."""
+    def _place_groups(self, mapper: Any, evidence: dict[int, Any]) -> None:
+        """Place each consumer trend made of several sub trends by its size-weighted centroid and central documents."""
+        from trendlens.hierarchy.mapping import group_evidence
+
         by_group: dict[int, TrendGroup] = {g.id: g for g in self.groups_.values()}
         for group in by_group.values():
             if len(group.members) < 2:
                 continue
-            weights = np.array([self.trends_.at[m, "size"] for m in group.members], dtype=np.float32)
-            vector = (np.vstack([vectors[m] for m in group.members]) * weights[:, None]).sum(axis=0)
-            placement = mapper.place(vector[None, :])[0]
+            sizes = [int(self.trends_.at[m, "size"]) for m in group.members]
+            merged = group_evidence([evidence[m] for m in group.members], sizes, group.name, group.keywords)
+            placement = mapper.place_trends([merged])[0]
             placed = replace(group, hierarchy=self._levels(placement))
             self.groups_.update({m: placed for m in group.members})
 
@@ -459,9 +470,18 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             self.trends_[f"{level}_id"] = [placements[t].at(level).node_id for t in self.trends_.index]
             self.trends_[f"{level}_confidence"] = [placements[t].at(level).confidence for t in self.trends_.index]
         self.trends_["taxonomy_similarity"] = [placements[t].similarity for t in self.trends_.index]
+        proposals = [placements[t].proposed for t in self.trends_.index]
+        self.trends_["proposed_consumer_trend"] = [p.name if p else None for p in proposals]
+        self.trends_["proposed_parent_id"] = [p.parent_id if p else None for p in proposals]
 
     def _levels(self, placement: Any) -> tuple[HierarchyLevel, ...]:
-        """A placement as the report's hierarchy levels, each with its node's description."""
+        """A placement as the report's hierarchy levels, each with its node's description (and any proposal)."""
+        from trendlens.report.model import ProposedNode
+
+        proposal = None
+        if placement.proposed is not None:
+            p = placement.proposed
+            proposal = ProposedNode(p.name, p.level, p.parent_id, p.parent_name, p.parent_similarity, p.basis)
         return tuple(
             HierarchyLevel(
                 m.level,
@@ -469,6 +489,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                 m.name,
                 m.confidence,
                 self.taxonomy_.nodes[m.node_id].description if m.node_id else "",
+                proposal if m.level == "consumer_trend" else None,
             )
             for m in placement.levels
         )

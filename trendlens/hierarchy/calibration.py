@@ -38,6 +38,7 @@ __all__ = [
     "best_similarities",
     "calibration_report",
     "expected_calibration_error",
+    "fit_confidence_temperature",
     "fit_temperature",
     "leaf_ancestors",
     "leave_one_out_similarities",
@@ -231,6 +232,45 @@ def fit_temperature(sims: np.ndarray, truth: np.ndarray, bounds: tuple[float, fl
         method="bounded",
         options={"xatol": 1e-6},
     )
+    return float(np.exp(result.x))
+
+
+def fit_confidence_temperature(
+    sims: np.ndarray, correct: np.ndarray, bounds: tuple[float, float] = (1e-3, 1.0)
+) -> float:
+    """The softmax temperature whose top probability best predicts whether the top choice is right.
+
+    Temperature scaling by likelihood (:func:`fit_temperature`) needs the right column of every
+    row, so it cannot use items where no column is right (a trend no consumer trend fits, which
+    the mapper still placed). This fit uses every placed item: it minimises the binary
+    cross-entropy between each row's top softmax probability and whether its top choice was
+    right, so the reported confidence estimates the chance of being right.
+
+    Parameters
+    ----------
+    sims
+        ``(n, k)`` similarities of placed items.
+    correct
+        ``(n,)`` whether each row's highest column was the right answer.
+    bounds
+        Lowest and highest temperature considered.
+
+    Returns
+    -------
+    float
+        The fitted temperature.
+    """
+    low, high = bounds
+    if not 0 < low < high:
+        raise ConfigError(f"bounds must satisfy 0 < low < high, got {bounds}")
+    sims = np.asarray(sims, dtype=np.float64)
+    right = np.asarray(correct, dtype=np.float64)
+
+    def loss(log_t: float) -> float:
+        top = np.clip(softmax(sims, float(np.exp(log_t))).max(axis=1), 1e-9, 1 - 1e-9)
+        return float(-np.mean(right * np.log(top) + (1 - right) * np.log(1 - top)))
+
+    result = minimize_scalar(loss, bounds=(np.log(low), np.log(high)), method="bounded", options={"xatol": 1e-6})
     return float(np.exp(result.x))
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
-SCHEMA_VERSION = "2.4"
+SCHEMA_VERSION = "2.5"
 
 
 @dataclass(frozen=True)
@@ -65,14 +65,44 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class ProposedNode:
+    """A new taxonomy node proposed for a trend no consumer trend of the taxonomy fits: a proposal, not a node.
+
+    Attributes
+    ----------
+    name
+        The proposed name, drawn from the trend (``basis``: ``"trend name"`` or ``"keywords"``).
+    level
+        The level it would sit on (``"consumer_trend"``).
+    parent_id, parent_name
+        The existing big social trend it would sit under; ``None`` and ``""`` when none is close enough.
+    parent_similarity
+        The trend's similarity to that big social trend's closest consumer trend.
+    basis
+        What the name was drawn from.
+    """
+
+    name: str
+    level: str
+    parent_id: str | None
+    parent_name: str
+    parent_similarity: float
+    basis: str
+
+
+@dataclass(frozen=True)
 class HierarchyLevel:
-    """Where a trend sits on one level of the taxonomy (``node_id=None``: unmapped / novel)."""
+    """Where a trend sits on one level of the taxonomy (``node_id=None``: unmapped / novel).
+
+    ``proposed`` (consumer trend level only) is the new node suggested when no consumer trend fits.
+    """
 
     level: str
     node_id: str | None
     name: str
     confidence: float
     description: str = ""
+    proposed: ProposedNode | None = None
 
 
 #: Said wherever the documents hold nothing for a section.

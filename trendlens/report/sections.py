@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trendlens.report.model import NOT_STATED, Evidence, HierarchyLevel, Statement, Trend
+from trendlens.report.model import NOT_STATED, Evidence, HierarchyLevel, ProposedNode, Statement, Trend
 
 #: Display names of the hierarchy levels.
 LEVEL_NAMES = {
@@ -130,11 +130,27 @@ def insight_sections(trend: Trend) -> list[Section]:
 
 def _level_item(level: HierarchyLevel) -> Item:
     if level.node_id is None:
-        return Item("unmapped / novel: no entry of the taxonomy describes this trend")
+        proposal = (_proposal_item(level.proposed),) if level.proposed is not None else ()
+        return Item("unmapped / novel: no entry of the taxonomy describes this trend", children=proposal)
     return Item(
         level.description or level.name,
         f"{level.name} (confidence {level.confidence:.2f})",
         (f"taxonomy {level.node_id}",),
+    )
+
+
+def _proposal_item(proposed: ProposedNode) -> Item:
+    """A proposed node, marked as a proposal and citing the existing parent it would sit under."""
+    level = LEVEL_NAMES.get(proposed.level, proposed.level).lower()
+    where = (
+        f"under the big social trend {proposed.parent_name} (similarity {proposed.parent_similarity:.2f})"
+        if proposed.parent_id
+        else "no big social trend of the taxonomy is close enough to hold it"
+    )
+    return Item(
+        f"“{proposed.name}” (from the {proposed.basis}), {where}",
+        f"Proposed new {level} — a proposal, not part of the taxonomy",
+        (f"taxonomy {proposed.parent_id}",) if proposed.parent_id else (),
     )
 
 

@@ -53,6 +53,8 @@ class TrendFacts:
     virality: float | None = None
     growth: float | None = None
     peak: str | None = None
+    #: For a consumer trend of several sub trends: each sub trend's name and size, most viral first.
+    sub_trends: tuple[tuple[str, int], ...] = ()
 
     def headline(self) -> str:
         """One sentence of the trend's signals: stage, virality, growth, span and peak."""
@@ -128,13 +130,21 @@ def enrich_trend(
         title=facts.label,
         evidence=findings[:1],
     )
-    sub = Statement(
-        f"The fine cluster itself ({facts.size} documents)"
-        + (f", one of {len(group.members)} sub trends of “{group.name}”." if group and len(group.members) > 1 else "."),
-        "documents",
-        title=facts.label,
-        evidence=findings[1:3],
-    )
+    if facts.sub_trends:
+        parts = "; ".join(f"“{name}” ({size} documents)" for name, size in facts.sub_trends)
+        sub = Statement(f"{len(facts.sub_trends)} sub trends: {parts}.", "documents", title=facts.label)
+    else:
+        sub = Statement(
+            f"The fine cluster itself ({facts.size} documents)"
+            + (
+                f", one of {len(group.members)} sub trends of “{group.name}”."
+                if group and len(group.members) > 1
+                else "."
+            ),
+            "documents",
+            title=facts.label,
+            evidence=findings[1:3],
+        )
     insight = Insight(
         takeaway=takeaway,
         main_trend=main,

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
-SCHEMA_VERSION = "2.4"
+SCHEMA_VERSION = "2.5"
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,19 @@ class Trend:
 
 
 @dataclass(frozen=True)
+class ConsumerTrend(Trend):
+    """A consumer trend found in the data: related sub trends merged, with its own signals and sections.
+
+    Every field of :class:`Trend` describes the consumer trend as a whole (its documents'
+    time series, virality, placement, findings and insight); ``members`` are the ids of its
+    sub trends in this report, most viral first, and ``n_members`` how many it has in all.
+    """
+
+    members: tuple[int, ...] = ()
+    n_members: int = 0
+
+
+@dataclass(frozen=True)
 class CorpusSummary:
     """What went in: counts after validation and de-duplication, and the time span."""
 
@@ -235,6 +248,12 @@ class TrendReport:
     trends: tuple[Trend, ...] = ()
     schema_version: str = SCHEMA_VERSION
     document_map: tuple[MapPoint, ...] = ()
+    consumer_trends: tuple[ConsumerTrend, ...] = ()
+
+    def sub_trends(self, consumer_trend: ConsumerTrend) -> tuple[Trend, ...]:
+        """The sub trends of ``consumer_trend`` that this report holds, in the consumer trend's order."""
+        by_id = {t.id: t for t in self.trends}
+        return tuple(by_id[m] for m in consumer_trend.members if m in by_id)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible dict (non-finite floats become ``None``)."""
@@ -260,6 +279,10 @@ class TrendReport:
                 schema_version=version,
                 document_map=tuple(
                     _build(MapPoint, p, f"document_map[{i}]") for i, p in enumerate(data.get("document_map") or ())
+                ),
+                consumer_trends=tuple(
+                    _build(ConsumerTrend, g, f"consumer_trends[{i}]")
+                    for i, g in enumerate(data.get("consumer_trends") or ())
                 ),
             )
         except (KeyError, TypeError, AttributeError) as exc:

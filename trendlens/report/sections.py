@@ -85,8 +85,32 @@ def _statements(statements: Sequence[Statement], *, unstated_note: bool = False)
     return tuple(_statement(s, unstated_note=unstated_note) for s in statements) or (Item(NOT_STATED),)
 
 
-def insight_sections(trend: Trend) -> list[Section]:
-    """The analyst's sections of ``trend`` in report order (empty when the trend has no insight)."""
+#: The sections a sub trend shows inside its consumer trend: what its own documents say and where it sits.
+#: The rest (motivations, implications, strategies) come from the taxonomy and are said once, for the
+#: consumer trend.
+SUB_TREND_SECTIONS = frozenset(
+    {
+        "Detailed findings",
+        "Key takeaway",
+        "Key success factors of brands and products mentioned",
+        "What is driving the trend",
+        "Description of consumers",
+        "Consumer sub trend",
+        "Consumer trend",
+    }
+)
+
+
+def insight_sections(trend: Trend, nested: bool = False) -> list[Section]:
+    """The analyst's sections of ``trend`` in report order (empty when the trend has no insight).
+
+    ``nested``: only :data:`SUB_TREND_SECTIONS`, for a sub trend shown inside its consumer trend.
+    """
+    sections = _all_sections(trend)
+    return [s for s in sections if s.title in SUB_TREND_SECTIONS] if nested else sections
+
+
+def _all_sections(trend: Trend) -> list[Section]:
     ins = trend.insight
     if ins is None:
         return []

@@ -510,9 +510,11 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     def _enrich(self, trend: int) -> tuple[tuple[Evidence, ...], Insight]:
         """Detailed findings and report sections of one trend (computed once per fit, then kept)."""
         from trendlens.enrich.insight import TrendFacts, enrich_trend
+        from trendlens.enrich.mentions import TrendDocuments
 
         if trend not in self.insights_:
-            order = self._by_centrality(np.flatnonzero(self.labels_ == trend))[: self.enrich_documents]
+            members = self._by_centrality(np.flatnonzero(self.labels_ == trend))
+            order = members[: self.enrich_documents]
             row = self.trends_.loc[trend]
             facts = TrendFacts(
                 row["label"],
@@ -536,6 +538,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                 taxonomy=getattr(self, "taxonomy_", None),
                 group=self.groups_.get(trend),
                 n_findings=self.n_findings,
+                engagement=[self.corpus_[i].engagement for i in order],
+                members=TrendDocuments.of([self.corpus_[i] for i in members]),
             )
         return self.findings_[trend], self.insights_[trend]
 

@@ -21,16 +21,17 @@ own documents show (every document of the trend, not a sample):
    (:mod:`trendlens.enrich.aliases`).
 4. **Kind**, in this order: a *platform* when the documents treat it as a place
    people are on, join or leave ("on X", "joined X", "moved to X") in a fifth of
-   the documents naming it; an *organisation* (or *product*) when it is followed
-   by a noun of companies ("Netflix subscribers", "Apple CEO", "Facebook ads") in
-   two documents or more; a *person* (left out) when it is part of a person's name
-   in a twentieth of them: after a title ("President Trump"), after a first name
+   the documents naming it; a place (left out) when spaCy tags it as one more
+   often than anything says company or platform; a *platform* from a tenth of
+   platform documents; an *organisation* (or *product*) when it is followed by a
+   noun of companies ("Netflix subscribers", "Apple CEO", "Facebook ads") in two
+   documents or more; a *person* (left out) when it is part of a person's name in
+   a twentieth of them: after a title ("President Trump"), after a first name
    ("Donald Trump"), a first name before a capitalised name ("Elon Musk"; first
    names from the ``gender-guesser`` list), or in a full name spaCy tags as a
-   person; a *platform* again from a tenth of platform documents; a place or a
-   person (left out) when spaCy tags it so more often than as an organisation;
-   otherwise an *organisation* or *product* when spaCy tags it so in two
-   documents or more.
+   person; a person or a bare first name (left out) when spaCy's person tag wins
+   or nothing but spaCy's organisation tag speaks for it ("Elon"); otherwise an
+   *organisation* or *product* when spaCy tags it so in two documents or more.
 
 Entities are ranked by the number of documents naming them; each carries its
 key success factors (:mod:`trendlens.enrich.factors`), with engagement and citations.
@@ -279,6 +280,15 @@ def _candidates(posts: Sequence[Post], sentences: Sequence[Sentence], index: dic
             if word.name_like and (len(word.key) > 1 or letter_name(post, word)):
                 name_docs[word.key].add(d)
     keys = {k: _Key() for k, docs in name_docs.items() if len(docs) >= least and k not in _stop_words()}
+    # A handle or hashtag that abbreviates a name ("@bsky.app", "#bsky" for Bluesky) is a candidate too.
+    tag_docs: dict[str, set[int]] = defaultdict(set)
+    for d, post in enumerate(posts):
+        for tag in post.tags:
+            tag_docs[name_key("".join(tag.words))].add(d)
+    names = sorted(keys)
+    for key, docs in tag_docs.items():
+        if len(docs) >= least and key not in keys and any(abbreviates(key, k) for k in names):
+            keys[key] = _Key()
     for s in sentences:
         for ent in s.span.ents:
             key = name_key(normalise_name(ent.text))
@@ -533,12 +543,12 @@ def _kind(names: Sequence[str], keys: dict[str, _Key], least: int = EVIDENCE) ->
         return "platform"
     if sum(ner[label] for label in PLACE_LABELS) > max(org + len(companies) + len(frames), least - 1):
         return None  # spaCy's place, more often than any sign of a company or platform
+    if len(frames) >= least and share >= PLATFORM_SHARE and len(frames) > len(persons):
+        return "platform"
     if len(companies) >= least and len(companies) > len(persons):
         return "product" if ner["PRODUCT"] > ner["ORG"] else "organisation"
     if persons and len(persons) >= PERSON_SHARE * max(len(text), 1):
         return None
-    if len(frames) >= least and share >= PLATFORM_SHARE:
-        return "platform"
     if ner["PERSON"] > max(org, 1) or all(is_given_name(_display([k], keys)) for k in names):
         return None  # spaCy's organisation tag is no evidence for a first name ("Elon")
     if org >= least:

@@ -67,13 +67,15 @@ def split_tag(body: str) -> tuple[str, ...]:
     """The words of a hashtag or handle label, without ``#``/``@``: "ByeByeX" → ("Bye", "Bye", "X").
 
     CamelCase marks the word boundaries when present; a lowercase run of more
-    than five letters is split by ``wordsegment`` (word frequencies of English
+    than five letters (or the whole tag, "Blueskymigration") is split by ``wordsegment`` (word frequencies of English
     web text), so "newtobluesky" → ("new", "to", "bluesky").
     """
     out: list[str] = []
-    for part in _CAMEL.findall(body):
-        if part.islower() and len(part) > 5 and part.isascii():
-            out += _segmenter().segment(part)
+    parts = _CAMEL.findall(body)
+    for part in parts:
+        if (part.islower() or len(parts) == 1 and part[1:].islower()) and len(part) > 5 and part.isascii():
+            words = _segmenter().segment(part.lower())
+            out += [part[: len(words[0])], *words[1:]] if part[0].isupper() else words  # keep "Bluesky" capitalised
         else:
             out.append(part)
     return tuple(out)

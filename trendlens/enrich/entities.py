@@ -31,7 +31,8 @@ own documents show (every document of the trend, not a sample):
    names from the ``gender-guesser`` list), or in a full name spaCy tags as a
    person; a person or a bare first name (left out) when spaCy's person tag wins
    or nothing but spaCy's organisation tag speaks for it ("Elon"); otherwise an
-   *organisation* or *product* when spaCy tags it so in two documents or more.
+   *organisation* or *product* when spaCy tags it so in two documents or more and
+   more often than anything else.
 
 Entities are ranked by the number of documents naming them; each carries its
 key success factors (:mod:`trendlens.enrich.factors`), with engagement and citations.
@@ -111,7 +112,7 @@ ORG_NOUNS = frozenset(
 TITLES = frozenset(
     """
     mr mrs ms miss dr prof president senator sen rep governor gov minister chancellor premier king queen
-    prince princess pope sir dame lord lady mayor judge justice secretary chairman chairwoman ceo
+    prince princess duke duchess pope sir dame lord lady mayor judge justice secretary chairman chairwoman ceo
     """.split()  # noqa: SIM905
 )
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -528,6 +529,8 @@ def _kind(names: Sequence[str], keys: dict[str, _Key], least: int = EVIDENCE) ->
     ``None`` for anything else (see the module's docstring for the order of the tests)."""
     members = [keys[k] for k in names]
     text = set().union(*(m.text_docs for m in members))
+    if len(text) < least:
+        return None  # named in hashtags only ("#climatechange"): a topic, not shown to be a name
     frames = set().union(*(m.frame_docs for m in members))
     persons = _persons(members, keys)
     ner: Counter[str] = Counter()
@@ -551,14 +554,15 @@ def _kind(names: Sequence[str], keys: dict[str, _Key], least: int = EVIDENCE) ->
         return None
     if ner["PERSON"] > max(org, 1) or all(is_given_name(_display([k], keys)) for k in names):
         return None  # spaCy's organisation tag is no evidence for a first name ("Elon")
-    if org >= least:
-        return "product" if ner["PRODUCT"] > ner["ORG"] else "organisation"
+    if org >= least and org > ner.total() / 2 and name_key(_display(names[:1], keys).split()[0]) not in TITLES:
+        return "product" if ner["PRODUCT"] > ner["ORG"] else "organisation"  # spaCy's majority, not "Duchess of …"
     return None
 
 
 def _display(members: Sequence[str], keys: dict[str, _Key]) -> str:
-    """The most common capitalised spelling of the entity's most named key."""
-    for key in members:
+    """The most common capitalised spelling of the entity's most named key that abbreviates none of the others."""
+    full = [k for k in members if not any(abbreviates(k, other) for other in members)]
+    for key in full + [k for k in members if k not in full]:
         spellings = keys[key].spellings
         capitalised = [(n, s) for s, n in spellings.items() if s[:1].isupper()]
         if capitalised:

@@ -15,7 +15,7 @@ is read), a statement about an entity is one of:
   success (sales, growth, records, awards) a few words after the name, as news
   reports it ("Netflix added 8 million subscribers").
 
-Negated statements ("I don't like X") are skipped, and so are descriptions and
+Negated statements ("I don't like X") and questions are skipped, and so are descriptions and
 success sentences whose VADER sentiment is negative. Statements are grouped by
 their cue ("join", "love", "described as calm"), each group with its number of
 documents, the engagement of those documents and its most engaged sentences.
@@ -182,6 +182,8 @@ def post_statements(post: Post, doc: int, spots: Mapping[int, int], only: int | 
         if (entity, sentence) in said:
             return
         text = post.sentence_text(sentence)
+        if text.rstrip(" \"'”’)").endswith(("?", "？")):
+            return  # a question states nothing ("Curious how people like Bluesky so far?")
         if kind in ("description", "success") and _analyser().polarity_scores(text)["compound"] < 0:
             return  # "history has proven that meta is selling our data" is no success
         said.add((entity, sentence))

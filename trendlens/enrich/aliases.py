@@ -143,8 +143,9 @@ def _longest(linked: set[str], grams: Mapping[str, set[int]]) -> set[str]:
 
 
 def abbreviates(short: str, long: str) -> bool:
-    """``short`` abbreviates ``long``: 3+ letters, same first and last letter, in order, not a prefix."""
-    if len(short) < 3 or len(short) > 0.75 * len(long) or long.startswith(short):
+    """``short`` abbreviates ``long``: 3+ letters, same first and last letter, in order, neither its start
+    nor its end ("bsky" → "bluesky"; "award" is no abbreviation of "Academy Award")."""
+    if len(short) < 3 or len(short) > 0.75 * len(long) or long.startswith(short) or long.endswith(short):
         return False
     if short[0] != long[0] or short[-1] != long[-1] or not short.isalpha():
         return False

@@ -293,6 +293,8 @@ def _success_cue(words: Sequence, named: Sequence[int], reach: int = 6) -> str |
             key = keys[k]
             if words[k].sentence != sentence or _negated(words, k):
                 break
+            if k in named:
+                continue  # a word of the name itself ("Academy Award")
             if key == "record" and keys[k - 1] not in _RECORD_VERB or key in SUCCESS_CUES:
                 return key
     return None

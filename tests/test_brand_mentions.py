@@ -85,26 +85,21 @@ def test_lowercase_hashtag_and_handle_mentions_of_one_platform_merge_into_one_en
 def test_a_success_factor_is_cited_with_the_post_id_and_its_engagement(wave):
     records, profiles = wave
     by_id = {r["id"]: r for r in records}
+    engagement = {r["id"]: r["likes"] + r["shares"] + r["comments"] for r in records}
     (bluesky,) = [p for p in profiles if "bluesky" in _keys(p)]
-    assert bluesky.groups, "the wave's posts say they join Bluesky"
+    named = re.compile(r"\bBlue[Ss]ky\b|#\w*blue\s?sky|@bsky\.app\b", re.IGNORECASE)
+    loose = re.compile(r"blue\s?sky|bsky", re.IGNORECASE)
     assert (
-        bluesky.engagement
-        == sum(
-            r["likes"] + r["shares"] + r["comments"]
-            for r in records
-            if re.search(r"blue\s?sky|bsky", r["text"], re.IGNORECASE)
-        )
-        or bluesky.engagement > 0
+        sum(engagement[r["id"]] for r in records if named.search(r["text"]))
+        <= bluesky.engagement
+        <= sum(engagement[r["id"]] for r in records if loose.search(r["text"]))
     )
     join = next(g for g in bluesky.groups if g.label == "join")
-    assert join.kind == "adoption" and join.documents >= 3
+    assert join.kind == "adoption" and join.documents >= 2
     for evidence in join.evidence:
-        post = by_id[evidence.doc_id]
-        assert evidence.text in post["text"]
-        assert re.search(r"\bjoin", evidence.text, re.IGNORECASE) and re.search(r"blue\s?sky|bsky", evidence.text, re.I)
-    engagement = {i: r["likes"] + r["shares"] + r["comments"] for i, r in by_id.items()}
-    quoted = sum(engagement[e.doc_id] for e in join.evidence)
-    assert join.engagement >= quoted
+        assert evidence.text in by_id[evidence.doc_id]["text"]
+        assert re.search(r"\bjoin", evidence.text, re.IGNORECASE) and loose.search(evidence.text)
+    assert join.engagement >= sum(engagement[e.doc_id] for e in join.evidence)
     assert bluesky.factors == tuple(e for g in bluesky.groups for e in g.evidence)
 
 

@@ -569,9 +569,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     def _enrich(self, trend: int) -> tuple[tuple[Evidence, ...], Insight]:
         """Detailed findings and report sections of one trend (computed once per fit, then kept)."""
         if trend not in self.insights_:
-            order = self._by_centrality(np.flatnonzero(self.labels_ == trend))[: self.enrich_documents]
             self.findings_[trend], self.insights_[trend] = self._enriched(
-                order,
+                self._by_centrality(np.flatnonzero(self.labels_ == trend)),
                 self.centroids_[trend],
                 self._facts(self.trends_.loc[trend]),
                 self.placements_.get(trend),
@@ -583,7 +582,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         """Findings and sections of a consumer trend of several sub trends, read from its own central documents."""
         if gid not in self.group_insights_:
             members = np.flatnonzero(self._group_labels == gid)
-            order = members[np.argsort(-self._group_centrality[members], kind="stable")][: self.enrich_documents]
+            order = members[np.argsort(-self._group_centrality[members], kind="stable")]
             row = self.consumer_trends_.loc[gid]
             subs = tuple((str(self.trends_.at[m, "label"]), int(self.trends_.at[m, "size"])) for m in row["members"])
             group = next(g for g in self.groups_.values() if g.id == gid)
@@ -611,11 +610,17 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         )
 
     def _enriched(
-        self, order: np.ndarray, centroid: np.ndarray, facts: Any, placement: Any, group: TrendGroup | None
+        self, members: np.ndarray, centroid: np.ndarray, facts: Any, placement: Any, group: TrendGroup | None
     ) -> tuple[tuple[Evidence, ...], Insight]:
-        """Findings and sections from the documents ``order`` (most central first)."""
-        from trendlens.enrich.insight import enrich_trend
+        """Findings and sections of the documents ``members`` (most central first).
 
+        Findings and taxonomy matches read the ``enrich_documents`` most central ones; brand
+        mentions are counted over all of them.
+        """
+        from trendlens.enrich.insight import enrich_trend
+        from trendlens.enrich.mentions import TrendDocuments
+
+        order = members[: self.enrich_documents]
         return enrich_trend(
             [self.corpus_[i].text for i in order],
             [self.corpus_[i].id for i in order],
@@ -626,6 +631,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             taxonomy=getattr(self, "taxonomy_", None),
             group=group,
             n_findings=self.n_findings,
+            engagement=[self.corpus_[i].engagement for i in order],
+            members=TrendDocuments.of([self.corpus_[i] for i in members]),
         )
 
     def _by_centrality(self, members: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ from trendlens.embed.base import Embedder
 from trendlens.enrich.audience import describe_audience
 from trendlens.enrich.entities import brand_profiles
 from trendlens.enrich.findings import detailed_findings
+from trendlens.enrich.mentions import TrendDocuments
 from trendlens.enrich.motivations import match_phrases
 from trendlens.enrich.nlp import parse_sentences, unique
 from trendlens.report.model import (
@@ -30,6 +31,7 @@ from trendlens.report.model import (
 )
 
 if TYPE_CHECKING:
+    from trendlens.corpus.schema import Engagement
     from trendlens.hierarchy.mapping import Placement
     from trendlens.hierarchy.taxonomy import Taxonomy, TaxonomyNode
 
@@ -84,6 +86,8 @@ def enrich_trend(
     taxonomy: Taxonomy | None = None,
     group: TrendGroup | None = None,
     n_findings: int = 5,
+    engagement: Sequence[Engagement | None] | None = None,
+    members: TrendDocuments | None = None,
 ) -> tuple[tuple[Evidence, ...], Insight]:
     """Detailed findings and the :class:`~trendlens.report.model.Insight` of one trend.
 
@@ -99,6 +103,11 @@ def enrich_trend(
         Where the trend sits in the taxonomy (``None``: no taxonomy in use).
     group
         The consumer trend (merged sub trends) this trend belongs to.
+    engagement
+        Engagement of each of ``texts`` (``None`` where unknown).
+    members
+        Every document of the trend, most representative first: brands and their success
+        factors are counted over them (default: ``texts`` with ``engagement``).
     """
     sentences = unique(parse_sentences(texts, doc_ids))
     vectors = np.asarray(embedder.encode([s.text for s in sentences]), dtype=np.float32) if sentences else None
@@ -150,7 +159,7 @@ def enrich_trend(
         main_trend=main,
         sub_trend=sub,
         consumer_trend=group,
-        success_factors=brand_profiles(sentences),
+        success_factors=brand_profiles(sentences, members or _documents(texts, doc_ids, engagement)),
         motivations=matched("motivations"),
         drivers=matched("drivers"),
         motivation_beyond=_beyond(path),
@@ -159,6 +168,14 @@ def enrich_trend(
         strategies=_strategies(path),
     )
     return findings, insight
+
+
+def _documents(
+    texts: Sequence[str], doc_ids: Sequence[str], engagement: Sequence[Engagement | None] | None
+) -> TrendDocuments:
+    """The enriched documents as :class:`~trendlens.enrich.mentions.TrendDocuments`."""
+    totals = tuple(e.total if e is not None else None for e in engagement) if engagement is not None else ()
+    return TrendDocuments(tuple(texts), tuple(doc_ids), totals)
 
 
 def _beyond(path: Sequence[TaxonomyNode]) -> tuple[Statement, ...]:

@@ -99,25 +99,63 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class FactorGroup:
+    """One thing people say they do with or like about an entity, with its documents, engagement and quotes.
+
+    Attributes
+    ----------
+    label
+        The cue the statements share: a verb ("join", "switch to", "love"), "described as <word>",
+        or a success cue of news ("subscribers", "record").
+    kind
+        ``"adoption"``, ``"liking"``, ``"description"`` or ``"success"``.
+    documents
+        Number of documents making such a statement about the entity.
+    engagement
+        Likes + shares + comments of those documents (``None``: the source has no counts).
+    evidence
+        The most engaged of those sentences, verbatim with their document id.
+    """
+
+    label: str
+    kind: str
+    documents: int
+    engagement: int | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
 class EntityFactors:
-    """A brand, product or organisation named in a trend, and the sentences that say why it succeeds.
+    """A brand, product, platform or organisation named in a trend, and what people say they do with or like about it.
 
     Attributes
     ----------
     name
-        Normalised name (no leading article, no possessive).
+        Its most common spelling (no leading article, no possessive).
     kind
-        ``"organisation"`` or ``"product"`` (the label it carries most often).
+        ``"platform"`` (the documents speak of being on, joining or leaving it), ``"organisation"`` or
+        ``"product"`` (the label spaCy gives it most often).
     documents
-        Number of the trend's documents naming it.
+        Number of the trend's documents naming it in any form (word, hashtag, @handle, alias).
     factors
-        Sentences naming it with a success or reason cue, verbatim with their document id.
+        The quoted sentences of ``groups``, in group order, verbatim with their document id.
+    aliases
+        Other forms naming it in the documents (case variants, hashtags, handles, abbreviations, a
+        name in another script, a former name), most frequent first.
+    engagement
+        Likes + shares + comments of the documents naming it (``None``: the source has no counts).
+    groups
+        Key success factors: statements grouped by cue, largest first; empty when no document says
+        what people do with it or like about it.
     """
 
     name: str
     kind: str
     documents: int
     factors: tuple[Evidence, ...] = ()
+    aliases: tuple[str, ...] = ()
+    engagement: int | None = None
+    groups: tuple[FactorGroup, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trendlens.report.model import NOT_STATED, Evidence, HierarchyLevel, Statement, Trend
+from trendlens.report.model import NOT_STATED, EntityFactors, Evidence, HierarchyLevel, Statement, Trend
 
 #: Display names of the hierarchy levels.
 LEVEL_NAMES = {
@@ -27,6 +27,13 @@ NO_TRENDS = (
     "lower the minimum cluster size (--min-cluster-size, TrendDetector(min_cluster_size=...)) or add documents."
 )
 
+#: How a factor group is titled, by its kind.
+FACTOR_TITLES = {
+    "adoption": "people {}",
+    "liking": "people {}",
+    "description": "{}",
+    "success": "success cue “{}”",
+}
 FACET_NAMES = {"age": "Age", "gender": "Gender", "income": "Income", "lifestyle": "Lifestyle"}
 IMPLICATION_NAMES = {
     "brands": "Implications for brands",
@@ -115,14 +122,9 @@ def _all_sections(trend: Trend) -> list[Section]:
     if ins is None:
         return []
     findings = tuple(_quote(f) for f in trend.findings) or (Item(NOT_STATED),)
-    brands = tuple(
-        Item(
-            f"{e.kind}, named in {e.documents} documents",
-            e.name,
-            children=tuple(_quote(f) for f in e.factors) or (Item(f"success factors {NOT_STATED}"),),
-        )
-        for e in ins.success_factors
-    ) or (Item(f"no brand, product or organisation named in two or more documents; {NOT_STATED}"),)
+    brands = tuple(_entity_item(e) for e in ins.success_factors) or (
+        Item(f"no brand, product, platform or organisation named in two or more documents; {NOT_STATED}"),
+    )
     audience = tuple(
         Item(
             ", ".join(a.values) if a.values else NOT_STATED,
@@ -150,6 +152,25 @@ def _all_sections(trend: Trend) -> list[Section]:
         sections.append(Section(LEVEL_NAMES.get(level.level, level.level), (_level_item(level),)))
     sections.append(Section("Strategy recommendations", _statements(ins.strategies)))
     return sections
+
+
+def _entity_item(entity: EntityFactors) -> Item:
+    """An entity: kind, documents, engagement and other spellings; its factor groups (or quotes) nested."""
+    text = f"{entity.kind}, named in {entity.documents} documents"
+    if entity.engagement is not None:
+        text += f" (engagement {entity.engagement:,}: likes + shares + comments)"
+    if entity.aliases:
+        text += "; also written " + ", ".join(entity.aliases)
+    children = tuple(
+        Item(
+            f"{g.documents} documents" + (f", engagement {g.engagement:,}" if g.engagement is not None else ""),
+            FACTOR_TITLES.get(g.kind, "{}").format(g.label),
+            children=tuple(_quote(e) for e in g.evidence),
+        )
+        for g in entity.groups
+    )
+    children = children or tuple(_quote(f) for f in entity.factors) or (Item(f"success factors {NOT_STATED}"),)
+    return Item(text, entity.name, children=children)
 
 
 def _level_item(level: HierarchyLevel) -> Item:

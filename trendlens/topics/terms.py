@@ -376,7 +376,8 @@ class Terms:
         return key in self.stop_words or len(key) < 2 or not (_LETTER.search(key) or _CJK.search(key))
 
     def terms(self, text: str, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
-        """The text's terms: n-grams of consecutive non-stop keys within a run, and the known phrases."""
+        """The text's terms: n-grams of consecutive non-stop keys within a run (no word twice), and the
+        known phrases."""
         low, high = ngram_range
         out: list[str] = []
         for segment in self.segments(text):
@@ -386,8 +387,9 @@ class Terms:
                 if key and not self.is_stop(key):
                     run.append(key)
                     continue
-                for n in range(low, high + 1):
-                    out += [" ".join(run[i : i + n]) for i in range(len(run) - n + 1)]
+                for n in range(low, high + 1):  # no n-gram of one word repeated ("xodus xodus")
+                    grams = (run[i : i + n] for i in range(len(run) - n + 1))
+                    out += [" ".join(g) for g in grams if n == 1 or len(set(g)) == n]
                 run = []
             for start, key in enumerate(keys):
                 for phrase in self.phrases.get(key, ()):

@@ -330,6 +330,9 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         for topic, words in model.get_topics().items()
         if topic != -1
     }
+    # keywords are counted on normalised terms ("star war"); shown as the documents write them ("star wars")
+    shown = terms.written(texts, {w for words in keywords.values() for w, _ in words})
+    keywords = {t: _unique([(shown[w], s) for w, s in words]) for t, words in keywords.items()}
     strength = getattr(model.hdbscan_model, "probabilities_", None)
     strength = None if strength is None else np.where(labels >= 0, np.asarray(strength, dtype=np.float64), 0.0)
     return TopicResult(
@@ -357,6 +360,12 @@ def keyword_vocabulary(
     for text in texts:
         counts.update(set(analyze(text)))
     return sorted(term for term, n in counts.items() if n >= min_docs)
+
+
+def _unique(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """``pairs`` without a repeated word (the first of each kept)."""
+    seen: set[str] = set()
+    return [(w, s) for w, s in pairs if not (w in seen or seen.add(w))]
 
 
 def first_member_order(topics: np.ndarray) -> dict[int, int]:

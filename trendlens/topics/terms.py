@@ -401,6 +401,28 @@ class Terms:
         """A ``CountVectorizer(analyzer=...)`` callable giving :meth:`terms`."""
         return functools.partial(self.terms, ngram_range=ngram_range)
 
+    def written(self, texts: Iterable[str], keys: Iterable[str]) -> dict[str, str]:
+        """Each of ``keys`` (terms) as the texts most often write it (lower case): "star war" → "star wars".
+
+        A key that no text writes in a row of words maps to itself.
+        """
+        wanted = {tuple(key.split()) for key in keys}
+        if not wanted:
+            return {}
+        longest = max(len(w) for w in wanted)
+        seen: dict[str, Counter] = {}
+        for text in texts:
+            for segment in self.segments(text):
+                for start in range(len(segment)):
+                    for end in range(start + 1, min(start + longest, len(segment)) + 1):
+                        words = tuple(k for k, _ in segment[start:end])
+                        if words in wanted:
+                            surface = " ".join(s for _, s in segment[start:end])
+                            seen.setdefault(" ".join(words), Counter())[surface] += 1
+        out = {" ".join(w): " ".join(w) for w in wanted}
+        out.update({key: min(forms, key=lambda f: (-forms[f], f)) for key, forms in seen.items()})
+        return out
+
 
 def _plain(raw: str) -> str:
     """A raw word lower-cased, without apostrophes, a possessive ``'s`` or edge hyphens."""

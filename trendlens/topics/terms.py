@@ -49,6 +49,8 @@ _KATAKANA = re.compile("[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]{2,}")
 _HAN_RUN = re.compile(f"[{_HAN}]+")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
+#: Longest text whose tokens :meth:`Terms.segments` keeps (documents, not BERTopic's per-topic concatenations).
+CACHED_LENGTH = 5000
 #: Shortest unknown word that is tried as a concatenation ("newtobluesky"); shorter ones are left whole.
 MIN_SPLIT_LENGTH = 6
 #: Web count (of ~1e12 words) from which a word of four letters or more that the corpus does not use
@@ -219,6 +221,7 @@ class Terms:
         self._splits: dict[str, list[str]] = {}
         self._segmenter: _Segmenter | None = None
         self._joins: dict[tuple[str, str], str] | None = None
+        self._segments: dict[str, list[list[tuple[str, str]]]] = {}
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], stop_words: Iterable[str]) -> Terms:
@@ -235,10 +238,11 @@ class Terms:
             for segment in _raw_segments(text):
                 previous = None
                 for raw in segment:
-                    for part in re.split(r"_+", raw.lstrip("#").replace("’", "'").replace("'", "")):
-                        if part:
-                            low = part.lower()
-                            seen[low] += 1
+                    body = raw.lstrip("#").replace("’", "").replace("'", "")
+                    for part in re.split(r"_+", body) if "_" in body else (body,):
+                        low = part.lower()
+                        seen[low] += 1
+                        if part != low:
                             for k in _case_boundaries(part):
                                 marks.setdefault(low, Counter())[k] += 1
                     if raw.startswith("#"):
@@ -334,8 +338,13 @@ class Terms:
         """The text's ``(key, surface)`` tokens, in runs that punctuation does not cross.
 
         Two words in a row that the corpus more often writes as one ("blue sky" where "bluesky"
-        is the usual spelling, see :meth:`joins`) become that one word.
+        is the usual spelling, see :meth:`joins`) become that one word. Texts of up to
+        :data:`CACHED_LENGTH` characters are remembered: keywords, their written forms and the
+        names each read every document.
         """
+        cached = self._segments.get(text)
+        if cached is not None:
+            return cached
         joins = self.joins()
         out = []
         for segment in _raw_segments(text):
@@ -348,6 +357,8 @@ class Terms:
                 k += 1
             if tokens:
                 out.append(tokens)
+        if len(text) <= CACHED_LENGTH:
+            self._segments[text] = out
         return out
 
     def joins(self) -> dict[tuple[str, str], str]:

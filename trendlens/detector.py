@@ -318,6 +318,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         if missing:
             raise ConfigError(f"no keywords given for trends {missing}")
         present = {t: list(keywords[t]) for t in sorted(set(labels[labels >= 0].tolist()))}
+        self._terms = None  # names are read with this corpus's own terms, not a previous fit's
         return self._fit_labelled(corpus, np.asarray(embeddings, dtype=np.float32), labels, present, None, {})
 
     def _fit_labelled(

@@ -114,6 +114,8 @@ _ALLOWED = tuple(  # the checkout, the user's home and caches, temporary files, 
         sys.base_prefix,
         sys.exec_prefix,
     }
+    # a folder holding the checkout (a clone in /tmp, a HOME above it) would let every sibling in
+    if Path(p).resolve() == ROOT or not ROOT.is_relative_to(Path(p).resolve())
 )
 
 

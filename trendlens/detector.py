@@ -110,7 +110,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         ``None`` keeps every cluster a consumer trend of its own.
     enrich_documents
         Documents per trend, closest to its centroid first, read for the report's
-        findings, brands, audience, motivations and drivers.
+        findings, brands and motivations. Drivers and audience scan more of them
+        (:data:`trendlens.enrich.reading.SCAN_DOCUMENTS`) and count how many state each.
     embedding_cache
         ``True`` (default) keeps embeddings in the on-disk cache
         (``~/.cache/trendlens/embeddings.sqlite`` or ``$TRENDLENS_CACHE_DIR``) so a
@@ -510,9 +511,11 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     def _enrich(self, trend: int) -> tuple[tuple[Evidence, ...], Insight]:
         """Detailed findings and report sections of one trend (computed once per fit, then kept)."""
         from trendlens.enrich.insight import TrendFacts, enrich_trend
+        from trendlens.enrich.reading import SCAN_DOCUMENTS
 
         if trend not in self.insights_:
-            order = self._by_centrality(np.flatnonzero(self.labels_ == trend))[: self.enrich_documents]
+            members = self._by_centrality(np.flatnonzero(self.labels_ == trend))
+            order = members[: max(self.enrich_documents, SCAN_DOCUMENTS)]
             row = self.trends_.loc[trend]
             facts = TrendFacts(
                 row["label"],
@@ -536,6 +539,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                 taxonomy=getattr(self, "taxonomy_", None),
                 group=self.groups_.get(trend),
                 n_findings=self.n_findings,
+                n_read=self.enrich_documents,
             )
         return self.findings_[trend], self.insights_[trend]
 

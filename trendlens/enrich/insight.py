@@ -17,10 +17,11 @@ import numpy as np
 
 from trendlens.embed.base import Embedder
 from trendlens.enrich.audience import describe_audience
+from trendlens.enrich.drivers import Driver, document_drivers, driver_statements
 from trendlens.enrich.entities import brand_profiles
 from trendlens.enrich.findings import detailed_findings
 from trendlens.enrich.motivations import match_phrases
-from trendlens.enrich.nlp import parse_sentences, unique
+from trendlens.enrich.reading import SCAN_DOCUMENTS, Reading, read_trend
 from trendlens.report.model import (
     NOT_STATED,
     Evidence,
@@ -82,13 +83,19 @@ def enrich_trend(
     taxonomy: Taxonomy | None = None,
     group: TrendGroup | None = None,
     n_findings: int = 5,
+    n_read: int | None = None,
+    n_scan: int = SCAN_DOCUMENTS,
 ) -> tuple[tuple[Evidence, ...], Insight]:
     """Detailed findings and the :class:`~trendlens.report.model.Insight` of one trend.
 
     Parameters
     ----------
     texts, doc_ids
-        The trend's documents, most representative first (a few dozen are enough).
+        The trend's documents, most representative first.
+    n_read, n_scan
+        The first ``n_read`` documents (all when ``None``) are read for findings, brands and
+        motivations; the first ``n_scan`` are scanned for drivers and audience, whose counts
+        ("3 of 35 documents") are over the documents scanned (see :mod:`~trendlens.enrich.reading`).
     centroid
         The trend's unit direction in the embedding space of ``embedder``.
     facts
@@ -98,7 +105,9 @@ def enrich_trend(
     group
         The consumer trend (merged sub trends) this trend belongs to.
     """
-    sentences = unique(parse_sentences(texts, doc_ids))
+    reading = read_trend(texts, doc_ids, n_read=n_read, n_scan=n_scan, n_informative=n_findings)
+    sentences = reading.sentences
+    own = facts.keywords + (group.keywords if group else ())  # the trend's own words, for its drivers
     vectors = np.asarray(embedder.encode([s.text for s in sentences]), dtype=np.float32) if sentences else None
     findings = detailed_findings(sentences, vectors, centroid, k=n_findings) if sentences else ()
     mapped = placement is not None and taxonomy is not None and placement.mapped
@@ -142,13 +151,19 @@ def enrich_trend(
         consumer_trend=group,
         success_factors=brand_profiles(sentences),
         motivations=matched("motivations"),
-        drivers=matched("drivers"),
+        drivers=_drivers(document_drivers(reading.scan, embedder, exclude=own), reading, matched("drivers")),
         motivation_beyond=_beyond(path),
-        audience=describe_audience(sentences),
+        audience=describe_audience(reading.scan, documents_read=reading.scanned),
         implications=_implications(path),
         strategies=_strategies(path),
     )
     return findings, insight
+
+
+def _drivers(found: Sequence[Driver], reading: Reading, typical: tuple[Statement, ...]) -> tuple[Statement, ...]:
+    """Drivers the documents state (with counts) first, then the taxonomy's typical drivers in addition."""
+    stated = driver_statements(found, reading.scanned)
+    return stated + tuple(s for s in typical if s.source != "none") if stated else typical
 
 
 def _beyond(path: Sequence[TaxonomyNode]) -> tuple[Statement, ...]:

@@ -170,7 +170,9 @@ def test_self_description_patterns_and_what_they_are_not():
         "I'm a bit tired today.",
         "As a result, the feed is quieter.",
         "My cousin wanted me to draw her boys as superheroes.",
+        "I love drawing with my kids on weekends.",
     )
     assert set(got["lifestyle"].values) == {"teachers", "writers", "educators", "parents"}
-    assert got["age"].values == ("teenagers",)
+    assert got["age"].values == ("teenagers",)  # "my kids" make the writer a parent: no "children"
     assert got["gender"].values == ("women",)  # "Mom" of the self-description; "her boys" are a relative
+    assert got["lifestyle"].documents[got["lifestyle"].values.index("parents")] == 2  # "Mom of two", "my kids"

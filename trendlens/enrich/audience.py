@@ -452,8 +452,8 @@ def _sentence_cues(sentence_span: Span, raw: Sequence[tuple[str, int, int, str |
     selves = self_descriptions(sentence_span)
     hits: dict[str, list[tuple[int, int, str]]] = {f: [] for f in FACETS}
 
-    def own(start: int, end: int) -> bool:
-        return any(a <= start and end <= b for a, b, _ in selves)
+    def own(start: int, end: int) -> bool:  # "my kids" makes the writer a parent, not the kids the audience
+        return any(a <= start and end <= b for a, b, kind in selves if kind != "parent")
 
     def third_person_ok(start: int, end: int) -> bool:
         return not tag_or_relative(sentence_span, start) and not affected_group(sentence_span, start, end)

@@ -310,6 +310,9 @@ def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[s
             i += 1
             continue
         marker, kind, n = found
+        if n == 1 and tokens[i].dep_ == "advmod" and marker in {"since", "after"}:
+            i += 1  # an adverb, not a connective: "he has since tested negative", "soon after"
+            continue
         negated = i > 0 and _norm(tokens[i - 1]) in _NEGATION
         cause: list[Token] = []
         if kind == "result":

@@ -19,6 +19,7 @@ import numpy as np
 from trendlens.embed.base import Embedder
 from trendlens.enrich.causes import CAUSAL_MARKERS, TEMPORAL_MARKERS, CauseMention, cause_mentions
 from trendlens.enrich.findings import Finding
+from trendlens.enrich.roles import singular_form
 from trendlens.report.model import Statement
 
 if TYPE_CHECKING:
@@ -109,11 +110,15 @@ def group_causes(
 
 
 def _representative(members: Sequence[CauseMention], counts: dict[str, int], centrality: dict[str, float]) -> str:
-    """The phrase that names a group: among the most central ones (within 0.1 of the best), the most
-    often stated, then the shortest, then the first read."""
-    best = max(centrality.values())
-    central = [m.cause for m in members if centrality[m.cause.casefold()] >= best - 0.1]
-    return min(dict.fromkeys(central), key=lambda c: (-counts[c], len(c.split())))
+    """The phrase that names a group: the one stated most often (case aside), else the most central one
+    (highest mean cosine to the group's phrases); ties go to the first read."""
+    often: dict[str, int] = {}
+    for cause, n in counts.items():
+        often[cause.casefold()] = often.get(cause.casefold(), 0) + n
+    return max(
+        dict.fromkeys(m.cause for m in members),
+        key=lambda c: (often[c.casefold()], centrality[c.casefold()]),
+    )
 
 
 def _link_keys(labels: np.ndarray, phrases: list[str], mentions: Sequence[CauseMention]) -> np.ndarray:
@@ -161,12 +166,12 @@ def document_drivers(
     only restates the trend. Both are left out. Purely causal connectives keep theirs: in a trend about
     a ban, "due to the ban" is the driver.
     """
-    own = {w for phrase in exclude for w in phrase.casefold().split()}
+    own = {singular_form(w) for phrase in exclude for w in phrase.casefold().split()}
     mentions = [
         m
         for m in cause_mentions(sentences)
-        if not (set(m.words) <= own and m.marker not in CAUSAL_MARKERS)
-        and not (m.marker in TEMPORAL_MARKERS and own.intersection(m.keys))
+        if not ({singular_form(w) for w in m.words} <= own and m.marker not in CAUSAL_MARKERS)
+        and not (m.marker in TEMPORAL_MARKERS and own.intersection(map(singular_form, m.keys)))
     ]
     return group_causes(mentions, embedder, **kwargs)
 

@@ -27,8 +27,8 @@ from trendlens.enrich.nlp import word_set
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-#: Words of harm, crime, accident and rescue: a group named in such a sentence is what the news
-#: happened to, never the audience of a trend.
+#: Words of harm, crime, accusation, justice, accident and rescue: a group named in such a sentence is
+#: what the news happened to (victims, suspects, accusers), never the audience of a trend.
 HARM_WORDS = word_set(
     """
     dead die dies died dying death deaths kill kills killed killing slain murder murders murdered
@@ -37,7 +37,10 @@ HARM_WORDS = word_set(
     evacuate evacuated evacuation trapped stranded arrest arrested charged sentenced convicted jailed
     detained deported abuse abused assault assaulted attack attacked rape raped harass harassed
     bully bullied hospitalized hospitalised sickened poisoned infected victim victims orphaned
-    displaced fatal fatally crash crashed casualties wounded mourn mourns mourning funeral
+    displaced fatal fatally crash crashed casualties mourn mourns mourning funeral
+    police suspect suspects gunman gunmen shooter shooters perpetrator accused accuser accusers
+    allegation allegations alleged allegedly misconduct harassment molested groped trafficking trafficked
+    survivor survivors testified indicted prison jail custody lawsuit sued
     """
 )
 _FIRST_PERSON = word_set("i me my myself we us our ourselves im i'm")

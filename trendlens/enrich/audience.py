@@ -24,6 +24,7 @@ from trendlens.enrich.nlp import Sentence, load_nlp
 from trendlens.enrich.roles import (
     affected_group,
     person_noun,
+    person_word,
     plural_form,
     self_descriptions,
     singular_form,
@@ -223,7 +224,9 @@ _AGE_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
 
 
 #: Phrases of the lexicon, lower-cased, and the longest of them in words.
-_PHRASES = frozenset(w.lower() for values in LEXICON.values() for words in values.values() for w in words)
+_PHRASES = frozenset(
+    re.sub(r"['’](?:s\b)?", "", w.lower()) for values in LEXICON.values() for words in values.values() for w in words
+)
 _LONGEST = max(len(p.split()) for p in _PHRASES)
 #: Openings of the self-descriptions and numeric ages of :mod:`~trendlens.enrich.roles` and ``_AGE_PATTERNS``.
 _ANCHORS = re.compile(
@@ -232,30 +235,37 @@ _ANCHORS = re.compile(
             r"\bi\s*['’]?\s*a?m\s+(?:\w+\s+)?(?:an?\s|\d)",  # "I'm a", "im just a", "I am 17"
             r"\bas\s+an?\s",
             r"\bfellow\b",
-            r"\b(?:we|us)\s+\w+s\b",
-            r"\bhere\s*(?:[^\w\s]|$)",
             r"\b(?:my|our)\s+(?:kids?|child|children|sons?|daughters?|bab(?:y|ies)|toddlers?)\b",
             r"\d\s*(?:yo|y/o|y\.o)\b",
             r"\byears?[-\s]+olds?\b|\bage[sd]?\s+\d",
             r"\b(?:older|younger)\s+than\b|\b(?:and|or)\s+(?:older|over|up|above)\b|\b(?:under|below|over|above)\s+\d",
             r"\b(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|\d0s)\b",
-            r"somethings?\b|\b(?:poor|rich)\b",
+            r"\d0?[-\s]?somethings?\b|\b(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[-\s]?something",
+            r"\b(?:poor|rich)\b",
         ]
     ),
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+_POSSESSIVE = re.compile(r"['’](?:s\b)?")
+# "<role> here" opening a sentence, and "we/us <role>s": the words that must name a person.
+_HERE = re.compile(r"(?:^|[.!?\n])\s*((?:[#\w'’-]+\s+){1,4})here\b\s*(?:[^\w\s]|$)", re.IGNORECASE)
+_WE = re.compile(r"\b(?:we|us)\s+([a-z]+s)\b", re.IGNORECASE)
 
 
 def could_state_audience(text: str) -> bool:
     """Whether a raw text holds a word an audience cue could start from (cheap; see
     :func:`~trendlens.enrich.nlp.parse_matching`): a lexicon phrase, a self-description or an age."""
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(_POSSESSIVE.sub("", text.lower()))  # "kids'", "man's": the noun itself
     for n in range(1, _LONGEST + 1):
         for i in range(len(words) - n + 1):
             if " ".join(words[i : i + n]) in _PHRASES:
                 return True
-    return _ANCHORS.search(text) is not None
+    if _ANCHORS.search(text) is not None:
+        return True
+    if any(person_word(w) for m in _HERE.finditer(text) for w in m.group(1).lower().replace("#", " ").split()):
+        return True
+    return any(person_word(m.group(1).lower()) for m in _WE.finditer(text))
 
 
 @dataclass

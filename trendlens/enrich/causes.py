@@ -89,6 +89,10 @@ def _marker_regex(words: tuple[str, ...]) -> str:
     return out + (r"\b" if words[-1][-1].isalnum() else "")
 
 
+# The connectives by their first word, longest first.
+_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+for _m in _MARKERS:
+    _BY_FIRST.setdefault(_m[0][0], []).append(_m)
 #: Matches a raw text that may state a cause (any connective): see :func:`~trendlens.enrich.nlp.parse_matching`.
 CANDIDATES = re.compile("|".join(_marker_regex(words) for words, _, _ in _MARKERS), re.IGNORECASE)
 # After "so I/we": a purpose ("so I can"), a hedge ("so I guess"), a state or a negation ("so I'm not"):
@@ -142,11 +146,11 @@ def _norm(token: Token) -> str:
     return token.lower_.replace("’", "'").replace("‘", "'")
 
 
-def _match_at(tokens: Sequence[Token], i: int) -> tuple[str, str, int] | None:
-    """The connective starting at ``tokens[i]`` as (marker, kind, length), or ``None``."""
-    for words, marker, kind in _MARKERS:
-        n = len(words)
-        if i + n <= len(tokens) and all(_norm(tokens[i + j]) == w for j, w in enumerate(words)):
+def _match_at(words: Sequence[str], i: int) -> tuple[str, str, int] | None:
+    """The connective starting at ``words[i]`` (normalised tokens) as (marker, kind, length), or ``None``."""
+    for pattern, marker, kind in _BY_FIRST.get(words[i], ()):
+        n = len(pattern)
+        if tuple(words[i : i + n]) == pattern:
             return marker, kind, n
     return None
 
@@ -302,10 +306,11 @@ def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[s
     if text.endswith("?"):
         return []
     tokens = list(sent)
-    out: list[tuple[str, str]] = []
+    words = [_norm(t) for t in tokens]
+    out: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = []
     i = 0
     while i < len(tokens):
-        found = _match_at(tokens, i)
+        found = _match_at(words, i)
         if found is None:
             i += 1
             continue

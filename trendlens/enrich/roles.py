@@ -95,8 +95,17 @@ def _norm(token: Token) -> str:
 
 def person_noun(token: Token) -> bool:
     """Whether ``token`` is a common noun for a person: a role noun, or a person-noun ending."""
+    if not token.is_alpha or token.is_stop or token.ent_type_ == "PERSON":
+        return False
     word = _norm(token)
-    if not token.is_alpha or len(word) < 3 or token.is_stop:
+    if token.pos_ == "PROPN" and word not in ROLE_NOUNS and singular_form(word) not in ROLE_NOUNS:
+        return False  # a name ("Peter"), not a role
+    return person_word(word)
+
+
+def person_word(word: str) -> bool:
+    """Whether a lower-case word names a person: a role noun ("nurse") or a person-noun ending ("writer")."""
+    if len(word) < 3 or not word.isalpha():
         return False
     singular = singular_form(word)
     if word in ROLE_NOUNS or singular in ROLE_NOUNS:
@@ -198,7 +207,7 @@ def _here_intro(sent: Span, words: list[str]) -> tuple[int, int] | None:
     for k in range(start + 1, min(start + 5, len(words))):
         if words[k] == "here":
             after = sent[k + 1] if k + 1 < len(sent) else None
-            if after is None or after.is_punct or after.text == "#" or not after.is_alpha:
+            if after is None or after.is_punct or after.text == "#" or not any(c.isalnum() for c in after.text):
                 return sent.start + start, sent.start + k
             return None
     return None

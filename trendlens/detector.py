@@ -112,7 +112,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         ``None`` keeps every cluster a consumer trend of its own.
     enrich_documents
         Documents per trend, closest to its centroid first, read for the report's
-        findings, brands, audience, motivations and drivers.
+        findings, brands and motivations. Drivers and audience scan more of them
+        (:data:`trendlens.enrich.reading.SCAN_DOCUMENTS`) and count how many state each.
     embedding_cache
         ``True`` (default) keeps embeddings in the on-disk cache
         (``~/.cache/trendlens/embeddings.sqlite`` or ``$TRENDLENS_CACHE_DIR``) so a
@@ -651,8 +652,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         """
         from trendlens.enrich.insight import enrich_trend
         from trendlens.enrich.mentions import TrendDocuments
+        from trendlens.enrich.reading import SCAN_DOCUMENTS
 
-        order = members[: self.enrich_documents]
+        # findings read the enrich_documents most central; drivers and audience scan further
+        order = members[: max(self.enrich_documents, SCAN_DOCUMENTS)]
         return enrich_trend(
             [self.corpus_[i].text for i in order],
             [self.corpus_[i].id for i in order],
@@ -663,6 +666,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             taxonomy=getattr(self, "taxonomy_", None),
             group=group,
             n_findings=self.n_findings,
+            n_read=self.enrich_documents,
             engagement=[self.corpus_[i].engagement for i in order],
             members=TrendDocuments.of([self.corpus_[i] for i in members]),
         )

@@ -167,24 +167,36 @@ class AudienceFacet:
     facet
         ``"age"``, ``"gender"``, ``"income"`` or ``"lifestyle"``.
     values
-        Normalised cue names, most often mentioned first; empty when no sentence states the facet.
+        Normalised cue names, stated by most documents first; empty when no value has enough support.
     evidence
         Sentences, verbatim with their document id, that name the values.
+    documents
+        For each value, the documents that name it (empty in reports written before schema 2.5).
+    documents_read
+        Documents read for the facet: the denominator of each value's prevalence (0: not recorded).
     """
 
     facet: str
     values: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    documents: tuple[int, ...] = ()
+    documents_read: int = 0
 
     @property
     def stated(self) -> bool:
-        """Whether any sentence states this facet."""
+        """Whether the documents state this facet."""
         return bool(self.values)
 
     @property
     def summary(self) -> str:
-        """The values joined by commas, or :data:`NOT_STATED`."""
-        return ", ".join(self.values) if self.values else NOT_STATED
+        """The values with their prevalence ("Gen Z (3 of 35 documents)"), or :data:`NOT_STATED`."""
+        if not self.values:
+            return NOT_STATED
+        if len(self.documents) != len(self.values) or not self.documents_read:
+            return ", ".join(self.values)
+        return ", ".join(
+            f"{value} ({count} of {self.documents_read} documents)" for value, count in zip(self.values, self.documents)
+        )
 
 
 @dataclass(frozen=True)

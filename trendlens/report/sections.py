@@ -65,19 +65,25 @@ def _quote(evidence: Evidence) -> Item:
     return Item(f"“{evidence.text}”", cite=(evidence.doc_id,))
 
 
-def _statement(statement: Statement, *, unstated_note: bool = False) -> Item:
-    """A statement as an item: its evidence nested and cited, taxonomy text cited by node id."""
+def _statement(statement: Statement, *, unstated_note: bool = False, kind: str | None = None) -> Item:
+    """A statement as an item: its evidence nested and cited, taxonomy text cited by node id.
+
+    ``kind`` ("driver", "motivation"): a taxonomy statement is labelled "typical <kind> from the
+    taxonomy", so it never reads as something the documents say.
+    """
+    typical = f"Typical {kind} from the taxonomy" if kind and statement.source == "taxonomy" else None
     if statement.evidence:
         if len(statement.evidence) == 1 and statement.evidence[0].text == statement.text:
             return _quote(statement.evidence[0])
         if len(statement.evidence) == 1 and statement.source == "taxonomy":
             ev = statement.evidence[0]
-            return Item(f"“{ev.text}”", statement.text, (ev.doc_id,) + _ref(statement))
+            title = f"{typical}: {statement.text}" if typical else statement.text
+            return Item(f"“{ev.text}”", title, (ev.doc_id,) + _ref(statement))
         return Item(statement.text, statement.title, _ref(statement), tuple(_quote(e) for e in statement.evidence))
     text = statement.text
     if unstated_note and statement.source == "taxonomy":
         text = f"{text} — {NOT_STATED}; from the taxonomy entry"
-    return Item(text, statement.title, _ref(statement))
+    return Item(text, typical or statement.title, _ref(statement))
 
 
 def _ref(statement: Statement) -> tuple[str, ...]:
@@ -88,8 +94,10 @@ def _ref(statement: Statement) -> tuple[str, ...]:
     return (f"taxonomy {statement.ref}",) if statement.ref else ()
 
 
-def _statements(statements: Sequence[Statement], *, unstated_note: bool = False) -> tuple[Item, ...]:
-    return tuple(_statement(s, unstated_note=unstated_note) for s in statements) or (Item(NOT_STATED),)
+def _statements(
+    statements: Sequence[Statement], *, unstated_note: bool = False, kind: str | None = None
+) -> tuple[Item, ...]:
+    return tuple(_statement(s, unstated_note=unstated_note, kind=kind) for s in statements) or (Item(NOT_STATED),)
 
 
 #: The sections a sub trend shows inside its consumer trend: what its own documents say and where it sits.
@@ -127,7 +135,7 @@ def _all_sections(trend: Trend) -> list[Section]:
     )
     audience = tuple(
         Item(
-            ", ".join(a.values) if a.values else NOT_STATED,
+            a.summary,
             FACET_NAMES.get(a.facet, a.facet),
             children=tuple(_quote(e) for e in a.evidence),
         )
@@ -138,8 +146,8 @@ def _all_sections(trend: Trend) -> list[Section]:
         Section("Key takeaway", (_statement(ins.takeaway),)),
         Section("Key success factors of brands and products mentioned", brands),
         Section("Main trend", (_statement(ins.main_trend),)),
-        Section("Consumer motivation", _statements(ins.motivations, unstated_note=True)),
-        Section("What is driving the trend", _statements(ins.drivers, unstated_note=True)),
+        Section("Consumer motivation", _statements(ins.motivations, unstated_note=True, kind="motivation")),
+        Section("What is driving the trend", _statements(ins.drivers, unstated_note=True, kind="driver")),
         Section("Motivation beyond the trend", _statements(ins.motivation_beyond)),
         Section("Description of consumers", audience),
     ]

@@ -103,8 +103,19 @@ def fitted(e2e_corpus, e2e_embeddings, embedder):
 # checkout (a development machine has its research data there; a user's clone does not). The hook
 # refuses such an open in this process; tests/test_self_contained.py scans what runs elsewhere.
 _OUTSIDE = ROOT.parent  # self-contained: not a read
-_ALLOWED = tuple(
-    str(Path(p).resolve()) for p in {ROOT, Path.home(), Path(tempfile.gettempdir()), os.environ["TRENDLENS_CACHE_DIR"]}
+_ALLOWED = tuple(  # the checkout, the user's home and caches, temporary files, and the Python that runs
+    str(Path(p).resolve())
+    for p in {
+        ROOT,
+        Path.home(),
+        Path(tempfile.gettempdir()),
+        os.environ["TRENDLENS_CACHE_DIR"],
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+    }
+    # a folder holding the checkout (a clone in /tmp, a HOME above it) would let every sibling in
+    if Path(p).resolve() == ROOT or not ROOT.is_relative_to(Path(p).resolve())
 )
 
 

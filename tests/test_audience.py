@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens.enrich.audience import FACETS, NOT_STATED, AudienceFacet, describe_audience
 from trendlens.enrich.findings import Finding
 from trendlens.enrich.nlp import parse_sentences
@@ -13,7 +14,10 @@ SAMPLE = 60
 
 
 def facets_of(*texts: str, **kwargs) -> dict[str, AudienceFacet]:
+    """The facets of ``texts`` (one document each); by default every cue counts, so these tests pin
+    what is recognised as a cue; the support threshold has tests of its own."""
     ids = [f"doc-{i}" for i in range(len(texts))]
+    kwargs = {"min_documents": 1, "min_share": 0.0} | kwargs
     result = describe_audience(parse_sentences(list(texts), ids), **kwargs)
     assert tuple(f.facet for f in result) == FACETS
     return {f.facet: f for f in result}
@@ -26,7 +30,7 @@ def test_cohorts_lifestyle_and_unstated_gender():
     assert not got["gender"].stated and got["gender"].values == () and got["gender"].evidence == ()
     assert got["gender"].summary == NOT_STATED
     assert got["income"].summary == NOT_STATED
-    assert got["age"].summary == "Gen Z, millennials"
+    assert got["age"].summary == "Gen Z (1 of 1 documents), millennials (1 of 1 documents)"
     assert got["age"].evidence == (Finding("Gen Z shoppers and millennials are driving resale apps.", "doc-0"),)
 
 
@@ -58,7 +62,7 @@ def test_no_false_cues_inside_words_abbreviations_or_things():
     assert got["lifestyle"].values == ("fans",)
 
 
-def test_ranking_min_mentions_and_evidence_choice():
+def test_ranking_support_threshold_and_evidence_choice():
     texts = (
         "Many parents say the app saves time.",
         "Students and parents both use it on the bus.",
@@ -66,11 +70,16 @@ def test_ranking_min_mentions_and_evidence_choice():
         "Commuters like the offline mode.",
     )
     got = facets_of(*texts, max_evidence=2)["lifestyle"]
-    assert got.values == ("parents", "students", "gamers", "commuters")  # 3, 2, 1, 1 sentences; ties first seen
+    assert got.values == ("parents", "students", "gamers", "commuters")  # 3, 2, 1, 1 documents; ties first seen
+    assert got.documents == (3, 2, 1, 1) and got.documents_read == 4
     assert [f.text for f in got.evidence] == [texts[2], texts[1]]  # most values named, then earlier
-    strict = facets_of(*texts, min_mentions=2)["lifestyle"]
+    strict = facets_of(*texts, min_documents=2)["lifestyle"]
     assert strict.values == ("parents", "students")
     assert [f.text for f in strict.evidence] == [texts[1], texts[2]]  # both values named: the earlier first
+    assert strict.summary == "parents (3 of 4 documents), students (2 of 4 documents)"
+    # the share counts against every document read, including those the caller did not pass
+    sparse = facets_of(*texts, min_documents=2, min_share=0.05, documents_read=60)["lifestyle"]
+    assert sparse.values == ("parents",) and sparse.documents == (3,)  # 5% of 60: 3 needed, 2 is below
 
 
 def test_sentences_without_cues_leave_every_facet_unstated():
@@ -110,3 +119,60 @@ def test_real_headlines_state_the_obvious_audience(huffpost_records, category, f
     assert got[facet].values[0] == value  # the section's own audience is the most mentioned
     assert got[facet].evidence
     _assert_evidence_is_verbatim(result, records)
+
+
+def test_2_children_dead_headline_yields_no_audience(huffpost_records):
+    """Regression: "2 Children Dead, Several People Hurt In Strong Texas Storms" gave "Age: children".
+
+    News about what happened to a group is not the audience of a trend; a headline about children
+    that are the audience still counts.
+    """
+    by_id = {r["id"]: r for r in huffpost_records}
+    storm = by_id["huffpost-01ffd238aaec8637"]
+    assert storm["headline"] == "2 Children Dead, Several People Hurt In Strong Texas Storms"
+    got = facets_of(storm["text"])  # every cue counts here: the threshold plays no part
+    assert all(not facet.stated for facet in got.values())
+    cooling = by_id["huffpost-1a95d02717be893b"]  # "12 Water Toys And Pools For Cooling Down The Kids ..."
+    assert facets_of(cooling["text"])["age"].values == ("children",)
+
+
+def test_self_descriptions_give_prevalence_over_the_documents_read():
+    """Writers saying who they are ("I'm an artist", "as an artist") counted per document: real Bluesky posts."""
+    records = {r["id"]: r["text"] for r in read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")}
+    artists = [
+        "bskymig-3kflkljer7t26",
+        "bskymig-3l3otzotutb24",
+        "bskymig-3lcoptzki4l26",
+    ]  # "I'm an artist", "as an artist"
+    others = ["bskymig-3jzu7ohuhta2s", "bskymig-3k3xw6xkjme2a", "bskymig-3kr52tdlfdd2v"]  # greetings, a reason to leave
+    ids = artists + others
+    sentences = parse_sentences([records[i] for i in ids], ids, min_chars=0)
+    lifestyle = {f.facet: f for f in describe_audience(sentences)}["lifestyle"]
+    assert lifestyle.values == ("artists",)
+    assert lifestyle.documents == (3,) and lifestyle.documents_read == 6
+    assert lifestyle.summary == "artists (3 of 6 documents)"
+    assert {e.doc_id for e in lifestyle.evidence} <= set(artists) and len(lifestyle.evidence) == 2
+    # the same three posts among 100 read are 3%: below the 5% a value needs, so "not stated"
+    sparse = {f.facet: f for f in describe_audience(sentences, documents_read=100)}["lifestyle"]
+    assert not sparse.stated and sparse.summary == NOT_STATED
+    # one post of thirty-five never describes the audience (the "teenagers" of one post, issue 20)
+    first = [s for s in sentences if s.doc_id == artists[0]]
+    assert {f.facet: f for f in describe_audience(first, min_documents=1, min_share=0)}["lifestyle"].stated
+    assert not {f.facet: f for f in describe_audience(first, documents_read=35)}["lifestyle"].stated
+
+
+def test_self_description_patterns_and_what_they_are_not():
+    got = facets_of(
+        "As a teacher, I joined because the other site got toxic.",
+        "Hello fellow writers and fellow educators!",
+        "I'm 17 and I love drawing.",
+        "Mom of two here, hi everyone on this site!",
+        "I'm a bit tired today.",
+        "As a result, the feed is quieter.",
+        "My cousin wanted me to draw her boys as superheroes.",
+        "I love drawing with my kids on weekends.",
+    )
+    assert set(got["lifestyle"].values) == {"teachers", "writers", "educators", "parents"}
+    assert got["age"].values == ("teenagers",)  # "my kids" make the writer a parent: no "children"
+    assert got["gender"].values == ("women",)  # "Mom" of the self-description; "her boys" are a relative
+    assert got["lifestyle"].documents[got["lifestyle"].values.index("parents")] == 2  # "Mom of two", "my kids"

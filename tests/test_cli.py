@@ -33,7 +33,13 @@ def test_run_writes_reports_and_prints_the_table(tmp_path, e2e_records):
     assert report["schema_version"] == SCHEMA_VERSION
     assert len(report["trends"]) >= 5
     markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
-    assert markdown.count("\n## ") == len(report["trends"])
+    # one section per consumer trend, between the consumer-trend table and the closing table of all sub trends
+    groups = report["consumer_trends"]
+    assert groups and markdown.count("\n## ") == len(groups) + 2
+    assert sorted(m for g in groups for m in g["members"]) == sorted(t["id"] for t in report["trends"])
+    for trend in report["trends"]:  # every sub trend has its sub-trend section or is its consumer trend's only member
+        alone = any(g["members"] == [trend["id"]] for g in groups)
+        assert alone or f"- **Sub trend id:** `{trend['id']}`" in markdown, trend["label"]
     assert "Example documents" in markdown
 
     # --json: one JSON object on stdout, for scripts (the vectors come from the cache this time)

@@ -56,14 +56,18 @@ def test_trend_table_is_consistent_with_labels(fitted, e2e_corpus):
     assert ((table["virality"] >= 0) & (table["virality"] <= 100)).all()
 
 
-def test_label_words_are_frequent_in_member_text(fitted, e2e_corpus):
+def test_label_is_a_phrase_of_member_documents(fitted, e2e_corpus):
+    # Issue 20: a trend is named by a phrase of its documents, no longer by " / "-joined keywords;
+    # the phrase (normalised as keywords are: case, plurals, hashtags) occurs in two or more members.
+    from trendlens.topics.model import term_stop_words
+    from trendlens.topics.names import document_phrases, phrase_key
+    from trendlens.topics.terms import Terms
+
+    terms = Terms.from_texts(e2e_corpus.texts, term_stop_words("english"))
     for trend, row in fitted.trends_.iterrows():
-        texts = [
-            e2e_corpus[i].text.lower().replace("'", "").replace("’", "")
-            for i in np.flatnonzero(fitted.labels_ == trend)
-        ]
-        for word in row["label"].split(" / "):
-            assert sum(word in t for t in texts) >= 2, (row["label"], word)
+        members = [document_phrases(terms, e2e_corpus[i].text) for i in np.flatnonzero(fitted.labels_ == trend)]
+        assert sum(phrase_key(terms, row["label"]) in m for m in members) >= 2, row["label"]
+    assert fitted.trends_["label"].is_unique
 
 
 def test_signals_share_sums_to_clustered_share(fitted):

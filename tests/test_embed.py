@@ -62,14 +62,28 @@ def test_unknown_embedder_lists_the_known_ones():
         get_embedder("word2vec")
 
 
-def test_a_quiet_embedder_loads_without_any_progress_bar_on_stderr():
+@pytest.mark.parametrize("show_progress", [False, True])
+def test_loading_a_model_prints_no_third_party_progress_on_stderr(show_progress):
+    # issue 19: the CLI (which shows trendlens's own progress) printed transformers' "Loading weights" bar
     import subprocess
     import sys
 
-    code = "from trendlens import get_embedder; print(get_embedder('minilm', show_progress=False).dim)"
+    code = f"from trendlens import get_embedder; print(get_embedder('minilm', show_progress={show_progress}).dim)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert done.stdout.strip() == "384"
     assert "Loading weights" not in done.stderr and "%|" not in done.stderr, done.stderr[-500:]
+
+
+@pytest.mark.slow
+def test_building_the_onnx_model_prints_nothing(tmp_path):
+    # issue 19: the first use of the ONNX tier printed the exporter's tracer warnings and the quantiser's advice
+    import subprocess
+    import sys
+
+    code = f"from trendlens.embed.onnx import build_onnx_model; build_onnx_model({str(tmp_path / 'm')!r})"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=True)
+    assert done.stderr.strip() == "" and done.stdout.strip() == "", done.stderr[-800:]
+    assert (tmp_path / "m" / "model.onnx").is_file()
 
 
 def test_save_embeddings_writes_the_whole_file_or_keeps_the_old_one(tmp_path, static_embedder, huffpost_records):

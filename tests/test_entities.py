@@ -1,4 +1,7 @@
-"""Brands, products and organisations of a trend: real spaCy entities, ranking, and verbatim success factors."""
+"""Brands, products and organisations of well-cased text: spaCy entities, ranking, and verbatim success factors.
+
+Social text (lower case, hashtags, handles, CJK) is covered in ``test_brand_mentions.py``.
+"""
 
 from __future__ import annotations
 
@@ -59,22 +62,24 @@ def test_brands_ranked_by_documents_with_only_cue_sentences_as_factors(sentences
         ("Apple", "organisation", 2),
     ]
     netflix, apple = profiles
-    assert [(f.doc_id, f.text) for f in netflix.factors] == [("n1", DOCS["n1"]), ("n3", DOCS["n3"]), ("n4", DOCS["n4"])]
+    assert sorted(f.doc_id for f in netflix.factors) == ["n1", "n3", "n4"]
     assert [(f.doc_id, f.text) for f in apple.factors] == [("a1", DOCS["a1"])]
+    # Each factor is a group of one cue, counted in documents and quoting its sentences.
+    assert all(g.kind == "success" and g.documents == len(g.evidence) == 1 for g in netflix.groups)
+    assert {g.label for g in netflix.groups} == {"subscribers", "won", "record"}
     # A sentence naming the brand without a cue is never quoted as a factor.
     quoted = {f.doc_id for p in profiles for f in p.factors}
     assert not quoted & NO_CUE
 
 
 def test_min_documents_top_and_max_factors(sentences):
-    everyone = brand_profiles(sentences, min_documents=1)
-    assert [p.name for p in everyone] == ["Netflix", "Apple", "Spotify"]
-    assert everyone[-1].documents == 1 and everyone[-1].factors == ()  # named, but never with a cue
+    # Spotify is tagged an organisation in one document only: too little evidence of what it is.
+    assert [p.name for p in brand_profiles(sentences, min_documents=1)] == ["Netflix", "Apple"]
     assert [p.name for p in brand_profiles(sentences, min_documents=3)] == ["Netflix"]
     assert brand_profiles(sentences, min_documents=5) == ()
     assert [p.name for p in brand_profiles(sentences, min_documents=1, top=2)] == ["Netflix", "Apple"]
     two = brand_profiles(sentences, max_factors=2)[0]
-    assert [f.doc_id for f in two.factors] == ["n1", "n3"]  # the first ones, in the order given
+    assert len(two.groups) == 2 and len(two.factors) == 2
     assert brand_profiles(sentences, max_factors=0)[0].factors == ()
 
 
@@ -83,6 +88,8 @@ def test_repeated_sentence_counts_its_documents_but_is_quoted_once():
     parsed = parse_sentences(texts, ["x1", "x2", "x3"])
     (netflix,) = brand_profiles(parsed)
     assert netflix.name == "Netflix" and netflix.documents == 2
+    (group,) = netflix.groups
+    assert group.documents == 2
     assert [(f.doc_id, f.text) for f in netflix.factors] == [("x1", DOCS["n1"])]
 
 
@@ -114,18 +121,25 @@ def test_real_headlines_name_organisations(tech_business):
     assert [p.documents for p in profiles] == sorted((p.documents for p in profiles), reverse=True)
 
 
-def test_real_factors_are_verbatim_cue_sentences_of_their_document(tech_business):
-    texts, parsed = tech_business
-    profiles = brand_profiles(parsed, top=1000, min_documents=1)
+def test_real_factors_are_verbatim_cue_sentences_of_their_document(huffpost_records):
+    import re
+
+    from trendlens.enrich.mentions import TrendDocuments
+
+    pattern = r"Netflix|Amazon|Facebook|Apple|Disney|Starbucks"
+    records = [r for r in huffpost_records if re.search(pattern, r["text"])][:300]
+    texts = {r["id"]: r["text"] for r in records}
+    documents = TrendDocuments(tuple(texts.values()), tuple(texts))
+    parsed = parse_sentences(list(documents.texts[:30]), list(documents.doc_ids[:30]))
+    profiles = brand_profiles(parsed, documents, top=1000)
     factors = [(p, f) for p in profiles for f in p.factors]
-    assert len(factors) >= 3, "the real headlines should hold a few success sentences naming an organisation"
+    assert len(factors) >= 2, "the real headlines should hold a few success sentences naming a company"
     for profile, factor in factors:
         assert factor.text in texts[factor.doc_id], (profile.name, factor)
-        sentence = next(s for s in parsed if s.doc_id == factor.doc_id and s.text == factor.text)
-        assert has_success_cue(sentence)
-        assert profile.name.casefold() in factor.text.casefold()
+        names = [profile.name, *profile.aliases]
+        assert any(name.casefold().lstrip("#@") in factor.text.casefold() for name in names), (profile.name, factor)
     for profile in profiles:
-        assert len(profile.factors) <= 3
+        assert len(profile.groups) <= 3
         assert len({f.text for f in profile.factors}) == len(profile.factors)
 
 

@@ -66,3 +66,55 @@ def test_refit_does_not_reuse_findings_of_the_previous_fit(e2e_corpus, e2e_embed
     det.fit(half, embeddings=e2e_embeddings[:325])
     ids = set(half.ids)
     assert all(f.doc_id in ids for t in det.report(top=3).trends for f in t.findings)
+
+
+def test_informative_sentences_say_something():
+    from trendlens.enrich.findings import content_words, is_informative
+    from trendlens.enrich.nlp import load_nlp
+
+    nlp = load_nlp()
+    for greeting in (
+        "Hi Bluesky! #bluesky #firstpost",
+        "TikTok refugee here",
+        "Hello everyone, first post",
+        "Hello everyone, this is my first post here!",
+        "#art #museum #modernart #women #artlover #artmuseum #photography #firstpost",
+        "Well this is something #FirstPost",
+    ):
+        assert not is_informative(nlp(greeting)[:]), greeting
+    for statement in (
+        "I came here due to the ban on TikTok.",
+        "BlueSky feels like social media done right: less noise, more control, and real connections.",
+        "2 Children Dead, Several People Hurt In Strong Texas Storms",
+    ):
+        assert is_informative(nlp(statement)[:]), statement
+    assert content_words(nlp("Hi @x.bsky.social, love the #art at https://t.co/abc and the colours")[:]) == [
+        "love",
+        "colours",
+    ]
+
+
+def test_a_greeting_is_never_a_finding(embedder):
+    """Regression: the top findings of social-post trends were greetings ("TikTok refugee here")."""
+    import re
+
+    from tests.conftest import CORPORA, read_jsonl_gz
+    from trendlens.enrich import detailed_findings
+
+    records = read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
+    greetings = [r for r in records if re.fullmatch(r"(?i)(hi|hello|hey)\b.{10,40}", r["text"])][:60]
+    posts = [r for r in records if "#firstpost" in r["text"].lower() and len(r["text"]) > 120][:60]
+    chosen = greetings + posts
+    sentences = parse_sentences([r["text"] for r in chosen], [r["id"] for r in chosen], min_chars=0)
+    vectors = embedder.encode([s.text for s in sentences])
+    greeting_ids = {r["id"] for r in greetings}
+    rows = [i for i, s in enumerate(sentences) if s.doc_id in greeting_ids]
+    assert len(rows) >= 30
+    centroid = vectors[rows].mean(axis=0)
+    centroid /= np.linalg.norm(centroid)  # the greetings are the most central sentences there are
+    assert {sentences[i].doc_id for i in mmr(vectors, centroid, 5)} <= greeting_ids  # closeness alone picks them
+    findings = detailed_findings(sentences, vectors, centroid, k=5)
+    assert len(findings) == 5
+    assert not {f.doc_id for f in findings} & greeting_ids
+    by_id = {r["id"]: r["text"] for r in chosen}
+    assert all(f.text in by_id[f.doc_id] for f in findings)

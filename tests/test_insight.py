@@ -90,9 +90,14 @@ def test_taxonomy_statements_cite_existing_nodes_on_the_trends_path(report):
         for s in taxonomy_statements:
             assert s.ref in path, (trend.label, s)
         for s in (*ins.motivations, *ins.drivers):
+            if s.source == "documents":  # a driver the documents state: counted and quoted
+                assert s in ins.drivers and s.evidence and s.title.endswith(" documents")
+                continue
             assert s.source in ("taxonomy", "none")
             if s.evidence:  # matched phrase: it is a motivation/driver of that taxonomy entry
                 assert s.text in tax.nodes[s.ref].motivations + tax.nodes[s.ref].drivers
+        sources = [s.source for s in ins.drivers]
+        assert sources == sorted(sources, key=lambda x: x != "documents")  # the documents' drivers come first
         facets = [a.facet for a in ins.audience]
         assert facets == ["age", "gender", "income", "lifestyle"]
         for facet in ins.audience:

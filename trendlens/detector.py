@@ -5,6 +5,7 @@ corpus → embeddings → topics (BERTopic) → per-window signals → ranked tr
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 import warnings
@@ -24,6 +25,7 @@ from trendlens.errors import ConfigError, NotFittedError
 from trendlens.parallel import ASSIGN_CHUNK, LocalExecutor, embed_texts, nearest_trend, open_executor
 from trendlens.progress import stage
 from trendlens.report.model import (
+    ConsumerTrend,
     CorpusSummary,
     Evidence,
     Example,
@@ -110,7 +112,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         ``None`` keeps every cluster a consumer trend of its own.
     enrich_documents
         Documents per trend, closest to its centroid first, read for the report's
-        findings, brands, audience, motivations and drivers.
+        findings, brands and motivations. Drivers and audience scan more of them
+        (:data:`trendlens.enrich.reading.SCAN_DOCUMENTS`) and count how many state each.
     embedding_cache
         ``True`` (default) keeps embeddings in the on-disk cache
         (``~/.cache/trendlens/embeddings.sqlite`` or ``$TRENDLENS_CACHE_DIR``) so a
@@ -146,6 +149,16 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         (change one with :meth:`override_placement`).
     groups_ : dict
         Trend id → the consumer trend (:class:`~trendlens.report.model.TrendGroup`) it belongs to.
+    consumer_trends_ : pandas.DataFrame
+        One row per consumer trend (index ``consumer_trend``, the group id): label, keywords,
+        ``members`` (its trend ids), size, share and the same signal columns as ``trends_``,
+        computed on all the documents of its sub trends. Ranked by virality then size, except
+        that a consumer trend holding half the documents in trends (the corpus's main trend) leads.
+    group_signals_ : pandas.DataFrame
+        ``signals_`` of the consumer trends (the ``trend`` column holds the group id).
+    group_placements_ : dict
+        Group id → :class:`~trendlens.hierarchy.mapping.Placement` of each consumer trend of
+        several sub trends (one of a single sub trend is placed as that trend).
     languages_ : dict
         Share of each language in a sample of the documents (``"en"``, ``"de"`` …,
         ``"unknown"`` where unsure); :meth:`fit` warns when over 10% are not English.
@@ -175,7 +188,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         random_state: int = 42,
         embedding_cache: bool | str = True,
         taxonomy: Any = "default",
-        merge_distance: float | None = 0.4,
+        merge_distance: float | None = 0.5,
         outlier_similarity: float | None = 0.35,
         fit_sample: int | None = 50_000,
         executor: Any = "local",
@@ -278,6 +291,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         what = f"a sample of {len(rows):,} of {n_docs:,} documents" if sampled else f"{n_docs:,} documents"
         with stage(f"clustering {what} (UMAP, HDBSCAN, keywords)", self.show_progress):
             topics = fit_topics(texts, vectors, config)
+        self._terms = topics.terms  # the corpus's term normaliser, reused to name the trends
         timings["topics"] = time.perf_counter() - start
         keywords = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
         sample_labels = topics.labels
@@ -317,6 +331,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         if missing:
             raise ConfigError(f"no keywords given for trends {missing}")
         present = {t: list(keywords[t]) for t in sorted(set(labels[labels >= 0].tolist()))}
+        self._terms = None  # names are read with this corpus's own terms, not a previous fit's
         return self._fit_labelled(corpus, np.asarray(embeddings, dtype=np.float32), labels, present, None, {})
 
     def _fit_labelled(
@@ -355,9 +370,13 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.trends_ = self._trend_table(summary)
         self.findings_: dict[int, tuple[Evidence, ...]] = {}  # filled by report(), per fit
         self.insights_: dict[int, Insight] = {}
+        self.group_findings_: dict[int, tuple[Evidence, ...]] = {}  # consumer trends of several sub trends
+        self.group_insights_: dict[int, Insight] = {}
         self.groups_ = self._merge_groups()
+        self.consumer_trends_, self.group_signals_ = self._consumer_trend_table(docs, config)
         timings["signals"] = time.perf_counter() - start
         start = time.perf_counter()
+        self.group_placements_: dict[int, Any] = {}  # consumer trends of several sub trends, by group id
         with stage("placing the trends in the hierarchy", self.show_progress and self.taxonomy is not None):
             self.placements_ = self._place_in_taxonomy()
         timings["hierarchy"] = time.perf_counter() - start
@@ -404,12 +423,54 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         table = pd.DataFrame(rows, columns=columns).set_index("trend").join(summary, how="left")
         front = ["label", "keywords", "size", "share", "virality", "lifecycle", "growth", "p_value"]
         table = table[[c for c in front if c in table] + [c for c in table if c not in front]]
-        # ties (equal virality, equal size) in trend-id order, so equal tables always rank alike
-        keys = ["virality", "size", "trend"] if "virality" in table else ["size", "trend"]  # no timestamps: no signals
-        ranked = table.reset_index().sort_values(
-            keys, ascending=[k == "trend" for k in keys], na_position="last", kind="stable"
-        )
-        return ranked.set_index("trend")
+        return _ranked(table)
+
+    def _consumer_trend_table(self, docs: DocumentSignals, config: SignalConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Consumer trends (merged sub trends) as trends of their own: one row each, and their signals.
+
+        Every document of a sub trend counts for its consumer trend, so a phenomenon split into
+        several sub trends is measured whole. Ranked as ``trends_`` is (virality, size, id), except
+        that a consumer trend holding :data:`MAIN_TREND_SHARE` of the documents in trends leads.
+        """
+        import pandas as pd
+
+        groups = {g.id: g for g in self.groups_.values()}
+        lookup = np.full(max(self.groups_, default=0) + 1, -1, dtype=np.int64)
+        for trend, group in self.groups_.items():
+            lookup[trend] = group.id
+        self._group_labels = np.where(self.labels_ >= 0, lookup[np.maximum(self.labels_, 0)], -1)
+        signals, summary, _ = trend_signals(replace(docs, labels=self._group_labels), config)
+        self._group_centroids = cluster_centroids(self._group_labels, self.embeddings_)
+        self._group_centrality = similarity_to_own_centroid(self._group_labels, self.embeddings_, self._group_centroids)
+        rank = {t: k for k, t in enumerate(self.trends_.index)}
+        ts = self.corpus_.timestamps
+        rows = []
+        for gid, group in sorted(groups.items()):
+            members = np.flatnonzero(self._group_labels == gid)
+            stamps = ts[members][~np.isnat(ts[members])]
+            order = members[np.argsort(-self._group_centrality[members], kind="stable")]
+            rows.append(
+                {
+                    "trend": gid,
+                    "label": group.name,
+                    "keywords": list(group.keywords),
+                    "members": sorted(group.members, key=rank.__getitem__),
+                    "size": len(members),
+                    "share": len(members) / len(self.labels_),
+                    "first_seen": str(stamps.min())[:10] if len(stamps) else None,
+                    "last_seen": str(stamps.max())[:10] if len(stamps) else None,
+                    "example_ids": [self.corpus_[i].id for i in order[: self.n_examples]],
+                }
+            )
+        columns = ["trend", "label", "keywords", "members", "size", "share", "first_seen", "last_seen", "example_ids"]
+        table = pd.DataFrame(rows, columns=columns).set_index("trend").join(summary, how="left")
+        table.index.name = "consumer_trend"
+        ranked = _ranked(table)
+        clustered = int((self.labels_ >= 0).sum())
+        if len(ranked) and clustered and ranked["size"].max() >= MAIN_TREND_SHARE * clustered:
+            main = ranked["size"].idxmax()  # the corpus is about it: it leads, the others follow by virality
+            ranked = ranked.loc[[main, *[g for g in ranked.index if g != main]]]
+        return ranked, signals
 
     def _place_in_taxonomy(self) -> dict[int, Any]:
         """Place every trend in the taxonomy; adds ``<level>``/``_id``/``_confidence`` columns to ``trends_``.
@@ -459,6 +520,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             sizes = [int(self.trends_.at[m, "size"]) for m in group.members]
             merged = group_evidence([evidence[m] for m in group.members], sizes, group.name, group.keywords)
             placement = mapper.place_trends([merged])[0]
+            self.group_placements_[group.id] = placement
             placed = replace(group, hierarchy=self._levels(placement))
             self.groups_.update({m: placed for m in group.members})
 
@@ -516,49 +578,119 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.insights_.pop(trend, None)
 
     def _merge_groups(self) -> dict[int, TrendGroup]:
-        """Consumer trends: related fine clusters merged (see :mod:`trendlens.topics.merge`)."""
+        """Consumer trends: related fine clusters merged (see :mod:`trendlens.topics.merge`).
+
+        Trends and groups are then named by a phrase of their documents
+        (:mod:`trendlens.topics.names`); the keyword label is the fallback.
+        """
         from trendlens.topics.merge import merge_clusters
 
         ids = list(self.trends_.index)
         centroids = self.centroids_
         sizes = {t: int(self.trends_.at[t, "size"]) for t in ids}
         groups = merge_clusters(centroids, sizes, self.keywords_, max_distance=self.merge_distance or 0.0)
-        made = {t: TrendGroup(g.id, g.name, g.keywords, g.members, g.size) for t, g in groups.items()}
+        names = self._phrase_names({g.id: g.members for g in groups.values()})
+        made = {t: TrendGroup(g.id, names.groups[g.id], g.keywords, g.members, g.size) for t, g in groups.items()}
+        if ids:
+            self.trends_["label"] = [names.trends[t] for t in ids]
         self.trends_["consumer_trend_group"] = [made[t].id for t in ids] if ids else []
         self.trends_["consumer_trend_name"] = [made[t].name for t in ids] if ids else []
         return made
 
+    def _phrase_names(self, groups: dict[int, tuple[int, ...]]) -> Any:
+        """Names of trends and groups from the phrases of their documents (:data:`NAME_DOCUMENTS` per trend)."""
+        from trendlens.topics.model import term_stop_words
+        from trendlens.topics.names import Names, document_phrases, name_trends
+        from trendlens.topics.terms import Terms
+
+        if not groups:
+            return Names({}, {})
+        texts = self.corpus_.texts
+        terms = getattr(self, "_terms", None) or Terms.from_texts(texts, term_stop_words("english"))
+        rows = [np.flatnonzero(self.labels_ < 0)[:NAME_DOCUMENTS]]
+        rows += [
+            self._by_centrality(np.flatnonzero(self.labels_ == t))[:NAME_DOCUMENTS] for t in sorted(self.keywords_)
+        ]
+        picked = np.sort(np.concatenate(rows))
+        return name_trends(
+            [document_phrases(terms, texts[i]) for i in picked],
+            self.labels_[picked].tolist(),
+            groups,
+            fallback=self.trends_["label"].to_dict(),
+            terms=terms,
+        )
+
     def _enrich(self, trend: int) -> tuple[tuple[Evidence, ...], Insight]:
         """Detailed findings and report sections of one trend (computed once per fit, then kept)."""
-        from trendlens.enrich.insight import TrendFacts, enrich_trend
-
         if trend not in self.insights_:
-            order = self._by_centrality(np.flatnonzero(self.labels_ == trend))[: self.enrich_documents]
-            row = self.trends_.loc[trend]
-            facts = TrendFacts(
-                row["label"],
-                tuple(row["keywords"]),
-                int(row["size"]),
-                row["first_seen"],
-                row["last_seen"],
-                window=self.window_,
-                lifecycle=row.get("lifecycle") if isinstance(row.get("lifecycle"), str) else None,
-                virality=_opt(row.get("virality")),
-                growth=_opt(row.get("growth")),
-                peak=row.get("peak") if isinstance(row.get("peak"), str) else None,
-            )
-            self.findings_[trend], self.insights_[trend] = enrich_trend(
-                [self.corpus_[i].text for i in order],
-                [self.corpus_[i].id for i in order],
+            self.findings_[trend], self.insights_[trend] = self._enriched(
+                self._by_centrality(np.flatnonzero(self.labels_ == trend)),
                 self.centroids_[trend],
-                self._text_embedder(),
-                facts,
-                placement=self.placements_.get(trend),
-                taxonomy=getattr(self, "taxonomy_", None),
-                group=self.groups_.get(trend),
-                n_findings=self.n_findings,
+                self._facts(self.trends_.loc[trend]),
+                self.placements_.get(trend),
+                self.groups_.get(trend),
             )
         return self.findings_[trend], self.insights_[trend]
+
+    def _enrich_group(self, gid: int) -> tuple[tuple[Evidence, ...], Insight]:
+        """Findings and sections of a consumer trend of several sub trends, read from its own central documents."""
+        if gid not in self.group_insights_:
+            members = np.flatnonzero(self._group_labels == gid)
+            order = members[np.argsort(-self._group_centrality[members], kind="stable")]
+            row = self.consumer_trends_.loc[gid]
+            subs = tuple((str(self.trends_.at[m, "label"]), int(self.trends_.at[m, "size"])) for m in row["members"])
+            group = next(g for g in self.groups_.values() if g.id == gid)
+            self.group_findings_[gid], self.group_insights_[gid] = self._enriched(
+                order, self._group_centroids[gid], self._facts(row, subs), self.group_placements_.get(gid), group
+            )
+        return self.group_findings_[gid], self.group_insights_[gid]
+
+    def _facts(self, row: pd.Series, sub_trends: tuple[tuple[str, int], ...] = ()) -> Any:
+        """What the report says of a trend (or consumer trend) row before enrichment."""
+        from trendlens.enrich.insight import TrendFacts
+
+        return TrendFacts(
+            row["label"],
+            tuple(row["keywords"]),
+            int(row["size"]),
+            row["first_seen"],
+            row["last_seen"],
+            window=self.window_,
+            lifecycle=row.get("lifecycle") if isinstance(row.get("lifecycle"), str) else None,
+            virality=_opt(row.get("virality")),
+            growth=_opt(row.get("growth")),
+            peak=row.get("peak") if isinstance(row.get("peak"), str) else None,
+            sub_trends=sub_trends,
+        )
+
+    def _enriched(
+        self, members: np.ndarray, centroid: np.ndarray, facts: Any, placement: Any, group: TrendGroup | None
+    ) -> tuple[tuple[Evidence, ...], Insight]:
+        """Findings and sections of the documents ``members`` (most central first).
+
+        Findings and taxonomy matches read the ``enrich_documents`` most central ones; brand
+        mentions are counted over all of them.
+        """
+        from trendlens.enrich.insight import enrich_trend
+        from trendlens.enrich.mentions import TrendDocuments
+        from trendlens.enrich.reading import SCAN_DOCUMENTS
+
+        # findings read the enrich_documents most central; drivers and audience scan further
+        order = members[: max(self.enrich_documents, SCAN_DOCUMENTS)]
+        return enrich_trend(
+            [self.corpus_[i].text for i in order],
+            [self.corpus_[i].id for i in order],
+            centroid,
+            self._text_embedder(),
+            facts,
+            placement=placement,
+            taxonomy=getattr(self, "taxonomy_", None),
+            group=group,
+            n_findings=self.n_findings,
+            n_read=self.enrich_documents,
+            engagement=[self.corpus_[i].engagement for i in order],
+            members=TrendDocuments.of([self.corpus_[i] for i in members]),
+        )
 
     def _by_centrality(self, members: np.ndarray) -> np.ndarray:
         """A trend's member indices, closest to the trend's centroid (``centroids_``) first."""
@@ -606,13 +738,17 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         table = self.trends_ if top is None else self.trends_.head(top)
         by_id = {d.id: d for d in self.corpus_}
         series = {int(t): part for t, part in self.signals_.groupby("trend")} if len(self.signals_) else {}
-        trends = [self._trend_entry(int(t), row, by_id, series.get(int(t))) for t, row in table.iterrows()]
+        trends = [
+            self._trend_entry(int(t), row, by_id, series.get(int(t)), self.placements_.get(int(t)))
+            for t, row in table.iterrows()
+        ]
         from tqdm.auto import tqdm
 
         enriched = {
             t.id: self._enrich(t.id) for t in tqdm(trends, desc="report", disable=not self.show_progress, delay=1.0)
         }
         trends = [replace(t, findings=enriched[t.id][0], insight=enriched[t.id][1]) for t in trends]
+        consumer_trends = self._consumer_entries({t.id for t in trends}, by_id)
         stamps = self.corpus_.timestamps
         stamps = stamps[~np.isnat(stamps)]
         summary = CorpusSummary(
@@ -644,9 +780,34 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             params=params,
             trends=tuple(trends),
             document_map=points,
+            consumer_trends=consumer_trends,
         )
 
-    def _trend_entry(self, trend: int, row: pd.Series, by_id: dict, part: pd.DataFrame | None) -> Trend:
+    def _consumer_entries(self, included: set[int], by_id: dict) -> tuple[ConsumerTrend, ...]:
+        """The consumer trends of the ``included`` sub trends, ranked as ``consumer_trends_``, each described whole.
+
+        A consumer trend of one sub trend shares that trend's findings and sections; one of
+        several is read from its own most central documents.
+        """
+        from tqdm.auto import tqdm
+
+        table = self.consumer_trends_
+        shown = [(g, row) for g, row in table.iterrows() if any(m in included for m in row["members"])]
+        signals = self.group_signals_
+        series = {int(g): part for g, part in signals.groupby("trend")} if len(signals) else {}
+        out = []
+        for gid, row in tqdm(shown, desc="consumer trends", disable=not self.show_progress, delay=1.0):
+            members = tuple(int(m) for m in row["members"] if m in included)
+            single = len(row["members"]) == 1
+            placement = self.placements_.get(members[0]) if single else self.group_placements_.get(int(gid))
+            base = self._trend_entry(int(gid), row, by_id, series.get(int(gid)), placement)
+            findings, insight = self._enrich(members[0]) if single else self._enrich_group(int(gid))
+            fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+            fields.update(findings=findings, insight=insight)
+            out.append(ConsumerTrend(**fields, members=members, n_members=len(row["members"])))
+        return tuple(out)
+
+    def _trend_entry(self, trend: int, row: pd.Series, by_id: dict, part: pd.DataFrame | None, placement: Any) -> Trend:
         examples = tuple(
             Example(
                 doc_id=doc_id,
@@ -695,7 +856,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                 if k.startswith("virality_") and v == v and k != "virality"
             },
             onset=get("onset") if isinstance(get("onset"), str) else None,
-            hierarchy=self._levels(self.placements_[trend]) if trend in self.placements_ else (),
+            hierarchy=self._levels(placement) if placement is not None else (),
             peak=get("peak") if isinstance(get("peak"), str) else None,
             examples=examples,
             series=points,
@@ -708,6 +869,26 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
 #: On the HuffPost headlines with vectors perturbed by 1e-5, 99.87% of the labels stay the same with
 #: core centroids and 99.66% with all members' (median membership 0.83; NMI unchanged).
 CORE_MEMBERSHIP = 0.5
+
+#: Documents per trend (the most central) and of no trend whose phrases name the trends: bounds the
+#: naming's work on large corpora; 1,000 covers every trend of the 10k-document corpora whole.
+NAME_DOCUMENTS = 1000
+
+
+#: Share of the documents in trends from which one consumer trend is the corpus's main trend and leads the
+#: ranking: a corpus collected about one phenomenon (posts about a platform migration) reads as that trend
+#: with its facets, as an analyst's report does, not as its latest month's smaller movers.
+MAIN_TREND_SHARE = 0.5
+
+
+def _ranked(table: pd.DataFrame) -> pd.DataFrame:
+    """A trend table ranked by virality then size; ties in id order, so equal tables always rank alike."""
+    name = table.index.name
+    keys = ["virality", "size", name] if "virality" in table else ["size", name]  # no timestamps: no signals
+    ordered = table.reset_index().sort_values(
+        keys, ascending=[k == name for k in keys], na_position="last", kind="stable"
+    )
+    return ordered.set_index(name)
 
 
 def reassign_outliers(

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from trendlens._io import building_dir, write_manifest
-from trendlens._offline import force_offline
+from trendlens._offline import force_offline, quiet_third_party
 from trendlens.embed.base import available_threads, encode_sorted
 from trendlens.embed.resolve import MINILM_ID, find_model_dir, resolve_minilm, sha256_file, user_models_dir
 from trendlens.errors import ConfigError, ModelNotFoundError
@@ -66,7 +66,7 @@ def build_onnx_model(out_dir: str | Path, quantize: bool = True, source: str | P
 
     source = Path(source) if source else resolve_minilm()
     out_dir = Path(out_dir)
-    with building_dir(out_dir) as work:
+    with building_dir(out_dir) as work, quiet_third_party():
         # Eager attention exports the plain MatMul/Softmax pattern that ORT fuses into one Attention op.
         model = AutoModel.from_pretrained(str(source), attn_implementation="eager", local_files_only=True).eval()
         config = model.config

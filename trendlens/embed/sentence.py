@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from trendlens._offline import force_offline
+from trendlens._offline import force_offline, quiet_third_party
 from trendlens.embed.base import available_threads, encode_sorted
 from trendlens.embed.resolve import MINILM_ID, resolve_minilm
 from trendlens.errors import ModelNotFoundError
-
-
-@contextlib.contextmanager
-def _no_transformers_progress_bars() -> Iterator[None]:
-    """transformers' progress bars off inside the block, restored after."""
-    from transformers.utils import logging as hf_logging
-
-    was_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            hf_logging.enable_progress_bar()
 
 
 class SentenceTransformerEmbedder:
@@ -73,8 +58,7 @@ class SentenceTransformerEmbedder:
         torch.set_num_threads(threads or available_threads())
         # transformers logs a harmless "position_ids UNEXPECTED" report for this model.
         logging.getLogger("transformers").setLevel(logging.ERROR)
-        # quiet means quiet: no "Loading weights" bar from transformers either
-        with contextlib.nullcontext() if show_progress else _no_transformers_progress_bars():
+        with quiet_third_party():  # no "Loading weights" bar: trendlens draws its own progress
             self.model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
         if max_seq_length is not None:
             self.model.max_seq_length = int(max_seq_length)

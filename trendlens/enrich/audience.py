@@ -13,12 +13,23 @@ Matching is token based (spaCy ``PhraseMatcher`` on lower-cased text plus a few
 from __future__ import annotations
 
 import functools
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from trendlens.enrich.findings import Finding
 from trendlens.enrich.nlp import Sentence, load_nlp
+from trendlens.enrich.roles import (
+    affected_group,
+    person_noun,
+    person_word,
+    plural_form,
+    self_descriptions,
+    singular_form,
+    tag_or_relative,
+)
 from trendlens.report.model import NOT_STATED as REPORT_NOT_STATED
 from trendlens.report.model import AudienceFacet
 
@@ -36,6 +47,10 @@ def _w(text: str, sep: str = ",") -> tuple[str, ...]:
 NOT_STATED = REPORT_NOT_STATED
 #: The facets, in report order.
 FACETS = ("age", "gender", "income", "lifestyle")
+#: Documents a value needs before the report states it: one document is an anecdote.
+MIN_DOCUMENTS = 2
+#: Share of the documents read that a value needs before the report states it (see ``describe_audience``).
+MIN_SHARE = 0.05
 
 # Words that mark a parent; they count for gender and for the "parents" lifestyle.
 _MOTHERS = _w("mother, mothers, mom, moms, mum, mums, moms-to-be, mothers-to-be, stay-at-home moms")
@@ -206,6 +221,51 @@ _AGE_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": "the"}, {"LOWER": {"IN": ["poor", "rich"]}}],
     ],
 }
+
+
+#: Phrases of the lexicon, lower-cased, and the longest of them in words.
+_PHRASES = frozenset(
+    re.sub(r"['’](?:s\b)?", "", w.lower()) for values in LEXICON.values() for words in values.values() for w in words
+)
+_LONGEST = max(len(p.split()) for p in _PHRASES)
+#: Openings of the self-descriptions and numeric ages of :mod:`~trendlens.enrich.roles` and ``_AGE_PATTERNS``.
+_ANCHORS = re.compile(
+    "|".join(
+        [
+            r"\bi\s*['’]?\s*a?m\s+(?:\w+\s+)?(?:an?\s|\d)",  # "I'm a", "im just a", "I am 17"
+            r"\bas\s+an?\s",
+            r"\bfellow\b",
+            r"\b(?:my|our)\s+(?:kids?|child|children|sons?|daughters?|bab(?:y|ies)|toddlers?)\b",
+            r"\d\s*(?:yo|y/o|y\.o)\b",
+            r"\byears?[-\s]+olds?\b|\bage[sd]?\s+\d",
+            r"\b(?:older|younger)\s+than\b|\b(?:and|or)\s+(?:older|over|up|above)\b|\b(?:under|below|over|above)\s+\d",
+            r"\b(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|\d0s)\b",
+            r"\d0?[-\s]?somethings?\b|\b(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[-\s]?something",
+            r"\b(?:poor|rich)\b",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+_POSSESSIVE = re.compile(r"['’](?:s\b)?")
+# "<role> here" opening a sentence, and "we/us <role>s": the words that must name a person.
+_HERE = re.compile(r"(?:^|[.!?\n])\s*((?:[#\w'’-]+\s+){1,4})here\b\s*(?:[^\w\s]|$)", re.IGNORECASE)
+_WE = re.compile(r"\b(?:we|us)\s+([a-z]+s)\b", re.IGNORECASE)
+
+
+def could_state_audience(text: str) -> bool:
+    """Whether a raw text holds a word an audience cue could start from (cheap; see
+    :func:`~trendlens.enrich.nlp.parse_matching`): a lexicon phrase, a self-description or an age."""
+    words = _WORD.findall(_POSSESSIVE.sub("", text.lower()))  # "kids'", "man's": the noun itself
+    for n in range(1, _LONGEST + 1):
+        for i in range(len(words) - n + 1):
+            if " ".join(words[i : i + n]) in _PHRASES:
+                return True
+    if _ANCHORS.search(text) is not None:
+        return True
+    if any(person_word(w) for m in _HERE.finditer(text) for w in m.group(1).lower().replace("#", " ").split()):
+        return True
+    return any(person_word(m.group(1).lower()) for m in _WE.finditer(text))
 
 
 @dataclass
@@ -379,6 +439,11 @@ def _doc_matches(doc: Doc, m: _Matchers) -> list[tuple[str, int, int, str | None
 def _sentence_cues(sentence_span: Span, raw: Sequence[tuple[str, int, int, str | None]]) -> dict[str, list[str]]:
     """The cue values of each facet named in one sentence, in order of appearance.
 
+    A cue inside the writer's self-description (:func:`~trendlens.enrich.roles.self_descriptions`)
+    always counts, and a self-described role outside the lexicon counts as a lifestyle ("artists").
+    A cue outside one counts unless it is a hashtag, someone's relative ("her boys"), or a group that
+    something happened to (:func:`~trendlens.enrich.roles.affected_group`).
+
     Parameters
     ----------
     sentence_span
@@ -394,9 +459,20 @@ def _sentence_cues(sentence_span: Span, raw: Sequence[tuple[str, int, int, str |
     doc = sentence_span.doc
     s0, s1 = sentence_span.start, sentence_span.end
     headline = _title_case(sentence_span)
+    selves = self_descriptions(sentence_span)
     hits: dict[str, list[tuple[int, int, str]]] = {f: [] for f in FACETS}
+
+    def own(start: int, end: int) -> bool:  # "my kids" makes the writer a parent, not the kids the audience
+        return any(a <= start and end <= b for a, b, kind in selves if kind != "parent")
+
+    def third_person_ok(start: int, end: int) -> bool:
+        return not tag_or_relative(sentence_span, start) and not affected_group(sentence_span, start, end)
+
     for kind, start, end, value in raw:
         if start < s0 or end > s1:
+            continue
+        mine = own(start, end)
+        if not mine and not third_person_ok(start, end):
             continue
         if kind.startswith("pattern:"):
             name = kind.split(":", 1)[1]
@@ -409,14 +485,27 @@ def _sentence_cues(sentence_span: Span, raw: Sequence[tuple[str, int, int, str |
             if bucket is not None:
                 hits["age"].append((start, end, bucket))
             continue
-        if _glued(doc, start, end, s0, s1) or _in_name(doc, start, end):
+        if _glued(doc, start, end, s0, s1) or (not mine and _in_name(doc, start, end)):
             continue
-        if not headline and value not in _COHORT_NAMES and _capitalised_name(doc, start, s0):
+        if not mine and not headline and value not in _COHORT_NAMES and _capitalised_name(doc, start, s0):
             continue
         if doc[start].lower_ == "lower" and doc[start].tag_.startswith("VB"):
             continue  # "would lower income limits"
         if value is not None:
             hits[kind].append((start, end, value))
+    for start, end, kind in selves:
+        if any(start <= a and b <= end for facet_hits in hits.values() for a, b, _ in facet_hits):
+            continue  # the lexicon already names it ("I'm a mom": women, parents)
+        if kind == "age":
+            bucket = _bucket(int(doc[start].text))
+            if bucket is not None:
+                hits["age"].append((start, end, bucket))
+        elif kind == "parent":
+            hits["lifestyle"].append((start, end, "parents"))
+        else:
+            role = next((t for t in reversed(doc[start:end]) if person_noun(t)), None)
+            if role is not None:
+                hits["lifestyle"].append((role.i, role.i + 1, plural_form(singular_form(role.lower_))))
     out: dict[str, list[str]] = {}
     for facet, facet_hits in hits.items():
         values = [v for _, _, v in _longest(facet_hits)]
@@ -425,25 +514,37 @@ def _sentence_cues(sentence_span: Span, raw: Sequence[tuple[str, int, int, str |
 
 
 def describe_audience(
-    sentences: Sequence[Sentence], *, max_evidence: int = 2, min_mentions: int = 1
+    sentences: Sequence[Sentence],
+    *,
+    documents_read: int | None = None,
+    min_documents: int = MIN_DOCUMENTS,
+    min_share: float = MIN_SHARE,
+    max_evidence: int = 2,
 ) -> tuple[AudienceFacet, ...]:
-    """Describe the consumers of a trend from explicit cues in its sentences.
+    """Describe the consumers of a trend from explicit cues in its sentences, with their prevalence.
+
+    A value is stated when at least ``min_documents`` documents, and at least ``min_share`` of the
+    documents read, name it (see :data:`MIN_DOCUMENTS`, :data:`MIN_SHARE`); below that the facet
+    says :data:`NOT_STATED`, as one post of thirty-five is no description of a trend's audience.
 
     Parameters
     ----------
     sentences
         The trend's sentences, as returned by :func:`trendlens.enrich.nlp.parse_sentences`
-        (a sentence without a parsed span is parsed here).
+        (a sentence without a parsed span is parsed here). Repeated sentences of one document count once.
+    documents_read
+        Documents the sentences were drawn from, the denominator of the prevalence (default: the
+        distinct document ids of ``sentences``; pass it when documents without a cue were left out).
+    min_documents, min_share
+        The support a value needs: documents naming it, and their share of ``documents_read``.
     max_evidence
         Most evidence sentences kept per facet.
-    min_mentions
-        A value is kept when at least this many sentences name it.
 
     Returns
     -------
     tuple of AudienceFacet
         Always four facets, in the order age, gender, income, lifestyle. A facet
-        with no cue has no values and no evidence, and its summary is :data:`NOT_STATED`.
+        with no value above the threshold has no values and no evidence, and its summary is :data:`NOT_STATED`.
     """
     per_sentence: list[dict[str, list[str]]] = []
     raw_by_doc: dict[int, tuple[Doc, list[tuple[str, int, int, str | None]]]] = {}
@@ -453,16 +554,26 @@ def describe_audience(
         if id(doc) not in raw_by_doc:
             raw_by_doc[id(doc)] = (doc, _doc_matches(doc, _matchers(doc.vocab)))
         per_sentence.append(_sentence_cues(span, raw_by_doc[id(doc)][1]))
+    read = documents_read if documents_read is not None else len({s.doc_id for s in sentences})
+    needed = max(min_documents, math.ceil(min_share * read - 1e-9))
 
     facets = []
     for facet in FACETS:
-        counts: dict[str, int] = {}  # insertion order = first seen
-        for cues in per_sentence:
+        stating: dict[str, set[str]] = {}  # value -> documents naming it; insertion order = first seen
+        for sentence, cues in zip(sentences, per_sentence):
             for value in cues[facet]:
-                counts[value] = counts.get(value, 0) + 1
-        ranked = sorted(counts, key=lambda v: -counts[v])  # stable: ties keep first-seen order
-        values = tuple(v for v in ranked if counts[v] >= min_mentions)
-        facets.append(AudienceFacet(facet, values, _evidence(sentences, per_sentence, facet, values, max_evidence)))
+                stating.setdefault(value, set()).add(sentence.doc_id)
+        ranked = sorted(stating, key=lambda v: -len(stating[v]))  # stable: ties keep first-seen order
+        values = tuple(v for v in ranked if len(stating[v]) >= needed)
+        facets.append(
+            AudienceFacet(
+                facet,
+                values,
+                _evidence(sentences, per_sentence, facet, values, max_evidence),
+                documents=tuple(len(stating[v]) for v in values),
+                documents_read=read,
+            )
+        )
     return tuple(facets)
 
 
@@ -473,7 +584,8 @@ def _evidence(
     values: tuple[str, ...],
     max_evidence: int,
 ) -> tuple[Finding, ...]:
-    """Up to ``max_evidence`` distinct sentences naming ``values``: most values named first, then earlier."""
+    """Up to ``max_evidence`` sentences of distinct documents naming ``values``: most values named first,
+    then earlier."""
     wanted = set(values)
     scored = []
     for index, (sentence, cues) in enumerate(zip(sentences, per_sentence)):
@@ -485,8 +597,7 @@ def _evidence(
     for _, _, sentence in sorted(scored, key=lambda s: s[:2]):
         if len(out) >= max_evidence:
             break
-        key = sentence.text.casefold()
-        if key not in seen:
-            seen.add(key)
+        if sentence.doc_id not in seen:
+            seen.add(sentence.doc_id)
             out.append(Finding(sentence.text, sentence.doc_id))
     return tuple(out)

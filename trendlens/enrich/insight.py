@@ -17,10 +17,12 @@ import numpy as np
 
 from trendlens.embed.base import Embedder
 from trendlens.enrich.audience import describe_audience
+from trendlens.enrich.drivers import Driver, document_drivers, driver_statements
 from trendlens.enrich.entities import brand_profiles
 from trendlens.enrich.findings import detailed_findings
+from trendlens.enrich.mentions import TrendDocuments
 from trendlens.enrich.motivations import match_phrases
-from trendlens.enrich.nlp import parse_sentences, unique
+from trendlens.enrich.reading import SCAN_DOCUMENTS, Reading, read_trend
 from trendlens.report.model import (
     NOT_STATED,
     Evidence,
@@ -30,6 +32,7 @@ from trendlens.report.model import (
 )
 
 if TYPE_CHECKING:
+    from trendlens.corpus.schema import Engagement
     from trendlens.hierarchy.mapping import Placement
     from trendlens.hierarchy.taxonomy import Taxonomy, TaxonomyNode
 
@@ -53,6 +56,8 @@ class TrendFacts:
     virality: float | None = None
     growth: float | None = None
     peak: str | None = None
+    #: For a consumer trend of several sub trends: each sub trend's name and size, most viral first.
+    sub_trends: tuple[tuple[str, int], ...] = ()
 
     def headline(self) -> str:
         """One sentence of the trend's signals: stage, virality, growth, span and peak."""
@@ -82,13 +87,21 @@ def enrich_trend(
     taxonomy: Taxonomy | None = None,
     group: TrendGroup | None = None,
     n_findings: int = 5,
+    engagement: Sequence[Engagement | None] | None = None,
+    members: TrendDocuments | None = None,
+    n_read: int | None = None,
+    n_scan: int = SCAN_DOCUMENTS,
 ) -> tuple[tuple[Evidence, ...], Insight]:
     """Detailed findings and the :class:`~trendlens.report.model.Insight` of one trend.
 
     Parameters
     ----------
     texts, doc_ids
-        The trend's documents, most representative first (a few dozen are enough).
+        The trend's documents, most representative first.
+    n_read, n_scan
+        The first ``n_read`` documents (all when ``None``) are read for findings, brands and
+        motivations; the first ``n_scan`` are scanned for drivers and audience, whose counts
+        ("3 of 35 documents") are over the documents scanned (see :mod:`~trendlens.enrich.reading`).
     centroid
         The trend's unit direction in the embedding space of ``embedder``.
     facts
@@ -97,8 +110,15 @@ def enrich_trend(
         Where the trend sits in the taxonomy (``None``: no taxonomy in use).
     group
         The consumer trend (merged sub trends) this trend belongs to.
+    engagement
+        Engagement of each of ``texts`` (``None`` where unknown).
+    members
+        Every document of the trend, most representative first: brands and their success
+        factors are counted over them (default: ``texts`` with ``engagement``).
     """
-    sentences = unique(parse_sentences(texts, doc_ids))
+    reading = read_trend(texts, doc_ids, n_read=n_read, n_scan=n_scan, n_informative=n_findings)
+    sentences = reading.sentences
+    own = facts.keywords + (group.keywords if group else ())  # the trend's own words, for its drivers
     vectors = np.asarray(embedder.encode([s.text for s in sentences]), dtype=np.float32) if sentences else None
     findings = detailed_findings(sentences, vectors, centroid, k=n_findings) if sentences else ()
     mapped = placement is not None and taxonomy is not None and placement.mapped
@@ -128,27 +148,49 @@ def enrich_trend(
         title=facts.label,
         evidence=findings[:1],
     )
-    sub = Statement(
-        f"The fine cluster itself ({facts.size} documents)"
-        + (f", one of {len(group.members)} sub trends of “{group.name}”." if group and len(group.members) > 1 else "."),
-        "documents",
-        title=facts.label,
-        evidence=findings[1:3],
-    )
+    if facts.sub_trends:
+        parts = "; ".join(f"“{name}” ({size} documents)" for name, size in facts.sub_trends)
+        sub = Statement(f"{len(facts.sub_trends)} sub trends: {parts}.", "documents", title=facts.label)
+    else:
+        sub = Statement(
+            f"The fine cluster itself ({facts.size} documents)"
+            + (
+                f", one of {len(group.members)} sub trends of “{group.name}”."
+                if group and len(group.members) > 1
+                else "."
+            ),
+            "documents",
+            title=facts.label,
+            evidence=findings[1:3],
+        )
     insight = Insight(
         takeaway=takeaway,
         main_trend=main,
         sub_trend=sub,
         consumer_trend=group,
-        success_factors=brand_profiles(sentences),
+        success_factors=brand_profiles(sentences, members or _documents(texts, doc_ids, engagement)),
         motivations=matched("motivations"),
-        drivers=matched("drivers"),
+        drivers=_drivers(document_drivers(reading.scan, embedder, exclude=own), reading, matched("drivers")),
         motivation_beyond=_beyond(path),
-        audience=describe_audience(sentences),
+        audience=describe_audience(reading.scan, documents_read=reading.scanned),
         implications=_implications(path),
         strategies=_strategies(path),
     )
     return findings, insight
+
+
+def _documents(
+    texts: Sequence[str], doc_ids: Sequence[str], engagement: Sequence[Engagement | None] | None
+) -> TrendDocuments:
+    """The enriched documents as :class:`~trendlens.enrich.mentions.TrendDocuments`."""
+    totals = tuple(e.total if e is not None else None for e in engagement) if engagement is not None else ()
+    return TrendDocuments(tuple(texts), tuple(doc_ids), totals)
+
+
+def _drivers(found: Sequence[Driver], reading: Reading, typical: tuple[Statement, ...]) -> tuple[Statement, ...]:
+    """Drivers the documents state (with counts) first, then the taxonomy's typical drivers in addition."""
+    stated = driver_statements(found, reading.scanned)
+    return stated + tuple(s for s in typical if s.source != "none") if stated else typical
 
 
 def _beyond(path: Sequence[TaxonomyNode]) -> tuple[Statement, ...]:

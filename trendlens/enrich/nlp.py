@@ -9,7 +9,7 @@ which knows that "U.S." or "Dr." do not end a sentence.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +70,29 @@ def parse_sentences(
     return out
 
 
+def parse_matching(
+    texts: Sequence[str],
+    doc_ids: Sequence[str],
+    select: Callable[[str], bool],
+    *,
+    parsed: Sequence[Sentence] = (),
+    nlp: Language | None = None,
+) -> list[Sentence]:
+    """Every sentence (of any length) of the documents that ``select`` accepts, parsed.
+
+    A cheap test of the raw text chooses which documents to parse, so a few hundred
+    documents can be scanned for rare constructions (causal connectives, self-descriptions)
+    at the cost of parsing the few that hold them. Documents with sentences in ``parsed``
+    are taken from there, whether they match or not, and not parsed again.
+    """
+    if len(texts) != len(doc_ids):
+        raise ConfigError(f"got {len(texts)} texts but {len(doc_ids)} document ids")
+    done = {s.doc_id for s in parsed}
+    todo = [(t, i) for t, i in zip(texts, doc_ids) if i not in done and select(t)]
+    fresh = parse_sentences([t for t, _ in todo], [i for _, i in todo], nlp=nlp, min_chars=0) if todo else []
+    return list(parsed) + fresh
+
+
 def unique(sentences: Iterable[Sentence]) -> list[Sentence]:
     """``sentences`` without repeats (case-insensitive), first occurrence kept."""
     seen: set[str] = set()
@@ -80,6 +103,11 @@ def unique(sentences: Iterable[Sentence]) -> list[Sentence]:
             seen.add(key)
             out.append(sentence)
     return out
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` as a set (for word lists written as one string)."""
+    return frozenset(text.split())
 
 
 def span_sentence(span: Span) -> str:

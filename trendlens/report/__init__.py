@@ -2,6 +2,7 @@
 
 from trendlens.report.model import (
     SCHEMA_VERSION,
+    ConsumerTrend,
     CorpusSummary,
     Evidence,
     Example,
@@ -13,6 +14,7 @@ from trendlens.report.model import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ConsumerTrend",
     "CorpusSummary",
     "Evidence",
     "Example",

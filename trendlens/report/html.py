@@ -16,7 +16,7 @@ from trendlens.report.markdown import SERIES_SHOWN, fmt_growth, fmt_number, fmt_
 from trendlens.report.sections import NO_TRENDS, Item, insight_sections
 
 if TYPE_CHECKING:
-    from trendlens.report.model import Example, Trend, TrendReport
+    from trendlens.report.model import ConsumerTrend, Example, Trend, TrendReport
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:70rem;
@@ -51,7 +51,8 @@ def _item(item: Item) -> str:
     return f"<li>{title}{_text(item.text)}{cite}{children}</li>"
 
 
-def _trend(rank: int, t: Trend, window: str) -> str:
+def _trend(number: str, t: Trend, window: str, depth: int = 2, anchor: str = "trend") -> str:
+    """One trend's (or consumer trend's) section; its subsections one heading level deeper."""
     rows = [
         ("Size", f"{t.size} documents ({fmt_share(t.share)} of the corpus)"),
         ("Virality", f"{fmt_number(t.virality, '.1f')} / 100"),
@@ -75,15 +76,29 @@ def _trend(rank: int, t: Trend, window: str) -> str:
             f"<table><tr><th>{_text(window)}</th>{head}</tr><tr><th>documents</th>{counts}</tr>"
             f"<tr><th>share</th>{shares}</tr><tr><th>stage</th>{stages}</tr></table>"
         )
+    h, sub = f"h{min(depth, 6)}", f"h{min(depth + 1, 6)}"
     examples = "".join(_example(e) for e in t.examples)
     sections = "".join(
-        f"<h3>{_text(sec.title)}</h3><ul>{''.join(_item(i) for i in sec.items)}</ul>" for sec in insight_sections(t)
+        f"<{sub}>{_text(sec.title)}</{sub}><ul>{''.join(_item(i) for i in sec.items)}</ul>"
+        for sec in insight_sections(t, nested=anchor == "trend" and depth > 2)
     )
     return (
-        f'<section id="trend-{_text(t.id)}"><h2>{rank}. {_text(t.label)}</h2><h3>Virality signals</h3>'
-        f"<table>{facts}</table>{series}"
-        f"{sections}<h3>Example documents</h3><ul>{examples}</ul></section>"
+        f'<section id="{anchor}-{_text(t.id)}"><{h}>{_text(number)}. {_text(t.label)}</{h}>'
+        f"<{sub}>Virality signals</{sub}><table>{facts}</table>{series}"
+        f"{sections}<{sub}>Example documents</{sub}><ul>{examples}</ul></section>"
     )
+
+
+def _group(rank: int, group: ConsumerTrend, report: TrendReport) -> str:
+    """A consumer trend's section with its sub trends nested."""
+    body = _trend(str(rank), group, report.window, depth=2, anchor="consumer-trend")
+    subs = report.sub_trends(group)
+    if group.n_members == 1 and subs:
+        note = f"This consumer trend is a single sub trend (trend id {subs[0].id})."
+        return body.replace("</section>", f'<p class="muted">{_text(note)}</p></section>', 1)
+    nested = "".join(_trend(f"{rank}.{k}", t, report.window, depth=4) for k, t in enumerate(subs, start=1))
+    title = f"Sub trends of “{group.label}” ({group.n_members})"
+    return body[: -len("</section>")] + f"<h3>{_text(title)}</h3>{nested}</section>"
 
 
 def charts(report: TrendReport) -> list[tuple[str, object]]:
@@ -122,31 +137,51 @@ def _figures(report: TrendReport) -> tuple[str, str]:
 
 def render_html(report: TrendReport, with_charts: bool = True) -> str:
     """The whole report as a standalone HTML page (``with_charts=False``: tables only, no script)."""
+    from trendlens.report.markdown import main_trend_line
+
     c = report.corpus
+    groups = report.consumer_trends
     summary = (
         f"Corpus {c.origin}: {c.n_documents} documents"
         + (f" ({c.start[:10]} to {c.end[:10]})" if c.start and c.end else "")
         + f"; {c.n_duplicates} exact duplicates dropped; {c.n_outliers} documents in no trend. "
-        f"{len(report.trends)} trends, ranked by virality in the latest {report.window}. "
-        f"Generated {report.created} (report schema {report.schema_version})."
+        f"{len(groups)} consumer trends made of {len(report.trends)} sub trends, ranked by virality in the "
+        f"latest {report.window}. Generated {report.created} (report schema {report.schema_version})."
     )
-    sections = "".join(_trend(rank, t, report.window) for rank, t in enumerate(report.trends, start=1))
+    main = main_trend_line(report)
+    lead = f"<p>{_text(main.replace('**', ''))}</p>" if main else ""
+    if groups:
+        sections = "".join(_group(rank, g, report) for rank, g in enumerate(groups, start=1))
+        ranking = "<h2>Consumer trends</h2>" + ranking_table(
+            [(g.label, g.size, g.virality, g.lifecycle, g.growth) for g in groups],
+            anchors=[f"consumer-trend-{g.id}" for g in groups],
+        )
+    else:  # a report written without consumer trends: every trend in full
+        sections = "".join(_trend(str(rank), t, report.window) for rank, t in enumerate(report.trends, start=1))
+        ranking = ""
+    flat = (
+        "<h2>All sub trends, ranked by virality</h2>"
+        + ranking_table(
+            [(t.label, t.size, t.virality, t.lifecycle, t.growth) for t in report.trends],
+            anchors=[_anchor(t, report) for t in report.trends],
+        )
+        if report.trends
+        else f"<p>{_text(NO_TRENDS)}</p>"
+    )
     script, figures = _figures(report) if with_charts else ("", "")
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Trend report</title><style>{STYLE}</style>{script}</head><body>"
-        f'<h1>Trend report</h1><p class="muted">{_text(summary)}</p>'
-        + (
-            ranking_table(
-                [(t.label, t.size, t.virality, t.lifecycle, t.growth) for t in report.trends],
-                anchors=[f"trend-{t.id}" for t in report.trends],
-            )
-            if report.trends
-            else f"<p>{_text(NO_TRENDS)}</p>"
-        )
-        + f"{figures}{sections}</body></html>\n"
+        f'<h1>Trend report</h1><p class="muted">{_text(summary)}</p>{lead}{ranking}'
+        f"{figures}{sections}{flat}</body></html>\n"
     )
+
+
+def _anchor(trend: Trend, report: TrendReport) -> str:
+    """Where a sub trend's section is on the page: its own, or its consumer trend's when that is this trend alone."""
+    alone = {g.members[0]: g.id for g in report.consumer_trends if g.n_members == 1 and g.members}
+    return f"consumer-trend-{alone[trend.id]}" if trend.id in alone else f"trend-{trend.id}"
 
 
 def ranking_table(rows: list[tuple[object, ...]], anchors: list[str] | None = None) -> str:

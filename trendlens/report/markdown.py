@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from trendlens.report.sections import NO_TRENDS, Item, insight_sections
 
 if TYPE_CHECKING:
-    from trendlens.report.model import Trend, TrendReport
+    from trendlens.report.model import ConsumerTrend, Trend, TrendReport
 
 #: Windows of history shown per trend in the Markdown report.
 SERIES_SHOWN = 6
@@ -82,43 +82,50 @@ def _item_lines(item: Item, depth: int = 0) -> list[str]:
     return lines
 
 
-def _sections_lines(trend: Trend) -> list[str]:
+def _sections_lines(trend: Trend, depth: int = 3, nested: bool = False) -> list[str]:
     lines: list[str] = []
-    for section in insight_sections(trend):
-        lines += [f"### {section.title}", ""]
+    for section in insight_sections(trend, nested=nested):
+        lines += [f"{'#' * depth} {section.title}", ""]
         for item in section.items:
             lines += _item_lines(item)
         lines.append("")
     return lines
 
 
-def _trend_section(rank: int, trend: Trend, window: str) -> list[str]:
-    lines = [
-        f"## {rank}. {cell(trend.label, 200)}",
+def _series_lines(trend: Trend, window: str) -> list[str]:
+    if not trend.series:
+        return []
+    shown = trend.series[-SERIES_SHOWN:]
+    return [
+        f"| {window} | " + " | ".join(w.window for w in shown) + " |",
+        "|---|" + "---|" * len(shown),
+        "| documents | " + " | ".join(str(w.count) for w in shown) + " |",
+        "| share | " + " | ".join(fmt_share(w.share) for w in shown) + " |",
+        "| growth | " + " | ".join(fmt_growth(w.growth) for w in shown) + " |",
+        "| stage | " + " | ".join((w.lifecycle or "") + (" (burst)" if w.burst else "") for w in shown) + " |",
         "",
-        f"- **Trend id:** {code(trend.id)}",
+    ]
+
+
+def _trend_section(number: str, trend: Trend, window: str, depth: int = 2, kind: str = "Trend") -> list[str]:
+    """One trend's (or consumer trend's) section; its subsections one heading level deeper."""
+    sub = "#" * (depth + 1)
+    lines = [
+        f"{'#' * depth} {number}. {cell(trend.label, 200)}",
+        "",
+        f"- **{kind} id:** {code(trend.id)}",
         f"- **Size:** {trend.size} documents ({fmt_share(trend.share)} of the corpus)",
         f"- **Seen:** {trend.first_seen or 'n/a'} to {trend.last_seen or 'n/a'}",
         f"- **Keywords:** {cell(', '.join(trend.keywords), 500)}",
         "",
-        "### Virality signals",
+        f"{sub} Virality signals",
         "",
         *_signals_lines(trend, window),
         "",
+        *_series_lines(trend, window),
     ]
-    if trend.series:
-        shown = trend.series[-SERIES_SHOWN:]
-        lines += [
-            f"| {window} | " + " | ".join(w.window for w in shown) + " |",
-            "|---|" + "---|" * len(shown),
-            "| documents | " + " | ".join(str(w.count) for w in shown) + " |",
-            "| share | " + " | ".join(fmt_share(w.share) for w in shown) + " |",
-            "| growth | " + " | ".join(fmt_growth(w.growth) for w in shown) + " |",
-            "| stage | " + " | ".join((w.lifecycle or "") + (" (burst)" if w.burst else "") for w in shown) + " |",
-            "",
-        ]
-    lines += _sections_lines(trend)
-    lines += ["### Example documents", ""]
+    lines += _sections_lines(trend, depth + 1, nested=kind == "Sub trend")
+    lines += [f"{sub} Example documents", ""]
     for ex in trend.examples:
         when = f" ({ex.timestamp[:10]})" if ex.timestamp else ""
         lines.append(f"- {code(ex.doc_id)}{when}: {cell(ex.text, 300)}")
@@ -126,30 +133,87 @@ def _trend_section(rank: int, trend: Trend, window: str) -> list[str]:
     return lines
 
 
+def _ranking_lines(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
+
+
+def _trend_row(rank: int, t: Trend, *extra: str) -> tuple[str, ...]:
+    example = cell(t.examples[0].text, 90) if t.examples else ""
+    return (
+        str(rank),
+        cell(t.label, 60),
+        *extra,
+        str(t.size),
+        fmt_number(t.virality, ".1f"),
+        t.lifecycle or "n/a",
+        fmt_growth(t.growth),
+        example,
+    )
+
+
+def main_trend_line(report: TrendReport) -> str | None:
+    """One sentence when a single consumer trend holds most documents in trends: the corpus's main trend."""
+    if not report.consumer_trends:
+        return None
+    clustered = report.corpus.n_documents - report.corpus.n_outliers
+    top = max(report.consumer_trends, key=lambda g: g.size)
+    if clustered <= 0 or top.size < 0.5 * clustered:
+        return None
+    return (
+        f"**Main trend:** “{one_line(top.label, 120)}” holds {top.size} of the {clustered} documents in trends "
+        f"({100 * top.size / clustered:.0f}%), in {top.n_members} sub trend{'s' * (top.n_members != 1)} (its facets)."
+    )
+
+
 def render_markdown(report: TrendReport) -> str:
-    """The whole report: summary, a ranked table of trends, then one section per trend."""
+    """The whole report: consumer trends ranked, each with its sub trends nested; then every sub trend ranked."""
     c = report.corpus
     span = f"{c.start[:10]} to {c.end[:10]}" if c.start and c.end else "no timestamps"
+    groups = report.consumer_trends
     lines = [
         "# Trend report",
         "",
         f"Corpus {code(c.origin)}: {c.n_documents} documents ({span}); "
         f"{c.n_duplicates} exact duplicates dropped; {c.n_outliers} documents in no trend.",
-        f"{len(report.trends)} trends, ranked by virality (0–100) in the latest {report.window}. "
-        f"Generated {report.created} (report schema {report.schema_version}).",
+        f"{len(groups)} consumer trends made of {len(report.trends)} sub trends, ranked by virality (0–100) "
+        f"in the latest {report.window}. Generated {report.created} (report schema {report.schema_version}).",
         "",
-        "| # | trend | size | virality | stage | growth | example |",
-        "|---|---|---|---|---|---|---|",
     ]
-    for rank, t in enumerate(report.trends, start=1):
-        example = cell(t.examples[0].text, 90) if t.examples else ""
-        lines.append(
-            f"| {rank} | {cell(t.label, 60)} | {t.size} | {fmt_number(t.virality, '.1f')} | "
-            f"{t.lifecycle or 'n/a'} | {fmt_growth(t.growth)} | {example} |"
-        )
+    main = main_trend_line(report)
+    if main:
+        lines += [main, ""]
     if not report.trends:
-        lines[-2:] = [NO_TRENDS]
+        return "\n".join([*lines, NO_TRENDS, ""])
+    if groups:
+        header = ("#", "consumer trend", "sub trends", "size", "virality", "stage", "growth", "example")
+        lines += ["## Consumer trends", ""]
+        lines += _ranking_lines([_trend_row(k, g, str(g.n_members)) for k, g in enumerate(groups, 1)], header)
+        lines.append("")
+        for rank, group in enumerate(groups, start=1):
+            lines += _group_section(rank, group, report)
+    if not groups:  # a report written without consumer trends: the ranked trends, each in full
+        header = ("#", "trend", "size", "virality", "stage", "growth", "example")
+        lines += _ranking_lines([_trend_row(k, t) for k, t in enumerate(report.trends, 1)], header)
+        lines.append("")
+        for rank, t in enumerate(report.trends, start=1):
+            lines += _trend_section(str(rank), t, report.window)
+        return "\n".join(lines)
+    header = ("#", "sub trend", "consumer trend", "size", "virality", "stage", "growth", "example")
+    names = {m: g.label for g in groups for m in g.members}
+    lines += ["## All sub trends, ranked by virality", ""]
+    rows = [_trend_row(k, t, cell(names.get(t.id, "—"), 40)) for k, t in enumerate(report.trends, 1)]
+    lines += _ranking_lines(rows, header)
     lines.append("")
-    for rank, t in enumerate(report.trends, start=1):
-        lines += _trend_section(rank, t, report.window)
     return "\n".join(lines)
+
+
+def _group_section(rank: int, group: ConsumerTrend, report: TrendReport) -> list[str]:
+    lines = _trend_section(str(rank), group, report.window, depth=2, kind="Consumer trend")
+    subs = report.sub_trends(group)
+    if group.n_members == 1 and subs:
+        return lines + [f"This consumer trend is a single sub trend (trend id {code(subs[0].id)}).", ""]
+    shown = f", {len(subs)} in this report" if len(subs) < group.n_members else ""
+    lines += [f"### Sub trends of “{cell(group.label, 120)}” ({group.n_members}{shown})", ""]
+    for k, trend in enumerate(subs, start=1):
+        lines += _trend_section(f"{rank}.{k}", trend, report.window, depth=4, kind="Sub trend")
+    return lines

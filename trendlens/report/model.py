@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
-SCHEMA_VERSION = "2.5"
+SCHEMA_VERSION = "2.6"
 
 
 @dataclass(frozen=True)
@@ -129,25 +129,63 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class FactorGroup:
+    """One thing people say they do with or like about an entity, with its documents, engagement and quotes.
+
+    Attributes
+    ----------
+    label
+        The cue the statements share: a verb ("join", "switch to", "love"), "described as <word>",
+        or a success cue of news ("subscribers", "record").
+    kind
+        ``"adoption"``, ``"liking"``, ``"description"`` or ``"success"``.
+    documents
+        Number of documents making such a statement about the entity.
+    engagement
+        Likes + shares + comments of those documents (``None``: the source has no counts).
+    evidence
+        The most engaged of those sentences, verbatim with their document id.
+    """
+
+    label: str
+    kind: str
+    documents: int
+    engagement: int | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
 class EntityFactors:
-    """A brand, product or organisation named in a trend, and the sentences that say why it succeeds.
+    """A brand, product, platform or organisation named in a trend, and what people say they do with or like about it.
 
     Attributes
     ----------
     name
-        Normalised name (no leading article, no possessive).
+        Its most common spelling (no leading article, no possessive).
     kind
-        ``"organisation"`` or ``"product"`` (the label it carries most often).
+        ``"platform"`` (the documents speak of being on, joining or leaving it), ``"organisation"`` or
+        ``"product"`` (the label spaCy gives it most often).
     documents
-        Number of the trend's documents naming it.
+        Number of the trend's documents naming it in any form (word, hashtag, @handle, alias).
     factors
-        Sentences naming it with a success or reason cue, verbatim with their document id.
+        The quoted sentences of ``groups``, in group order, verbatim with their document id.
+    aliases
+        Other forms naming it in the documents (case variants, hashtags, handles, abbreviations, a
+        name in another script, a former name), most frequent first.
+    engagement
+        Likes + shares + comments of the documents naming it (``None``: the source has no counts).
+    groups
+        Key success factors: statements grouped by cue, largest first; empty when no document says
+        what people do with it or like about it.
     """
 
     name: str
     kind: str
     documents: int
     factors: tuple[Evidence, ...] = ()
+    aliases: tuple[str, ...] = ()
+    engagement: int | None = None
+    groups: tuple[FactorGroup, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,24 +197,36 @@ class AudienceFacet:
     facet
         ``"age"``, ``"gender"``, ``"income"`` or ``"lifestyle"``.
     values
-        Normalised cue names, most often mentioned first; empty when no sentence states the facet.
+        Normalised cue names, stated by most documents first; empty when no value has enough support.
     evidence
         Sentences, verbatim with their document id, that name the values.
+    documents
+        For each value, the documents that name it (empty in reports written before schema 2.5).
+    documents_read
+        Documents read for the facet: the denominator of each value's prevalence (0: not recorded).
     """
 
     facet: str
     values: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    documents: tuple[int, ...] = ()
+    documents_read: int = 0
 
     @property
     def stated(self) -> bool:
-        """Whether any sentence states this facet."""
+        """Whether the documents state this facet."""
         return bool(self.values)
 
     @property
     def summary(self) -> str:
-        """The values joined by commas, or :data:`NOT_STATED`."""
-        return ", ".join(self.values) if self.values else NOT_STATED
+        """The values with their prevalence ("Gen Z (3 of 35 documents)"), or :data:`NOT_STATED`."""
+        if not self.values:
+            return NOT_STATED
+        if len(self.documents) != len(self.values) or not self.documents_read:
+            return ", ".join(self.values)
+        return ", ".join(
+            f"{value} ({count} of {self.documents_read} documents)" for value, count in zip(self.values, self.documents)
+        )
 
 
 @dataclass(frozen=True)
@@ -243,6 +293,19 @@ class Trend:
 
 
 @dataclass(frozen=True)
+class ConsumerTrend(Trend):
+    """A consumer trend found in the data: related sub trends merged, with its own signals and sections.
+
+    Every field of :class:`Trend` describes the consumer trend as a whole (its documents'
+    time series, virality, placement, findings and insight); ``members`` are the ids of its
+    sub trends in this report, most viral first, and ``n_members`` how many it has in all.
+    """
+
+    members: tuple[int, ...] = ()
+    n_members: int = 0
+
+
+@dataclass(frozen=True)
 class CorpusSummary:
     """What went in: counts after validation and de-duplication, and the time span."""
 
@@ -265,6 +328,12 @@ class TrendReport:
     trends: tuple[Trend, ...] = ()
     schema_version: str = SCHEMA_VERSION
     document_map: tuple[MapPoint, ...] = ()
+    consumer_trends: tuple[ConsumerTrend, ...] = ()
+
+    def sub_trends(self, consumer_trend: ConsumerTrend) -> tuple[Trend, ...]:
+        """The sub trends of ``consumer_trend`` that this report holds, in the consumer trend's order."""
+        by_id = {t.id: t for t in self.trends}
+        return tuple(by_id[m] for m in consumer_trend.members if m in by_id)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible dict (non-finite floats become ``None``)."""
@@ -290,6 +359,10 @@ class TrendReport:
                 schema_version=version,
                 document_map=tuple(
                     _build(MapPoint, p, f"document_map[{i}]") for i, p in enumerate(data.get("document_map") or ())
+                ),
+                consumer_trends=tuple(
+                    _build(ConsumerTrend, g, f"consumer_trends[{i}]")
+                    for i, g in enumerate(data.get("consumer_trends") or ())
                 ),
             )
         except (KeyError, TypeError, AttributeError) as exc:

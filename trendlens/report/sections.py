@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trendlens.report.model import NOT_STATED, Evidence, HierarchyLevel, ProposedNode, Statement, Trend
+from trendlens.report.model import NOT_STATED, EntityFactors, Evidence, HierarchyLevel, ProposedNode, Statement, Trend
 
 #: Display names of the hierarchy levels.
 LEVEL_NAMES = {
@@ -27,6 +27,13 @@ NO_TRENDS = (
     "lower the minimum cluster size (--min-cluster-size, TrendDetector(min_cluster_size=...)) or add documents."
 )
 
+#: How a factor group is titled, by its kind.
+FACTOR_TITLES = {
+    "adoption": "people {}",
+    "liking": "people {}",
+    "description": "{}",
+    "success": "success cue “{}”",
+}
 FACET_NAMES = {"age": "Age", "gender": "Gender", "income": "Income", "lifestyle": "Lifestyle"}
 IMPLICATION_NAMES = {
     "brands": "Implications for brands",
@@ -58,19 +65,25 @@ def _quote(evidence: Evidence) -> Item:
     return Item(f"“{evidence.text}”", cite=(evidence.doc_id,))
 
 
-def _statement(statement: Statement, *, unstated_note: bool = False) -> Item:
-    """A statement as an item: its evidence nested and cited, taxonomy text cited by node id."""
+def _statement(statement: Statement, *, unstated_note: bool = False, kind: str | None = None) -> Item:
+    """A statement as an item: its evidence nested and cited, taxonomy text cited by node id.
+
+    ``kind`` ("driver", "motivation"): a taxonomy statement is labelled "typical <kind> from the
+    taxonomy", so it never reads as something the documents say.
+    """
+    typical = f"Typical {kind} from the taxonomy" if kind and statement.source == "taxonomy" else None
     if statement.evidence:
         if len(statement.evidence) == 1 and statement.evidence[0].text == statement.text:
             return _quote(statement.evidence[0])
         if len(statement.evidence) == 1 and statement.source == "taxonomy":
             ev = statement.evidence[0]
-            return Item(f"“{ev.text}”", statement.text, (ev.doc_id,) + _ref(statement))
+            title = f"{typical}: {statement.text}" if typical else statement.text
+            return Item(f"“{ev.text}”", title, (ev.doc_id,) + _ref(statement))
         return Item(statement.text, statement.title, _ref(statement), tuple(_quote(e) for e in statement.evidence))
     text = statement.text
     if unstated_note and statement.source == "taxonomy":
         text = f"{text} — {NOT_STATED}; from the taxonomy entry"
-    return Item(text, statement.title, _ref(statement))
+    return Item(text, typical or statement.title, _ref(statement))
 
 
 def _ref(statement: Statement) -> tuple[str, ...]:
@@ -81,27 +94,48 @@ def _ref(statement: Statement) -> tuple[str, ...]:
     return (f"taxonomy {statement.ref}",) if statement.ref else ()
 
 
-def _statements(statements: Sequence[Statement], *, unstated_note: bool = False) -> tuple[Item, ...]:
-    return tuple(_statement(s, unstated_note=unstated_note) for s in statements) or (Item(NOT_STATED),)
+def _statements(
+    statements: Sequence[Statement], *, unstated_note: bool = False, kind: str | None = None
+) -> tuple[Item, ...]:
+    return tuple(_statement(s, unstated_note=unstated_note, kind=kind) for s in statements) or (Item(NOT_STATED),)
 
 
-def insight_sections(trend: Trend) -> list[Section]:
-    """The analyst's sections of ``trend`` in report order (empty when the trend has no insight)."""
+#: The sections a sub trend shows inside its consumer trend: what its own documents say and where it sits.
+#: The rest (motivations, implications, strategies) come from the taxonomy and are said once, for the
+#: consumer trend.
+SUB_TREND_SECTIONS = frozenset(
+    {
+        "Detailed findings",
+        "Key takeaway",
+        "Key success factors of brands and products mentioned",
+        "What is driving the trend",
+        "Description of consumers",
+        "Consumer sub trend",
+        "Consumer trend",
+    }
+)
+
+
+def insight_sections(trend: Trend, nested: bool = False) -> list[Section]:
+    """The analyst's sections of ``trend`` in report order (empty when the trend has no insight).
+
+    ``nested``: only :data:`SUB_TREND_SECTIONS`, for a sub trend shown inside its consumer trend.
+    """
+    sections = _all_sections(trend)
+    return [s for s in sections if s.title in SUB_TREND_SECTIONS] if nested else sections
+
+
+def _all_sections(trend: Trend) -> list[Section]:
     ins = trend.insight
     if ins is None:
         return []
     findings = tuple(_quote(f) for f in trend.findings) or (Item(NOT_STATED),)
-    brands = tuple(
-        Item(
-            f"{e.kind}, named in {e.documents} documents",
-            e.name,
-            children=tuple(_quote(f) for f in e.factors) or (Item(f"success factors {NOT_STATED}"),),
-        )
-        for e in ins.success_factors
-    ) or (Item(f"no brand, product or organisation named in two or more documents; {NOT_STATED}"),)
+    brands = tuple(_entity_item(e) for e in ins.success_factors) or (
+        Item(f"no brand, product, platform or organisation named in two or more documents; {NOT_STATED}"),
+    )
     audience = tuple(
         Item(
-            ", ".join(a.values) if a.values else NOT_STATED,
+            a.summary,
             FACET_NAMES.get(a.facet, a.facet),
             children=tuple(_quote(e) for e in a.evidence),
         )
@@ -112,8 +146,8 @@ def insight_sections(trend: Trend) -> list[Section]:
         Section("Key takeaway", (_statement(ins.takeaway),)),
         Section("Key success factors of brands and products mentioned", brands),
         Section("Main trend", (_statement(ins.main_trend),)),
-        Section("Consumer motivation", _statements(ins.motivations, unstated_note=True)),
-        Section("What is driving the trend", _statements(ins.drivers, unstated_note=True)),
+        Section("Consumer motivation", _statements(ins.motivations, unstated_note=True, kind="motivation")),
+        Section("What is driving the trend", _statements(ins.drivers, unstated_note=True, kind="driver")),
         Section("Motivation beyond the trend", _statements(ins.motivation_beyond)),
         Section("Description of consumers", audience),
     ]
@@ -126,6 +160,25 @@ def insight_sections(trend: Trend) -> list[Section]:
         sections.append(Section(LEVEL_NAMES.get(level.level, level.level), (_level_item(level),)))
     sections.append(Section("Strategy recommendations", _statements(ins.strategies)))
     return sections
+
+
+def _entity_item(entity: EntityFactors) -> Item:
+    """An entity: kind, documents, engagement and other spellings; its factor groups (or quotes) nested."""
+    text = f"{entity.kind}, named in {entity.documents} documents"
+    if entity.engagement is not None:
+        text += f" (engagement {entity.engagement:,}: likes + shares + comments)"
+    if entity.aliases:
+        text += "; also written " + ", ".join(entity.aliases)
+    children = tuple(
+        Item(
+            f"{g.documents} documents" + (f", engagement {g.engagement:,}" if g.engagement is not None else ""),
+            FACTOR_TITLES.get(g.kind, "{}").format(g.label),
+            children=tuple(_quote(e) for e in g.evidence),
+        )
+        for g in entity.groups
+    )
+    children = children or tuple(_quote(f) for f in entity.factors) or (Item(f"success factors {NOT_STATED}"),)
+    return Item(text, entity.name, children=children)
 
 
 def _level_item(level: HierarchyLevel) -> Item:

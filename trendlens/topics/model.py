@@ -6,6 +6,7 @@ one label per document (``-1`` = outlier) and keywords per topic.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from trendlens.errors import ConfigError, CorpusError
+from trendlens.topics.terms import INFORMAL, Terms
 
 #: Fewest documents a corpus needs before clustering means anything.
 MIN_DOCUMENTS = 20
@@ -79,6 +81,11 @@ def stop_words(language: str | None) -> list[str] | None:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     return sorted(set(ENGLISH_STOP_WORDS) | CONTRACTIONS)
+
+
+def term_stop_words(language: str | None) -> frozenset[str]:
+    """:func:`stop_words` plus informal spellings of function words (:data:`~trendlens.topics.terms.INFORMAL`)."""
+    return frozenset() if language is None else frozenset(stop_words(language) or ()) | INFORMAL
 
 
 #: Layouts the clustering can use (``TopicConfig.reduction``).
@@ -165,6 +172,8 @@ class TopicResult:
     bertopic_ids: dict[int, int] = field(default_factory=dict)
     #: HDBSCAN's membership strength of each document in its cluster (0 for outliers, 1 in the core).
     probabilities: np.ndarray | None = None
+    #: The corpus's term normaliser the keywords were counted with (:mod:`trendlens.topics.terms`).
+    terms: Terms | None = field(default=None, repr=False)
 
     def core_labels(self, min_membership: float = 0.5) -> np.ndarray:
         """``labels`` with members weaker than ``min_membership`` set to -1: the clusters' cores.
@@ -206,8 +215,20 @@ def exact_neighbors(embeddings: np.ndarray, k: int, block: int = 1024) -> tuple[
     return indices, distances
 
 
-def build_bertopic(config: TopicConfig, n_docs: int, embeddings: np.ndarray | None = None) -> Any:
+def build_bertopic(
+    config: TopicConfig,
+    n_docs: int,
+    embeddings: np.ndarray | None = None,
+    terms: Terms | None = None,
+    vocabulary: Sequence[str] | None = None,
+) -> Any:
     """A BERTopic whose every component is constructed here: no seed left to chance.
+
+    Keywords are counted on ``terms``' normalised terms (:mod:`trendlens.topics.terms`:
+    hashtags split, spelling variants and plurals merged, Chinese and Japanese segmented);
+    without ``terms``, on the plain words of the documents BERTopic is given. ``vocabulary``
+    fixes the terms counted (:func:`keyword_vocabulary`); without it, BERTopic's vectorizer
+    keeps terms found in two of its per-topic documents (corpora of 200 documents or more).
 
     The layout is ``config.reduction``'s. With UMAP and ``embeddings`` of at most
     ``config.exact_neighbors_max`` documents, UMAP is given their exact nearest neighbours;
@@ -251,13 +272,14 @@ def build_bertopic(config: TopicConfig, n_docs: int, embeddings: np.ndarray | No
         cluster_selection_method="eom",
         prediction_data=True,
     )
-    vectorizer = CountVectorizer(
-        stop_words=stop_words(config.stop_words),
-        ngram_range=config.ngram_range,
-        min_df=2 if n_docs >= 200 else 1,
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9'-]+\b",
-    )
+    if terms is None:
+        terms = Terms(term_stop_words(config.stop_words), Counter(), Counter())
+    if vocabulary is not None:
+        vectorizer = CountVectorizer(analyzer=terms.analyzer(config.ngram_range), vocabulary=list(vocabulary))
+    else:
+        vectorizer = CountVectorizer(analyzer=terms.analyzer(config.ngram_range), min_df=2 if n_docs >= 200 else 1)
     return BERTopic(
+        language="multilingual",  # "english" would make BERTopic strip every non-ASCII character before counting
         umap_model=layout,
         hdbscan_model=hdbscan_model,
         vectorizer_model=vectorizer,
@@ -294,7 +316,9 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     require_documents(n_docs)
     if embeddings.shape[0] != n_docs:
         raise ConfigError(f"{embeddings.shape[0]} embeddings for {n_docs} texts")
-    model = build_bertopic(config, n_docs, embeddings)
+    terms = Terms.from_texts(texts, term_stop_words(config.stop_words))
+    vocabulary = keyword_vocabulary(texts, terms, config.ngram_range, min_docs=2 if n_docs >= 200 else 1)
+    model = build_bertopic(config, n_docs, embeddings, terms, vocabulary or None)
     topics, _ = model.fit_transform(list(texts), embeddings=embeddings)
     topics = np.asarray(topics, dtype=int)
     ids = first_member_order(topics)
@@ -306,11 +330,42 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         for topic, words in model.get_topics().items()
         if topic != -1
     }
+    # keywords are counted on normalised terms ("star war"); shown as the documents write them ("star wars")
+    shown = terms.written(texts, {w for words in keywords.values() for w, _ in words})
+    keywords = {t: _unique([(shown[w], s) for w, s in words]) for t, words in keywords.items()}
     strength = getattr(model.hdbscan_model, "probabilities_", None)
     strength = None if strength is None else np.where(labels >= 0, np.asarray(strength, dtype=np.float64), 0.0)
     return TopicResult(
-        labels=labels, keywords=dict(sorted(keywords.items())), model=model, bertopic_ids=ids, probabilities=strength
+        labels=labels,
+        keywords=dict(sorted(keywords.items())),
+        model=model,
+        bertopic_ids=ids,
+        probabilities=strength,
+        terms=terms,
     )
+
+
+def keyword_vocabulary(
+    texts: Sequence[str], terms: Terms, ngram_range: tuple[int, int] = (1, 2), min_docs: int = 2
+) -> list[str]:
+    """The terms of at least ``min_docs`` documents, sorted: what keywords can be made of.
+
+    BERTopic fits its vectorizer on one concatenated document per topic, so a ``min_df`` there
+    counts topics: a term found in one cluster only (the most distinctive kind, such as the
+    words of the one cluster of Chinese posts) was dropped. Counting documents keeps it and
+    still drops what a single document says.
+    """
+    counts: Counter = Counter()
+    analyze = terms.analyzer(ngram_range)
+    for text in texts:
+        counts.update(set(analyze(text)))
+    return sorted(term for term, n in counts.items() if n >= min_docs)
+
+
+def _unique(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """``pairs`` without a repeated word (the first of each kept)."""
+    seen: set[str] = set()
+    return [(w, s) for w, s in pairs if not (w in seen or seen.add(w))]
 
 
 def first_member_order(topics: np.ndarray) -> dict[int, int]:

@@ -1,0 +1,170 @@
+"""Brands, products and platforms in social text: lower case, hashtags, @handles, variants, persons, factors.
+
+Real posts of ``corpora/bluesky_migration.jsonl.gz`` (with engagement), app reviews of
+``threads_launch_reviews.jsonl.gz`` and HuffPost headlines. The bundled corpora hold only nine posts in
+CJK script, so the rules that link a CJK name to a Latin one are pinned on a few hand-written posts.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import CORPORA, read_jsonl_gz
+from trendlens.enrich.aliases import link_scripts
+from trendlens.enrich.entities import brand_profiles
+from trendlens.enrich.factors import valence
+from trendlens.enrich.mentions import TrendDocuments, name_key, read_post, split_tag
+from trendlens.enrich.nlp import parse_sentences, unique
+
+
+def _documents(records: list[dict]) -> TrendDocuments:
+    engagement = tuple(r["likes"] + r["shares"] + r["comments"] for r in records) if "likes" in records[0] else ()
+    return TrendDocuments(tuple(r["text"] for r in records), tuple(r["id"] for r in records), engagement)
+
+
+def _profiles(records: list[dict], parsed: int = 30):
+    """Entities of ``records`` as enrichment reads a trend: its first ``parsed`` documents parsed, all counted."""
+    documents = _documents(records)
+    sentences = unique(parse_sentences(list(documents.texts[:parsed]), list(documents.doc_ids[:parsed])))
+    return brand_profiles(sentences, documents), documents
+
+
+def _keys(profile) -> set[str]:
+    return {name_key(profile.name)} | {name_key(a) for a in profile.aliases}
+
+
+@pytest.fixture(scope="module")
+def bluesky() -> list[dict]:
+    return read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
+
+
+@pytest.fixture(scope="module")
+def wave(bluesky):
+    """300 consecutive posts of the November 2024 wave, whatever they say, and their entities."""
+    records = [r for r in bluesky if r["timestamp"] >= "2024-11-14"][:300]
+    profiles, _ = _profiles(records)
+    return records, profiles
+
+
+def test_split_tag_reads_camel_case_and_run_together_hashtags():
+    assert split_tag("ByeByeX") == ("Bye", "Bye", "X")
+    assert split_tag("NewToBluesky") == ("New", "To", "Bluesky")
+    assert split_tag("newtobluesky") == ("new", "to", "bluesky")
+    assert split_tag("twitterexodus") == ("twitter", "exodus")
+
+
+def test_handles_and_hashtags_are_read_apart_from_the_words(bluesky):
+    (text,) = [r["text"] for r in bluesky if r["id"] == "bskymig-3laz3gqjhvc2h"] or [
+        r["text"] for r in bluesky if r["text"].startswith("What’s up @bsky.app")
+    ][:1]
+    post = read_post(text)
+    assert [t.words for t in post.tags if t.handle] == [("bsky",)]
+    assert all(w.key != "bsky" for w in post.words)
+
+
+def test_lowercase_hashtag_and_handle_mentions_of_one_platform_merge_into_one_entity(wave):
+    records, profiles = wave
+    platform = [p for p in profiles if "bluesky" in _keys(p)]
+    assert len(platform) == 1, [(p.name, p.aliases) for p in profiles]
+    (bluesky,) = platform
+    # No second entry for a variant: case, hashtag form or the abbreviation.
+    others = set().union(*(_keys(p) for p in profiles if p is not bluesky))
+    assert not {k for k in others if "bluesky" in k or k == "bsky"}, others
+    assert bluesky.kind == "platform"
+    assert any(a.startswith("#") for a in bluesky.aliases), bluesky.aliases
+    # Every post naming it as a word, in a hashtag or as the handle counts; nothing that never names it.
+    named = re.compile(r"\bBlue[Ss]ky\b|#\w*blue\s?sky|@bsky\.app\b", re.IGNORECASE)
+    clear = sum(bool(named.search(r["text"])) for r in records)
+    loose = sum(bool(re.search(r"blue\s?sky|bsky", r["text"], re.IGNORECASE)) for r in records)
+    assert clear > 100
+    assert clear <= bluesky.documents <= loose
+
+
+def test_a_success_factor_is_cited_with_the_post_id_and_its_engagement(wave):
+    records, profiles = wave
+    by_id = {r["id"]: r for r in records}
+    engagement = {r["id"]: r["likes"] + r["shares"] + r["comments"] for r in records}
+    (bluesky,) = [p for p in profiles if "bluesky" in _keys(p)]
+    named = re.compile(r"\bBlue[Ss]ky\b|#\w*blue\s?sky|@bsky\.app\b", re.IGNORECASE)
+    loose = re.compile(r"blue\s?sky|bsky", re.IGNORECASE)
+    assert (
+        sum(engagement[r["id"]] for r in records if named.search(r["text"]))
+        <= bluesky.engagement
+        <= sum(engagement[r["id"]] for r in records if loose.search(r["text"]))
+    )
+    join = next(g for g in bluesky.groups if g.label == "join")
+    assert join.kind == "adoption" and join.documents >= 2
+    for evidence in join.evidence:
+        assert evidence.text in by_id[evidence.doc_id]["text"]
+        assert re.search(r"\bjoin", evidence.text, re.IGNORECASE) and loose.search(evidence.text)
+    assert join.engagement >= sum(engagement[e.doc_id] for e in join.evidence)
+    assert bluesky.factors == tuple(e for g in bluesky.groups for e in g.evidence)
+
+
+def test_a_first_name_is_not_an_organisation(bluesky):
+    """Regression: on this corpus the report listed "Elon" as an organisation."""
+    records = [r for r in bluesky if re.search(r"\bElon\b", r["text"])][:250]
+    profiles, _ = _profiles(records)
+    keys = set().union(*(_keys(p) for p in profiles))
+    assert not keys & {"elon", "musk", "elonmusk"}, [(p.name, p.kind) for p in profiles]
+    assert keys & {"x", "twitter"}, [(p.name, p.kind) for p in profiles]
+
+
+def test_x_and_twitter_are_one_entity_when_the_posts_say_so(bluesky):
+    said = [r for r in bluesky if re.search(r"\bX \(formerly Twitter\)|Twitter \(now X\)", r["text"])]
+    assert said, "the corpus names X as formerly Twitter"
+    records = said + [r for r in bluesky if re.search(r"\b(Twitter|X)\b", r["text"])][:200]
+    profiles, _ = _profiles(records)
+    merged = [p for p in profiles if {"x", "twitter"} <= _keys(p)]
+    assert len(merged) == 1, [(p.name, p.aliases) for p in profiles]
+    assert not [p for p in profiles if p is not merged[0] and _keys(p) & {"x", "twitter"}]
+
+
+def test_common_words_capitalised_in_reviews_are_not_brands():
+    """Regression: "a Good app", "Nice app" made organisations of Good and Nice in app reviews."""
+    records = read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")[:1500]
+    profiles, _ = _profiles(records)
+    names = {p.name.casefold() for p in profiles}
+    assert {"instagram", "twitter"} <= names, names
+    assert not {n for n in names if valence().get(n, 0) > 0}, names
+    assert all(p.engagement is None for p in profiles)  # reviews carry no engagement
+
+
+def test_news_headlines_still_name_companies_and_not_their_people(huffpost_records):
+    records = [r for r in huffpost_records if re.search(r"Netflix|Facebook", r["text"])][:200]
+    profiles, _ = _profiles(records)
+    kinds = {p.name: p.kind for p in profiles}
+    assert {"Netflix", "Facebook"} <= set(kinds), kinds
+    assert {kinds["Netflix"], kinds["Facebook"]} <= {"platform", "organisation", "product"}
+    assert not set(kinds) & {"Trump", "Zuckerberg", "Mark", "Obama"}, kinds
+
+
+# -- CJK names: hand-written bilingual posts (the bundled corpora hold too few) --------------------
+
+POSTS = [
+    "Just joined RedNote（小红书）today and I love it",
+    "Everyone is moving to RedNote（小红书）this week",
+    "小红书真好玩",
+    "今天在小红书上看到很多新朋友",
+    "I am on RedNote now, 你好 everyone",
+    "Posting on RedNote every day, 你好",
+    "Hello from RedNote",
+]
+
+
+def test_a_cjk_name_written_beside_the_latin_one_joins_it():
+    documents = TrendDocuments(tuple(POSTS), tuple(f"p{i}" for i in range(len(POSTS))))
+    sentences = unique(parse_sentences(list(POSTS), list(documents.doc_ids)))
+    profiles = brand_profiles(sentences, documents)
+    (rednote,) = [p for p in profiles if p.name == "RedNote"]
+    assert "小红书" in rednote.aliases
+    assert rednote.documents == len(POSTS)  # the two Chinese-only posts count too
+    assert "你好" not in rednote.aliases  # greetings beside it in two posts, never written next to it alone
+
+
+def test_pinyin_links_chinese_characters_to_their_romanised_name():
+    posts = [read_post(t) for t in ["Xiaohongshu is great", "小红书真好玩", "我在小红书上", "hello"]]
+    ((names, added),) = link_scripts(posts, [["xiaohongshu"]], [{0}], {})
+    assert names == ("小红书",) and added == {1, 2}

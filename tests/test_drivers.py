@@ -1,0 +1,108 @@
+"""Drivers stated in the documents: causal statements found, grouped, counted and cited (real posts and tweets)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import CORPORA, read_jsonl_gz
+from trendlens.enrich.causes import CANDIDATES, cause_mentions, sentence_causes
+from trendlens.enrich.drivers import document_drivers, driver_statements
+from trendlens.enrich.nlp import load_nlp, parse_matching, parse_sentences
+from trendlens.report.model import Insight, Statement, Trend
+from trendlens.report.sections import insight_sections
+
+
+@pytest.fixture(scope="module")
+def bluesky() -> dict[str, dict]:
+    return {r["id"]: r for r in read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")}
+
+
+@pytest.fixture(scope="module")
+def wildfire_tweets() -> list[dict]:
+    """The 2012 Colorado wildfires tweets of CrisisLex (1,200)."""
+    return [r for r in read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz") if r["event"] == "2012_Colorado_wildfires"]
+
+
+def causes_of(text: str) -> list[tuple[str, str]]:
+
+    return [(cause, marker) for sent in load_nlp()(text).sents for cause, marker, _, _ in sentence_causes(sent)]
+
+
+def test_connectives_cut_out_the_cause_they_introduce(bluesky):
+    # real posts, each giving its reason with a different connective
+    assert ("the AI update", "due to") in causes_of(bluesky["bskymig-3l6v2cyhobc2o"]["text"])
+    assert ("Twitter is a bigoted hellhole", "because") in causes_of(bluesky["bskymig-3kr52tdlfdd2v"]["text"])
+    assert ("the Meta boycott started", "since") not in causes_of(
+        "Trying to find my people since the Meta boycott started."
+    )
+    # "X is breaking down ... so it's unusable. So I come here": the cause is the sentence before "So I"
+    assert any("X is breaking down" in c and m == "so" for c, m in causes_of(bluesky["bskymig-3keukkfpnrf27"]["text"]))
+
+
+def test_thanks_times_and_names_are_no_causes(bluesky):
+    # "Big thanks to @fudge.org for the invitation!": thanking, not a cause
+    assert causes_of(bluesky["bskymig-3k5syp53q5t27"]["text"]) == []
+    # "before and after the new year": a time
+    assert causes_of(bluesky["bskymig-3kilmvrzypt2o"]["text"]) == []
+    # "The platform named after blue sky ...": a name's origin
+    assert not [
+        c for c, m in causes_of("The platform named after blue sky where beautiful weather appears.") if m == "after"
+    ]
+    # "since" before a time or a start is temporal; "since" giving a reason is causal
+    assert causes_of("Been months since MHA ended, and the hole in my heart has yet to be filled.") == []
+    # "I got my bsky account some time ago, but ... since I thought it was mobile-only."
+    assert causes_of(bluesky["bskymig-3k5qi7gmvu223"]["text"]) == [("I thought it was mobile-only", "since")]
+
+
+def test_causal_sentence_becomes_a_cited_driver(wildfire_tweets, embedder):
+    """Regression: the drivers section said "not stated" although the documents state the cause."""
+    texts, ids = [r["text"] for r in wildfire_tweets], [r["id"] for r in wildfire_tweets]
+    scanned = parse_matching(texts, ids, CANDIDATES.search)
+    assert 20 <= len({s.doc_id for s in scanned}) < len(texts) // 10  # only documents with a connective are parsed
+    drivers = document_drivers(scanned, embedder)
+    top = drivers[0]
+    assert "fire" in top.cause.lower()
+    assert top.documents >= 10  # "due to the fire", "because of the wildfires", "due to forest fires", ...
+    assert all(a.documents >= b.documents for a, b in zip(drivers, drivers[1:]))
+    by_id = dict(zip(ids, texts))
+    assert len({e.doc_id for e in top.evidence}) == len(top.evidence) <= 3  # one quote per document
+    for evidence in top.evidence:
+        assert evidence.text in by_id[evidence.doc_id]  # verbatim, cited
+    statement = driver_statements(drivers, len(texts))[0]
+    assert statement.source == "documents" and statement.text == top.cause
+    assert statement.title == f"{top.documents} of {len(texts)} documents"
+    assert statement.evidence == top.evidence
+
+
+def test_causes_that_say_the_same_thing_are_one_driver(bluesky, embedder):
+    election = ["bskymig-3lajy5pyvp2i2"]  # "... Leaving #X for #Bluesky After #Trump's Election ..."
+    election += [i for i, r in bluesky.items() if "driven by political reaction following the US election" in r["text"]]
+    others = ["bskymig-3l6v2cyhobc2o", "bskymig-3kr52tdlfdd2v", "bskymig-3kazqenmdf32l"]
+    ids = election + others
+    drivers = document_drivers(parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0), embedder)
+    assert len(election) == 2
+    assert len(drivers) == 1 and drivers[0].documents == 2  # the single causes stay out: one post is no trend
+    assert {e.doc_id for e in drivers[0].evidence} == set(election)
+    assert "election" in drivers[0].cause.lower() or "trump" in drivers[0].cause.lower()
+
+
+def test_a_time_connective_before_the_trend_itself_is_no_driver(bluesky, embedder):
+    ids = [i for i, r in bluesky.items() if "after the Xodus" in r["text"] or "after the xodus" in r["text"]][:4]
+    sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
+    assert len(ids) >= 3 and any(m.cause.lower() == "the xodus" for m in cause_mentions(sentences))
+    assert not document_drivers(sentences, embedder, exclude=("xodus", "bluesky"))
+    assert document_drivers(sentences, embedder)  # without the trend's keywords it would be one
+
+
+def test_drivers_section_lists_document_drivers_first_and_marks_taxonomy_ones(bluesky):
+    ev = parse_sentences([bluesky["bskymig-3kr52tdlfdd2v"]["text"]], ["bskymig-3kr52tdlfdd2v"])[0]
+    stated = Statement("Twitter is a bigoted hellhole", "documents", title="2 of 40 documents", evidence=(ev,))
+    typical = Statement("platform fatigue", "taxonomy", "ct.x")
+    head = Statement("head", "signals")
+    trend = Trend(1, "t", (), 40, 0.1, None, None, insight=Insight(head, head, head, drivers=(stated, typical)))
+    section = next(s for s in insight_sections(trend) if s.title == "What is driving the trend")
+    first, second = section.items
+    assert first.title == "2 of 40 documents" and first.text == "Twitter is a bigoted hellhole"
+    assert first.children[0].cite == ("bskymig-3kr52tdlfdd2v",)
+    assert second.title == "Typical driver from the taxonomy" and "platform fatigue" in second.text
+    assert second.cite == ("taxonomy ct.x",)

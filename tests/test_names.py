@@ -1,0 +1,74 @@
+"""Trend and consumer-trend names (trendlens.topics.names): phrases of the documents, distinct among siblings."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from tests.conftest import CORPORA, read_jsonl_gz
+from trendlens.topics.model import term_stop_words
+from trendlens.topics.names import document_phrases, phrase_key
+from trendlens.topics.terms import Terms
+
+
+@pytest.fixture(scope="module")
+def bluesky_fit(static_embedder):
+    """A detector fitted on every 16th post of the Bluesky migration corpus (509 posts)."""
+    from trendlens import TrendDetector, load_corpus
+
+    corpus = load_corpus(read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")[::16])
+    return TrendDetector(embedder=static_embedder, taxonomy=None, show_progress=False).fit(corpus)
+
+
+def _members(detector, trend: int) -> list[str]:
+    return [detector.corpus_[i].text for i in np.flatnonzero(detector.labels_ == trend)]
+
+
+def _phrase_counts(detector, terms: Terms, trends) -> Counter:
+    counts: Counter = Counter()
+    for trend in trends:
+        for text in _members(detector, trend):
+            counts.update(document_phrases(terms, text).keys())
+    return counts
+
+
+def test_trend_names_are_document_phrases_distinct_among_siblings(bluesky_fit):
+    """Issue 20: names were keyword soup with spelling variants side by side ("xodus / twitterexodus /
+    xitter", "tik / tok / just"), and two sub trends of one group could read alike."""
+    detector = bluesky_fit
+    terms = Terms.from_texts(detector.corpus_.texts, term_stop_words("english"))
+    table = detector.trends_
+    assert len(table) >= 4
+    for trend, row in table.iterrows():
+        name = row["label"]
+        assert " / " not in name, (trend, name, row["keywords"])
+        assert not terms.is_stop(name), name  # not a filler word on its own
+        found = _phrase_counts(detector, terms, [trend])[phrase_key(terms, name)]
+        assert found >= 2, (name, found)  # a phrase of at least two of its own documents
+    assert table["label"].is_unique, list(table["label"])
+    for group in {g.id: g for g in detector.groups_.values()}.values():
+        siblings = [table.at[m, "label"] for m in group.members]
+        assert len(set(siblings)) == len(siblings), siblings
+
+
+def test_group_names_are_shared_phrases_distinct_among_groups(bluesky_fit):
+    detector = bluesky_fit
+    terms = Terms.from_texts(detector.corpus_.texts, term_stop_words("english"))
+    groups = {g.id: g for g in detector.groups_.values()}
+    assert len({g.name for g in groups.values()}) == len(groups)
+    several = [g for g in groups.values() if len(g.members) > 1]
+    assert several, "the fit should merge some sub trends"
+    for group in several:
+        key = phrase_key(terms, group.name)
+        holders = [m for m in group.members if _phrase_counts(detector, terms, [m])[key] >= 1]
+        assert len(holders) >= 2, (group.name, group.members)  # what members share, not one member's word
+
+
+def test_keywords_carry_no_spelling_variants(bluesky_fit):
+    """Issue 20: "tiktokrefugee", "tiktokrefugees" and "tiktok refugee" were three keywords of one trend."""
+    for keywords in bluesky_fit.trends_["keywords"]:
+        squashed = Counter(k.replace(" ", "") for k in keywords)
+        assert max(squashed.values()) == 1, keywords
+        assert not [k for k in keywords if len(set(k.split())) < len(k.split())], keywords  # "xodus xodus"

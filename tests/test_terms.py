@@ -1,0 +1,101 @@
+"""Term normalisation (trendlens.topics.terms) on real posts: hashtags split, variants merged, CJK segmented."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from tests.conftest import CORPORA, read_jsonl_gz
+from trendlens.topics.model import TopicConfig, build_bertopic, fit_topics, term_stop_words
+from trendlens.topics.terms import _CJK, Terms
+
+
+@pytest.fixture(scope="module")
+def bluesky_posts() -> list[str]:
+    """Real Bluesky posts that spell two hashtags several ways, and every 20th post as background."""
+    records = read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
+    variant = re.compile(r"first ?post|twitter ?exodus|new ?to ?bluesky", re.IGNORECASE)
+    picked = [r["text"] for r in records if variant.search(r["text"])][::4]
+    return picked + [r["text"] for r in records[::20]]
+
+
+@pytest.fixture(scope="module")
+def bluesky_terms(bluesky_posts: list[str]) -> Terms:
+    return Terms.from_texts(bluesky_posts, term_stop_words("english"))
+
+
+@pytest.fixture(scope="module")
+def reviews() -> list[str]:
+    """Every Chinese or Japanese review of the Threads launch, and 300 other reviews."""
+    records = read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")
+    return [r["text"] for r in records if _CJK.search(r["text"])] + [r["text"] for r in records[:300]]
+
+
+def _keys(terms: Terms, text: str) -> list[str]:
+    return [key for segment in terms.segments(text) for key, _ in segment]
+
+
+def test_hashtag_spelling_variants_are_one_keyword(bluesky_posts, bluesky_terms):
+    """Issue 20: "#FirstPost", "#firstpost" and "first post" (and "#TwitterExodus", "twitterexodus",
+    "Twitter Exodus") were separate keywords side by side."""
+    spellings = {
+        "first post": ["#FirstPost", "#firstpost", "#Firstpost", "first post", "First Post"],
+        "twitter exodus": ["#TwitterExodus", "#twitterexodus", "#Twitter_Exodus", "Twitter Exodus"],
+        "new to bluesky": ["#NewToBluesky", "#newtobluesky", "#NewToBlueSky", "new to Bluesky"],
+    }
+    for term, variants in spellings.items():
+        for variant in variants:
+            assert term in bluesky_terms.terms(variant, (1, 2)), (variant, bluesky_terms.terms(variant))
+    vocabulary = set(
+        build_bertopic(TopicConfig(), len(bluesky_posts), terms=bluesky_terms)
+        .vectorizer_model.fit(bluesky_posts)
+        .get_feature_names_out()
+    )
+    assert {"first post", "twitter exodus", "new to bluesky"} <= vocabulary
+    assert not {"firstpost", "twitterexodus", "newtobluesky", "firstpost firstpost"} & vocabulary
+
+
+def test_plurals_fold_only_onto_singulars_the_corpus_uses(bluesky_terms):
+    assert _keys(bluesky_terms, "so many followers") == ["so", "many", "follower"]
+    assert _keys(bluesky_terms, "Musk's fans and the Musks") == ["musk", "fan", "and", "the", "musk"]
+    assert _keys(bluesky_terms, "the news") == ["the", "news"]  # a dictionary word whose lemma it is
+    assert _keys(bluesky_terms, "Texas") == ["texas"]  # no "texa" in the corpus
+
+
+def test_concatenated_hashtags_split_into_words(bluesky_terms):
+    assert _keys(bluesky_terms, "#byebyex") == ["bye", "bye", "x"]
+    assert _keys(bluesky_terms, "#ElonMusk") == ["elon", "musk"]
+    # the corpus writes "bluesky" as one word: a hashtag made of it keeps it whole
+    assert _keys(bluesky_terms, "#BlueskyMigration") == ["bluesky", "migration"]
+    # an unknown word is not cut into fragments ("c", "aturday")
+    assert len(_keys(bluesky_terms, "#caturday")) <= 3 and "aturday" not in _keys(bluesky_terms, "#caturday")
+
+
+def test_tag_lists_make_no_phrases_across_hashtags(bluesky_terms):
+    terms = bluesky_terms.terms("#firstpost #bluesky #art")
+    assert "first post" in terms and not [t for t in terms if t.startswith("post ")]
+
+
+def test_cjk_review_gives_word_keywords_not_whole_sentences(reviews):
+    """Issue 20: the token pattern admitted only [a-zA-Z] words, so a Chinese or Japanese review gave no
+    keyword (and BERTopic's English preprocessing stripped every non-ASCII character before counting)."""
+    terms = Terms.from_texts(reviews, term_stop_words("english"))
+    chinese = "有一些关注者的推文我看不懂 复制去翻译很麻烦，希望能出翻译功能"
+    words = terms.terms(chinese, (1, 1))
+    assert {"翻译", "功能", "希望"} <= set(words)
+    assert all(2 <= len(w) <= 4 for w in words)
+    japanese = "通訳機能を加えろ❗️アホ❗️"
+    assert {"通訳", "機能"} <= set(terms.terms(japanese, (1, 1)))
+    assert "インスタグラム" in terms.terms("インスタグラムはもうあるから良いとは思わない", (1, 1))
+
+
+def test_cjk_words_reach_the_fitted_keyword_vocabulary(reviews, static_embedder):
+    vectors = static_embedder.encode(reviews)
+    result = fit_topics(reviews, np.asarray(vectors, dtype=np.float32), TopicConfig(min_cluster_size=8))
+    vocabulary = result.model.vectorizer_model.get_feature_names_out()
+    cjk = [w for w in vocabulary if _CJK.search(w)]
+    assert {"功能", "閃退"} <= set(cjk), cjk
+    assert all(len(w.replace(" ", "")) <= 8 for w in cjk)  # words and word pairs, not sentences
+    assert result.terms is not None

@@ -1,0 +1,373 @@
+"""Causal statements: the connectives of English and the cause each one introduces.
+
+A driver of a trend is what its documents themselves give as the reason for what they
+report: "I came here *due to the ban*", "left *because the site got toxic*", "*after the
+election*, ...", "the feed is unusable, *so I* moved". :func:`cause_mentions` finds the
+connectives and cuts out the cause (verbatim) each introduces:
+
+- clause connectives, the cause follows: "because", "since" (causal only, see below),
+  "now that", "given that", "cuz";
+- phrase connectives, the cause is the noun phrase that follows: "because of", "due to",
+  "thanks to" (not the thanking formula "thanks to X for Y"), "owing to", "as a result of",
+  "in response to", "in protest of/against", "in light of", "in the wake of", "amid",
+  "after" and "following" (not when the phrase is a time, "after two weeks", nor a phrasal
+  verb, "named after"; "after" opening a clause takes the clause: "after Musk bought it"),
+  "fed up with", "tired of", "sick of";
+- result connectives, the cause precedes: "so I/we <action>" (not "so I can", a purpose,
+  nor "so I guess"), "that's why", "which is why", "this is why".
+
+Questions and negated causes ("not because ...") are skipped, and a cause needs content
+words (a mention or "it" alone is no cause). "since" is temporal before a noun phrase
+("since 2019", "since the election"), in "ever since", after a time ("months since"),
+before a beginning or an end ("since the boycott started") and with "have been" in the
+main clause; only the rest counts. The parse (spaCy) bounds each cause: a phrase ends
+where a new clause starts, a clause where a second subject does.
+
+The grouping of causes into drivers is :mod:`~trendlens.enrich.drivers`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from trendlens.enrich.findings import Finding, content_words, hashtag_word
+from trendlens.enrich.nlp import word_set
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+    from trendlens.enrich.nlp import Sentence
+
+#: Longest cause kept, in tokens (longer ones are cut at this length).
+MAX_CAUSE_TOKENS = 20
+
+# Connectives, as lower-cased token sequences (apostrophes normalised to "'").
+_CLAUSE = {("because",): "because", ("since",): "since", ("now", "that"): "now that", ("given", "that"): "given that"}
+_CLAUSE |= {(w,): "because" for w in ("cuz", "coz", "'cause")}
+_PHRASE = {
+    ("because", "of"): "because of",
+    ("due", "to"): "due to",
+    ("thanks", "to"): "thanks to",
+    ("owing", "to"): "owing to",
+    ("as", "a", "result", "of"): "as a result of",
+    ("in", "response", "to"): "in response to",
+    ("in", "light", "of"): "in light of",
+    ("in", "the", "wake", "of"): "in the wake of",
+    ("amid",): "amid",
+    ("amidst",): "amid",
+    ("after",): "after",
+    ("following",): "following",
+    ("fed", "up", "with"): "fed up with",
+    ("tired", "of"): "tired of",
+    ("sick", "of"): "sick of",
+}
+_PHRASE |= {("in", "protest", w): "in protest of" for w in ("of", "against", "at", "over")}
+_RESULT = {
+    ("that", "'s", "why"): "that's why",
+    ("that", "is", "why"): "that's why",
+    ("which", "'s", "why"): "which is why",
+    ("which", "is", "why"): "which is why",
+    ("this", "is", "why"): "this is why",
+    ("so", "i"): "so",
+    ("so", "we"): "so",
+}
+_MARKERS = sorted(
+    [(k, v, "clause") for k, v in _CLAUSE.items()]
+    + [(k, v, "phrase") for k, v in _PHRASE.items()]
+    + [(k, v, "result") for k, v in _RESULT.items()],
+    key=lambda m: -len(m[0]),  # longest first: "because of" before "because"
+)
+
+
+def _marker_regex(words: tuple[str, ...]) -> str:
+    out = (r"\b" if words[0][0].isalnum() else "") + re.escape(words[0]).replace("'", "['’]")
+    for w in words[1:]:
+        out += (r"\s*" if w.startswith("'") else r"\s+") + re.escape(w).replace("'", "['’]")
+    return out + (r"\b" if words[-1][-1].isalnum() else "")
+
+
+# The connectives by their first word, longest first.
+_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+for _m in _MARKERS:
+    _BY_FIRST.setdefault(_m[0][0], []).append(_m)
+#: Matches a raw text that may state a cause (any connective): see :func:`~trendlens.enrich.nlp.parse_matching`.
+CANDIDATES = re.compile("|".join(_marker_regex(words) for words, _, _ in _MARKERS), re.IGNORECASE)
+# After "so I/we": a purpose ("so I can"), a hedge ("so I guess"), a state or a negation ("so I'm not"):
+# the clause before is no cause. Only an action ("so I left", "so I came here") is a result.
+_NOT_RESULT = word_set(
+    "can could will 'll may might would should 'd guess suppose think hope "
+    "'m am was 're are were do did never not have 've had"
+)
+_NEGATION = word_set("not n't never")
+# Verbs of a beginning or an end: "since <it> started" dates, it does not explain.
+_ONSET = word_set(
+    "start starts started begin began begun end ends ended join joins joined leave left arrive arrived "
+    "launch launched open opened took become became"
+)
+#: Connectives that also mark a time: what follows them may be the trend itself used as a date.
+TEMPORAL_MARKERS = frozenset({"after", "following", "amid", "since"})
+#: Connectives that only state a cause.
+CAUSAL_MARKERS = (frozenset(_CLAUSE.values()) | frozenset(_PHRASE.values())) - TEMPORAL_MARKERS
+# Verbs that take "after" as their own particle ("named after", "look after", "went after").
+_PHRASAL_AFTER = word_set(
+    "named name names called call look looks looking looked take takes took taking go goes going went gone "
+    "come comes came coming chase chased chasing ask asked asking run runs ran running lust lusting"
+)
+# Nouns of time: "after two weeks", "since last year" are times, not causes.
+_TIME_WORDS = word_set(
+    """
+    second seconds minute minutes hour hours day days week weeks month months year years decade decades
+    night nights weekend weekends morning mornings evening evenings afternoon while moment time times ago
+    long ages awhile
+    today tonight yesterday tomorrow season seasons spring summer autumn fall winter holiday holidays
+    """
+)
+# Tokens that end a cause: the clause or phrase is over.
+_STOP_PUNCT = frozenset('.!?;:()[]{}|—–"“”')
+_CLAUSE_BREAK = word_set("so but and then which")
+_PHRASE_BREAK = word_set("so but then which")  # "and" joins causes: "the algorithm and the ads"
+
+
+@dataclass(frozen=True)
+class CauseMention:
+    """A cause stated in one sentence: the cause phrase (verbatim), its connective and the sentence."""
+
+    cause: str
+    marker: str
+    evidence: Finding
+    words: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+
+
+def _norm(token: Token) -> str:
+    return token.lower_.replace("’", "'").replace("‘", "'")
+
+
+def _match_at(words: Sequence[str], i: int) -> tuple[str, str, int] | None:
+    """The connective starting at ``words[i]`` (normalised tokens) as (marker, kind, length), or ``None``."""
+    for pattern, marker, kind in _BY_FIRST.get(words[i], ()):
+        n = len(pattern)
+        if tuple(words[i : i + n]) == pattern:
+            return marker, kind, n
+    return None
+
+
+def _is_noise(token: Token, hashtags: bool = True) -> bool:
+    """@mentions, URLs, emoji and (``hashtags``) hashtags: trimmed from the ends of a cause."""
+    return (
+        (hashtags and (token.text == "#" or hashtag_word(token)))
+        or token.text.startswith("@")
+        or token.like_url
+        or not any(ch.isalnum() for ch in token.text)
+    )
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """``tokens`` without punctuation, mentions, URLs and emoji at either end, nor hashtags at the end.
+
+    A hashtag that opens the cause is kept: "after #Trump's election" uses it as a word.
+    """
+    while tokens and (
+        (tokens[0].text != "#" and (_is_noise(tokens[0], hashtags=False) or tokens[0].is_punct))
+        or tokens[0].lower_ in _CLAUSE_BREAK
+        or tokens[0].tag_ == "POS"
+    ):
+        tokens = tokens[1:]
+    while tokens and (_is_noise(tokens[-1]) or tokens[-1].is_punct or tokens[-1].lower_ in _CLAUSE_BREAK):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _tail(sent: Span) -> int:
+    """Absolute index from which ``sent`` holds only hashtags, mentions, URLs, emoji and punctuation."""
+    end = sent.end
+    while end > sent.start and (_is_noise(sent.doc[end - 1]) or sent.doc[end - 1].is_punct):
+        end -= 1
+    return end
+
+
+def _new_clause(subject: Token, before: list[Token]) -> bool:
+    """Whether ``subject`` opens a clause of its own, not one inside the cause ("since I thought *it* was")."""
+    verbs = {t.i for t in before if t.pos_ in {"VERB", "AUX"}}
+    return bool(verbs) and not any(a.i in verbs for a in subject.head.ancestors) and subject.head.i not in verbs
+
+
+def _forward(sent: Span, start: int, kind: str) -> list[Token]:
+    """The cause after a connective: up to the end of its clause (``kind="clause"``) or noun phrase."""
+    out: list[Token] = []
+    tail = _tail(sent)
+    for tok in sent[start:]:
+        if (
+            tok.i >= tail
+            or tok.text in _STOP_PUNCT
+            or tok.text.startswith((">", "->"))
+            or (tok.text == "," and (kind == "phrase" or out))
+        ):
+            break
+        if out and (tok.lower_ in _PHRASE_BREAK or (kind == "clause" and tok.lower_ in _CLAUSE_BREAK)):
+            break
+        if out and kind == "clause" and tok.dep_ in {"nsubj", "nsubjpass"} and _new_clause(tok, out):
+            break  # a second subject after a verb starts a new clause ("now that I've moved I've shut ...")
+        if (
+            kind == "phrase"
+            and out
+            and tok.tag_ != "VBG"
+            and (
+                tok.dep_ in {"nsubj", "nsubjpass", "ROOT", "aux", "auxpass"}
+                or (
+                    tok.pos_ in {"VERB", "AUX"}
+                    and tok.dep_ not in {"amod", "compound", "acl", "pcomp", "pobj", "relcl"}
+                )
+            )
+        ):
+            break
+        out.append(tok)
+        if len(out) >= MAX_CAUSE_TOKENS or (len(tok.text) > 1 and tok.text.endswith(".") and tok.is_alpha is False):
+            break  # "X." ends the sentence even where the splitter took it for an abbreviation
+    return _trim(out)
+
+
+def _backward(sent: Span, end: int) -> list[Token]:
+    """The cause before a result connective: the clause before it, or the previous sentence when it opens one."""
+    before = list(sent[: end - sent.start]) if end > sent.start else []
+    while before and (before[-1].is_punct or before[-1].lower_ in _CLAUSE_BREAK):
+        before = before[:-1]
+    start = len(before)
+    while start > 0 and before[start - 1].text not in _STOP_PUNCT and before[start - 1].text != ",":
+        start -= 1
+    clause = _trim(before[start:])
+    if not clause and end == sent.start and sent.start > 0:
+        previous = sent.doc[sent.start - 1].sent
+        clause = _trim(list(previous))
+    return clause[-MAX_CAUSE_TOKENS:]
+
+
+def _is_time(tokens: Sequence[Token]) -> bool:
+    """Whether a phrase speaks of a time: a time noun, a date entity, or numbers only."""
+    if any(t.lower_ in _TIME_WORDS or t.ent_type_ in {"DATE", "TIME"} for t in tokens):
+        return True
+    return all(t.like_num or t.is_punct or t.is_stop for t in tokens)
+
+
+def _temporal_since(sent: Span, i: int, cause: list[Token]) -> bool:
+    """Whether "since" at ``sent[i]`` (relative index) means "from that time on"."""
+    if i > 0 and sent[i - 1].lower_ == "ever":
+        return True
+    if not any(t.pos_ in {"VERB", "AUX"} for t in cause):
+        return True  # "since the election", "since 2019": a noun phrase, so a point in time
+    if _is_time(cause) or any(_norm(t) in _ONSET for t in cause):
+        return True  # "since last year", "since the boycott started", "since I joined"
+    if any(_norm(t) in _TIME_WORDS for t in sent[max(0, i - 3) : i]):
+        return True  # "(it's) been months since ..."
+    main = [t for t in sent if t.i < cause[0].i - 1 or t.i > cause[-1].i]
+    lowered = [_norm(t) for t in main]
+    return any(a in {"have", "has", "'ve", "had"} and b == "been" for a, b in zip(lowered, lowered[1:]))
+
+
+def _gratitude(sent: Span, i: int, cause_start: int) -> bool:
+    """Whether "thanks to" at ``sent[i]`` thanks someone ("Thanks to X for the invite") rather than gives a cause."""
+    rest = [_norm(t) for t in sent[cause_start:]]
+    if "for" in rest[:MAX_CAUSE_TOKENS]:
+        return True
+    return not any(t.pos_ == "VERB" for t in sent[:i])
+
+
+def _keys(phrase: Span) -> tuple[str, ...]:
+    """The names a cause is about: proper nouns at its head (a clause's subject) or compounded to it.
+
+    "Elon Musk's takeover" -> ("elon", "musk"); "Elon bought it" -> ("elon",); "Trump's win" ->
+    ("trump",); "the new policy" and "I was tired" have none. Causes sharing a name are one driver.
+    """
+    head = phrase.root
+    if head.pos_ in {"VERB", "AUX"}:
+        inside = range(phrase.start, phrase.end)
+        head = next((c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i in inside), None)
+    if head is None:
+        return ()
+    names = [head, *(c for c in head.children if c.dep_ in {"compound", "flat", "poss"})]
+    return tuple(
+        dict.fromkeys(
+            t.lower_.removesuffix("'s").removesuffix("’s")
+            for t in names
+            if t.pos_ == "PROPN" and t.is_alpha and not t.is_stop
+        )
+    )
+
+
+def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
+    """The causes a parsed sentence states, in order, as ``(cause phrase, connective, content words, keys)``.
+
+    The keys are what the cause is about (see ``_keys``): causes sharing one are grouped together.
+    """
+    text = sent.text.rstrip()
+    if text.endswith("?"):
+        return []
+    tokens = list(sent)
+    words = [_norm(t) for t in tokens]
+    out: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = []
+    i = 0
+    while i < len(tokens):
+        found = _match_at(words, i)
+        if found is None:
+            i += 1
+            continue
+        marker, kind, n = found
+        if n == 1 and tokens[i].dep_ == "advmod" and marker in {"since", "after"}:
+            i += 1  # an adverb, not a connective: "he has since tested negative", "soon after"
+            continue
+        negated = i > 0 and _norm(tokens[i - 1]) in _NEGATION
+        cause: list[Token] = []
+        if kind == "result":
+            if marker != "so" or (i + 2 < len(tokens) and _norm(tokens[i + 2]) not in _NOT_RESULT):
+                cause = _backward(sent, sent.start + i)
+        else:
+            # "after Musk bought it": "after" opening a clause (dependency "mark") takes the clause
+            clause = marker in {"after", "following"} and tokens[i].dep_ == "mark"
+            cause = _forward(sent, i + n, "clause" if clause else kind)
+        if cause and not negated and _usable(sent, i, marker, cause):
+            phrase = sent.doc[cause[0].i : cause[-1].i + 1]
+            out.append((phrase.text, marker, tuple(content_words(phrase)), _keys(phrase)))
+        i += n
+    return out
+
+
+def _usable(sent: Span, i: int, marker: str, cause: list[Token]) -> bool:
+    """Whether a cut-out cause is a cause: enough content, and not a time or a thank-you."""
+    words = content_words(cause[0].doc[cause[0].i : cause[-1].i + 1])
+    if len(words) < (2 if marker in {"because", "since", "now that", "given that", "so", "that's why"} else 1):
+        return False
+    if marker == "since":
+        return not _temporal_since(sent, i, cause)
+    if marker in {"after", "following"}:
+        if i > 0 and _norm(sent[i - 1]) in _PHRASAL_AFTER:
+            return False  # "named after", "look after": no time, no cause
+        if marker == "following" and sent[i].dep_ != "prep" and i > 0:
+            return False  # "I'm following the news": a verb, not a connective
+        if cause[0].tag_ == "VBG":
+            return False  # "after joining", "after hearing ...": a time in the writer's day, not a cause
+        return not _is_time(cause) and not any(t.pos_ == "PRON" and t.dep_ == "nsubj" for t in cause)
+    if marker == "thanks to":
+        return not _gratitude(sent, i, i + 2)
+    return True
+
+
+def cause_mentions(sentences: Sequence[Sentence]) -> list[CauseMention]:
+    """Every cause stated in ``sentences``, in order, each with its sentence as evidence.
+
+    A sentence without a parsed span is parsed here.
+    """
+    out = []
+    for sentence in sentences:
+        span = sentence.span if sentence.span is not None else _parse(sentence.text)
+        for cause, marker, words, keys in sentence_causes(span):
+            out.append(CauseMention(cause, marker, Finding(sentence.text, sentence.doc_id), words, keys))
+    return out
+
+
+def _parse(text: str) -> Span:
+    from trendlens.enrich.nlp import load_nlp
+
+    return load_nlp()(text)[:]

@@ -1,0 +1,237 @@
+"""Names of trends and consumer-trend groups: the most representative phrase of their documents.
+
+A keyword list ("xodus / twitterexodus / xitter") is not a name. A trend is named by one
+phrase of one to :data:`MAX_WORDS` words that occurs in its documents ("twitter exodus",
+"new to bluesky", "coronavirus pandemic"), found like this:
+
+* candidates are runs of consecutive normalised words (:class:`~trendlens.topics.terms.Terms`;
+  a hashtag counts as the words it is made of) that neither start nor end with a stop word
+  and do not cross punctuation;
+* a candidate scores ``coverage x precision x (1 + LENGTH_BONUS x (words - 1))``: coverage is
+  the share of the trend's documents that contain it, precision the share of the documents
+  containing it (in the corpus) that belong to the trend, so words found everywhere (filler
+  such as "just" or "new", or the corpus's own subject) score low;
+* a sub trend of a consumer-trend group multiplies in its precision within the group, so it
+  is named by what sets it apart from its siblings; a group's score multiplies in the share
+  of its members' documents that contain the phrase in members where it is common
+  (:data:`MEMBER_SHARE`), so a group is named by what its members share;
+* groups are named first, largest first, then sub trends, largest first; no two groups and
+  no two trends get the same name, and a sub trend of a group of several is not named like
+  its group. A trend with no phrase in at least :data:`MIN_SHARE` of its documents falls back
+  to its keywords.
+
+The name shows the words as most of the documents write them (lower case); the key of a
+phrase is its normalised form, so "TikTok refugees" and "#tiktokrefugee" count as one.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from trendlens.topics.terms import Terms
+
+#: Longest name, in words.
+MAX_WORDS = 3
+#: Score factor per extra word: "twitter exodus" beats "exodus" when it covers at least half as many documents.
+LENGTH_BONUS = 1.0
+#: Score factor of a one-word phrase that can be an adjective: "sexual assault" beats "sexual".
+ADJECTIVE_FACTOR = 0.5
+#: Exponent of a sub trend's precision (corpus-wide times within its group) in its phrases' score:
+#: below 1 so that a phrase most of the trend's documents carry beats a rarer, more exclusive one.
+PRECISION_WEIGHT = 0.75
+#: Fewest documents of a trend (share; and at least 2) that a name must occur in.
+MIN_SHARE = 0.05
+#: A phrase counts as shared by a group member when it occurs in at least this share of the member's documents.
+MEMBER_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class Names:
+    """Names of trends (trend id → name) and of consumer-trend groups (group id → name)."""
+
+    trends: dict[int, str]
+    groups: dict[int, str]
+
+
+def document_phrases(terms: Terms, text: str, max_words: int = MAX_WORDS) -> dict[str, str]:
+    """Candidate phrases of one document: normalised key → the words as written (lower case).
+
+    Runs of one to ``max_words`` words that could name something (:func:`nameable`), and the
+    corpus's multi-word hashtags (``terms.phrases``: "first post", "bye bye x") wherever
+    their words occur in a row.
+    """
+    out: dict[str, str] = {}
+    for segment in terms.segments(text):
+        keys = [key for key, _ in segment]
+        for start in range(len(segment)):
+            for end in range(start + 1, min(start + max_words, len(segment)) + 1):
+                if nameable(terms, keys[start:end]):
+                    out.setdefault(" ".join(keys[start:end]), _join([s for _, s in segment[start:end]]))
+            for phrase in terms.phrases.get(keys[start], ()):
+                if tuple(keys[start : start + len(phrase)]) == phrase:
+                    out.setdefault(" ".join(phrase), _join([s for _, s in segment[start : start + len(phrase)]]))
+    return out
+
+
+def nameable(terms: Terms, words: Sequence[str]) -> bool:
+    """Whether words in a row can name something: no stop word at either end, no word twice in a row,
+    the last word a noun or a word the dictionary does not know (a name, a new word), the first one
+    not only a verb or an adverb ("deleted account" and "just" cannot; "twitter exodus" can)."""
+    if terms.is_stop(words[0]) or terms.is_stop(words[-1]):
+        return False
+    if any(a == b for a, b in zip(words, words[1:])):
+        return False
+    return _noun(words[-1]) and not _verb_or_adverb(words[0])
+
+
+def _noun(word: str) -> bool:
+    tags = _tags(word)
+    return not tags or "NOUN" in tags or "PROPN" in tags
+
+
+def _verb_or_adverb(word: str) -> bool:
+    tags = _tags(word)
+    return bool(tags) and tags <= {"VERB", "AUX", "ADV"}
+
+
+@functools.lru_cache(maxsize=65536)
+def _tags(word: str) -> frozenset[str]:
+    """Parts of speech the dictionary (``lemminflect``) knows ``word`` as; empty for unknown words and CJK."""
+    if not word.isascii():
+        return frozenset()
+    from trendlens.topics.terms import _lemmas
+
+    return frozenset(_lemmas()(word))
+
+
+def name_trends(
+    phrases: Sequence[Mapping[str, str]],
+    labels: Sequence[int],
+    groups: Mapping[int, Sequence[int]],
+    fallback: Mapping[int, str] | None = None,
+    terms: Terms | None = None,
+) -> Names:
+    """Name every trend and every group of trends by a phrase of its documents.
+
+    Parameters
+    ----------
+    phrases
+        Per document, its candidate phrases (:func:`document_phrases`).
+    labels
+        Per document, its trend id (``-1`` for none); documents of no trend count in the
+        corpus-wide precision only.
+    groups
+        Group id → its member trend ids.
+    fallback
+        Trend id → name to use when no phrase qualifies (e.g. from its keywords).
+    terms
+        The normaliser the phrases were made with; its stop words do not count as words of a
+        phrase for :data:`LENGTH_BONUS` ("new to bluesky" has two). Without it every word counts.
+    """
+    fallback = fallback or {}
+    corpus: Counter = Counter()
+    per_trend: dict[int, Counter] = defaultdict(Counter)
+    sizes: Counter = Counter()
+    surfaces: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for doc, label in zip(phrases, labels):
+        corpus.update(doc.keys())
+        if label < 0:
+            continue
+        sizes[label] += 1
+        per_trend[label].update(doc.keys())
+        for key, surface in doc.items():
+            surfaces[label][key][surface] += 1
+
+    def written(members: Sequence[int], key: str) -> str:
+        seen: Counter = Counter()
+        for m in members:
+            seen.update(surfaces[m].get(key, {}))
+        return min(seen, key=lambda s: (-seen[s], s))
+
+    group_names: dict[int, str] = {}
+    group_keys: dict[int, str] = {}
+    by_size = sorted(groups, key=lambda g: (-sum(sizes[m] for m in groups[g]), g))
+    for group in by_size:
+        members = [m for m in groups[group] if sizes[m]]
+        counts = sum((per_trend[m] for m in members), Counter())
+        n = sum(sizes[m] for m in members)
+        scores = {}
+        for key, df in counts.items():
+            if df < max(2, MIN_SHARE * n) or key in group_keys.values():
+                continue
+            shared = sum(per_trend[m][key] for m in members if per_trend[m][key] >= MEMBER_SHARE * sizes[m])
+            scores[key] = (df / n) * (df / corpus[key]) * (shared / df) * _length_factor(key, terms)
+        key = _best(scores)
+        if key is None:
+            biggest = max(members or groups[group], key=lambda m: (sizes[m], -m))
+            group_names[group] = fallback.get(biggest, "(no keywords)")
+            continue
+        group_keys[group] = key
+        group_names[group] = written(members, key)
+
+    trend_names: dict[int, str] = {}
+    used: set[str] = set()
+    for group in by_size:
+        members = list(groups[group])
+        in_group = sum((per_trend[m] for m in members), Counter()) if len(members) > 1 else None
+        # the group's phrase names, besides the group, only the member it covers best (its core)
+        shared = group_keys.get(group)
+        core = max(members, key=lambda m: (per_trend[m][shared] / max(sizes[m], 1), -m)) if shared else None
+        scores = {}
+        for trend in members:
+            n, own = sizes[trend], {}
+            for key, df in per_trend[trend].items():
+                if df < max(2, MIN_SHARE * n) or (key == shared and trend != core):
+                    continue
+                within = df / in_group[key] if in_group is not None else 1.0
+                own[key] = (df / n) * (df / corpus[key] * within) ** PRECISION_WEIGHT * _length_factor(key, terms)
+            scores[trend] = own
+        # the best (member, phrase) pair first, then the best of the rest among the phrases left
+        while scores:
+            best = {t: _best({k: v for k, v in own.items() if k not in used}) for t, own in scores.items()}
+            trend = min(best, key=lambda t: (-scores[t][best[t]] if best[t] else 0.0, -sizes[t], t))
+            key = best[trend]
+            del scores[trend]
+            if key is None:
+                trend_names[trend] = fallback.get(trend, "(no keywords)")
+                continue
+            used.add(key)
+            trend_names[trend] = written([trend], key)
+    return Names(trend_names, group_names)
+
+
+def _length_factor(key: str, terms: Terms | None) -> float:
+    """1, plus :data:`LENGTH_BONUS` if the phrase has two words or more that are not stop words;
+    :data:`ADJECTIVE_FACTOR` for one word that can be an adjective but not a verb ("sexual", "social")."""
+    content = [w for w in key.split() if terms is None or not terms.is_stop(w)]
+    if len(content) > 1:
+        return 1.0 + LENGTH_BONUS
+    tags = _tags(key) if " " not in key else frozenset()
+    return ADJECTIVE_FACTOR if "ADJ" in tags and "VERB" not in tags else 1.0
+
+
+def _best(scores: Mapping[str, float]) -> str | None:
+    """The best-scoring key; ties go to the shorter, then alphabetically first."""
+    if not scores:
+        return None
+    return min(scores, key=lambda k: (-scores[k], len(k), k))
+
+
+def _join(words: Sequence[str]) -> str:
+    """Words as one phrase: spaced, except between two CJK words."""
+    out = words[0]
+    for previous, word in zip(words, words[1:]):
+        out += ("" if _cjk(previous[-1]) and _cjk(word[0]) else " ") + word
+    return out
+
+
+def _cjk(char: str) -> bool:
+    return "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+def phrase_key(terms: Terms, phrase: str) -> str:
+    """The normalised key of a phrase as written (a name): what :func:`document_phrases` counts it under."""
+    return " ".join(key for segment in terms.segments(phrase) for key, _ in segment)

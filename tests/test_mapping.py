@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.conftest import CORPORA
+from tests.conftest import CORPORA, ROOT
 from trendlens.hierarchy import default_taxonomy
 from trendlens.hierarchy.mapping import MAPPED_LEVELS, UNMAPPED, TaxonomyMapper, group_evidence, trend_evidence
 
@@ -147,3 +147,40 @@ def test_a_group_is_placed_by_its_members_documents(mapper, embedder, huffpost_r
     assert mostly_sports.documents.shape == (10, sports.centroid.shape[0])
     placement = mapper.place_trends([mostly_sports])[0]
     assert placement.at("consumer_trend").node_id == mapper.place_trends([sports])[0].at("consumer_trend").node_id
+
+
+# --- the bug: the Bluesky migration's main consumer trend sat under "Welcoming the Displaced" (0.63) -----------
+
+
+def test_bluesky_migration_consumer_trend_is_not_placed_with_the_displaced(mapper, embedder, bluesky_records):
+    """The consumer trend of people leaving X/Twitter for Bluesky (judged group of six sub trends, rebuilt from
+    a seeded sample of each sub trend's posts and merged as the detector merges them) belongs under a platform
+    node, not under war and displacement, whatever literal word ("refugee", "exodus") its posts or name hold."""
+    from trendlens.hierarchy.evaluation import load_judgements
+    from trendlens.hierarchy.taxonomy import LEVELS
+
+    records, _ = load_judgements(ROOT / "benchmarks" / "data" / "taxonomy_judgements.jsonl")
+    by_id = {r["id"]: r for r in records}
+    group = next(
+        r for r in records if r["corpus"] == "bluesky_migration" and r["kind"] == "group" and r["id"].endswith("group1")
+    )
+    texts = {r["id"]: r["text"] for r in bluesky_records}
+    rng = np.random.default_rng(0)
+    members, sizes = [], []
+    for m in group["members"]:
+        trend = by_id[f"bluesky_migration#{m}"]
+        ids = rng.choice(trend["member_ids"], size=min(50, len(trend["member_ids"])), replace=False)
+        members.append(trend_evidence(embedder.encode([texts[i] for i in ids]), trend["label"], trend["keywords"]))
+        sizes.append(trend["size"])
+    merged = group_evidence(members, sizes, name="Twitter refugees welcome", keywords=tuple(group["keywords"]))
+    placement = mapper.place_trends([merged])[0]
+    displaced = {n.id for n in default_taxonomy().path("ct.welcoming-the-displaced")} - {
+        n.id for n in default_taxonomy().level(LEVELS[0])
+    }
+    assert not {m.node_id for m in placement.levels} & displaced, placement
+    assert placement.at("big_social_trend").node_id == "bst.platform-exodus", placement
+    assert placement.at("consumer_trend").node_id in {"ct.platform-hopping", "ct.owner-backlash"}, placement
+    # close platform nodes share the probability (Switching Social Networks 0.42, Owner Backlash 0.42), but the
+    # mass sits with contested platforms, not with war and displacement
+    assert placement.at("worldwide_social_trend").node_id == "wst.contested-platforms", placement
+    assert placement.at("worldwide_social_trend").confidence >= 0.3, placement

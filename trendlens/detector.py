@@ -879,7 +879,7 @@ NAME_DOCUMENTS = 1000
 
 #: Documents of a consumer trend of several sub trends scanned for drivers and audience, sampled across
 #: its sub trends by size (a sub trend scans :data:`trendlens.enrich.reading.SCAN_DOCUMENTS`).
-GROUP_SCAN_DOCUMENTS = 1500
+GROUP_SCAN_DOCUMENTS = 5000
 
 #: Share of the documents in trends from which one consumer trend is the corpus's main trend and leads the
 #: ranking: a corpus collected about one phenomenon (posts about a platform migration) reads as that trend

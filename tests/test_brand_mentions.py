@@ -122,6 +122,17 @@ def test_x_and_twitter_are_one_entity_when_the_posts_say_so(bluesky):
     assert not [p for p in profiles if p is not merged[0] and _keys(p) & {"x", "twitter"}]
 
 
+def test_the_app_formerly_known_as_twitter_makes_no_alias_of_app(bluesky):
+    """Regression: "the app formerly known as Twitter" listed "app" among Twitter's other spellings."""
+    said = [r for r in bluesky if re.search(r"\bapp formerly known as twitter", r["text"], re.IGNORECASE)]
+    assert len(said) >= 2, "the corpus describes Twitter as 'the app formerly known as' it"
+    records = [r for r in bluesky if re.search(r"twitter|\bapp\b|\bx\b", r["text"], re.IGNORECASE)]
+    profiles, _ = _profiles(records)
+    twitter = [p for p in profiles if "twitter" in _keys(p)]
+    assert len(twitter) == 1, [(p.name, p.aliases) for p in profiles]
+    assert "app" not in _keys(twitter[0]), twitter[0].aliases
+
+
 def test_common_words_capitalised_in_reviews_are_not_brands():
     """Regression: "a Good app", "Nice app" made organisations of Good and Nice in app reviews."""
     records = read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")[:1500]

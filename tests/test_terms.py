@@ -99,3 +99,18 @@ def test_cjk_words_reach_the_fitted_keyword_vocabulary(reviews, static_embedder)
     assert {"功能", "閃退"} <= set(cjk), cjk
     assert all(len(w.replace(" ", "")) <= 8 for w in cjk)  # words and word pairs, not sentences
     assert result.terms is not None
+
+
+def test_function_words_of_other_languages_are_no_keywords(static_embedder):
+    """Regression: the Bluesky posts' cluster of German and Dutch posts was named "het", with keywords
+    "ich, den, het, und, nicht, op, jetzt, hier, der, es": English stop words do not know them."""
+    records = read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
+    german_or_dutch = re.compile(r"\b(und|nicht|ich|das|ist|wir|het|een|niet|van|zijn)\b")
+    posts = [r["text"] for r in records if german_or_dutch.search(r["text"])]
+    assert len(posts) >= 30, len(posts)
+    posts += [r["text"] for r in records[::12]]
+    result = fit_topics(posts, np.asarray(static_embedder.encode(posts), dtype=np.float32), TopicConfig())
+    keywords = {w for words in result.keywords.values() for w, _ in words[:10]}
+    assert not keywords & {"und", "nicht", "ich", "het", "een", "niet", "der", "jetzt", "op"}, result.keywords
+    assert result.terms is not None and {"und", "het"} <= result.terms.stop_words
+    assert "war" not in result.terms.stop_words  # an English word, even though German uses it as a function word

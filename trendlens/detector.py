@@ -635,15 +635,30 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     def _enrich_group(self, gid: int) -> tuple[tuple[Evidence, ...], Insight]:
         """Findings and sections of a consumer trend of several sub trends, read from its own central documents."""
         if gid not in self.group_insights_:
-            members = np.flatnonzero(self._group_labels == gid)
-            order = members[np.argsort(-self._group_centrality[members], kind="stable")]
             row = self.consumer_trends_.loc[gid]
             subs = tuple((str(self.trends_.at[m, "label"]), int(self.trends_.at[m, "size"])) for m in row["members"])
             group = next(g for g in self.groups_.values() if g.id == gid)
             self.group_findings_[gid], self.group_insights_[gid] = self._enriched(
-                order, self._group_centroids[gid], self._facts(row, subs), self.group_placements_.get(gid), group
+                self._stratified(row["members"]),
+                self._group_centroids[gid],
+                self._facts(row, subs),
+                self.group_placements_.get(gid),
+                group,
+                n_scan=GROUP_SCAN_DOCUMENTS,
             )
         return self.group_findings_[gid], self.group_insights_[gid]
+
+    def _stratified(self, trends: list[int]) -> np.ndarray:
+        """The documents of ``trends``, each trend's most central first, interleaved in proportion to size.
+
+        Any first N documents are a sample of every sub trend by its size: a consumer trend's
+        drivers and audience are read across its facets, not only from its most generic posts
+        (on the Bluesky posts, the greetings at the merged centroid).
+        """
+        parts = [self._by_centrality(np.flatnonzero(self.labels_ == t)) for t in trends]
+        order = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        quantile = np.concatenate([(np.arange(len(p)) + 0.5) / len(p) for p in parts]) if parts else order
+        return order[np.argsort(quantile, kind="stable")]
 
     def _facts(self, row: pd.Series, sub_trends: tuple[tuple[str, int], ...] = ()) -> Any:
         """What the report says of a trend (or consumer trend) row before enrichment."""
@@ -664,7 +679,13 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         )
 
     def _enriched(
-        self, members: np.ndarray, centroid: np.ndarray, facts: Any, placement: Any, group: TrendGroup | None
+        self,
+        members: np.ndarray,
+        centroid: np.ndarray,
+        facts: Any,
+        placement: Any,
+        group: TrendGroup | None,
+        n_scan: int | None = None,
     ) -> tuple[tuple[Evidence, ...], Insight]:
         """Findings and sections of the documents ``members`` (most central first).
 
@@ -676,7 +697,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         from trendlens.enrich.reading import SCAN_DOCUMENTS
 
         # findings read the enrich_documents most central; drivers and audience scan further
-        order = members[: max(self.enrich_documents, SCAN_DOCUMENTS)]
+        n_scan = SCAN_DOCUMENTS if n_scan is None else n_scan
+        order = members[: max(self.enrich_documents, n_scan)]
         return enrich_trend(
             [self.corpus_[i].text for i in order],
             [self.corpus_[i].id for i in order],
@@ -688,6 +710,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             group=group,
             n_findings=self.n_findings,
             n_read=self.enrich_documents,
+            n_scan=n_scan,
             engagement=[self.corpus_[i].engagement for i in order],
             members=TrendDocuments.of([self.corpus_[i] for i in members]),
         )
@@ -874,6 +897,10 @@ CORE_MEMBERSHIP = 0.5
 #: naming's work on large corpora; 1,000 covers every trend of the 10k-document corpora whole.
 NAME_DOCUMENTS = 1000
 
+
+#: Documents of a consumer trend of several sub trends scanned for drivers and audience, sampled across
+#: its sub trends by size (a sub trend scans :data:`trendlens.enrich.reading.SCAN_DOCUMENTS`).
+GROUP_SCAN_DOCUMENTS = 5000
 
 #: Share of the documents in trends from which one consumer trend is the corpus's main trend and leads the
 #: ranking: a corpus collected about one phenomenon (posts about a platform migration) reads as that trend

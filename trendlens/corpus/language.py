@@ -25,6 +25,9 @@ SAMPLE = 1000
 CONFIDENCE = 0.5
 #: Warn when more than this share of the sample is confidently not English.
 MAX_FOREIGN_SHARE = 0.1
+#: A language from this share of the sample on has its function words kept out of keywords and names
+#: (five documents of a 1,000-document sample; English corpora show 0.0-0.1% elsewhere, see CONFIDENCE).
+MIN_LANGUAGE_SHARE = 0.005
 
 
 @lru_cache(maxsize=1)
@@ -67,3 +70,28 @@ def warn_if_not_english(texts: Sequence[str], origin: str = "corpus") -> dict[st
             stacklevel=3,
         )
     return mix
+
+
+def function_words(mix: dict[str, float], min_share: float = MIN_LANGUAGE_SHARE) -> frozenset[str]:
+    """Stop words of every language other than English in ``mix`` (:func:`language_mix`) from ``min_share``
+    on, from spaCy's per-language lists, less the words that are also English words.
+
+    A cluster of German or Dutch posts was named "het" with keywords "ich, den, und, nicht": the
+    English stop words do not know them. An English word that is a function word elsewhere ("war",
+    "die", "hat" in German) stays a keyword: a word counts as English when lemminflect's English
+    lexicon knows it.
+    """
+    import importlib
+
+    from lemminflect import getAllLemmas
+
+    words: set[str] = set()
+    for language, share in mix.items():
+        if language in ("en", "unknown") or share < min_share:
+            continue
+        try:
+            module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+        except ImportError:
+            continue
+        words |= {w.casefold() for w in module.STOP_WORDS if " " not in w}
+    return frozenset(w for w in words if not getAllLemmas(w))

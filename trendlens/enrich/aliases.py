@@ -37,6 +37,7 @@ ALIAS_CUES = frozenset({"formerly", "previously", "aka", "now", "rebranded", "re
 #: Alias cues that need no bracket or comma before them ("X formerly Twitter", "Bluesky aka bsky").
 PLAIN_ALIAS_CUES = frozenset({"formerly", "aka", "a"})
 _ALIAS_FILLER = frozenset({"known", "as", "called", "to", "the"})
+_DETERMINERS = frozenset({"the", "that", "this", "a", "an", "my", "our", "your", "their", "his", "her"})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -165,6 +166,8 @@ def equated_pairs(posts: Sequence[Post], keys: Container[str]) -> Counter[tuple[
                 continue
             if i == 0 or words[i - 1].key not in keys:
                 continue
+            if i >= 2 and words[i - 2].key in _DETERMINERS and not words[i - 1].capitalised:
+                continue  # "the app formerly known as Twitter": a common noun describing it, not its other name
             gap = post.text[words[i - 1].end : word.start]
             if cue not in PLAIN_ALIAS_CUES and "(" not in gap and "," not in gap:
                 continue  # "Musk renamed Twitter" names no alias; "Twitter (renamed X)", "X, previously Twitter" do

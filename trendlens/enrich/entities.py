@@ -458,7 +458,7 @@ def _merge(posts: Sequence[Post], judged: Sequence[str], keys: dict[str, _Key]) 
             best = max(longs, key=lambda k: (size(k), k))
             parent[find(short)] = find(best)
     for (a, b), n in equated_pairs(posts, keys).items():
-        if n >= 1:
+        if n >= 2:  # two documents, as for every other name: one post may misuse a cue
             ra, rb = find(a), find(b)
             if ra != rb:
                 big, small = (ra, rb) if (size(ra), ra) >= (size(rb), rb) else (rb, ra)

@@ -26,6 +26,8 @@ import unicodedata
 from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 
+from trendlens.topics.terms import web_segmenter
+
 #: Unicode ranges read as CJK script: kana, CJK ideographs (and extension A, compatibility), hangul.
 CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _CJK = f"[{CJK_RANGES}]"
@@ -54,14 +56,6 @@ def is_cjk(text: str) -> bool:
     return re.search(_CJK, text) is not None
 
 
-@functools.lru_cache(maxsize=1)
-def _segmenter():
-    import wordsegment
-
-    wordsegment.load()
-    return wordsegment
-
-
 @functools.lru_cache(maxsize=65536)
 def split_tag(body: str) -> tuple[str, ...]:
     """The words of a hashtag or handle label, without ``#``/``@``: "ByeByeX" → ("Bye", "Bye", "X").
@@ -74,7 +68,7 @@ def split_tag(body: str) -> tuple[str, ...]:
     parts = _CAMEL.findall(body)
     for part in parts:
         if (part.islower() or len(parts) == 1 and part[1:].islower()) and len(part) > 5 and part.isascii():
-            words = _segmenter().segment(part.lower())
+            words = web_segmenter().segment(part.lower())
             out += [part[: len(words[0])], *words[1:]] if part[0].isupper() else words  # keep "Bluesky" capitalised
         else:
             out.append(part)

@@ -20,7 +20,7 @@ from trendlens.errors import ConfigError
 from trendlens.topics.model import label_from_keywords
 
 #: Average cosine distance between cluster centroids under which clusters merge (all-MiniLM-L6-v2).
-#: 0.5 by reading the groups on two corpora (docs/evaluation.md): on the Bluesky migration posts the
+#: 0.5 by reading the groups on two corpora (docs/report.md): on the Bluesky migration posts the
 #: cut at 0.4 split the migration into three consumer trends (first posts, leaving X, "the Xodus")
 #: and 0.5 makes it one, with the news-bot posts in groups of their own; on the HuffPost headlines
 #: 0.5 gives 20 groups (COVID cases, vaccines and pandemic life as one; the wars as one; two sports

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from trendlens.corpus.language import function_words, language_mix
 from trendlens.errors import ConfigError, CorpusError
 from trendlens.topics.terms import INFORMAL, Terms
 
@@ -316,7 +317,10 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     require_documents(n_docs)
     if embeddings.shape[0] != n_docs:
         raise ConfigError(f"{embeddings.shape[0]} embeddings for {n_docs} texts")
-    terms = Terms.from_texts(texts, term_stop_words(config.stop_words))
+    stops = term_stop_words(config.stop_words)
+    if config.stop_words is not None:  # other languages' function words are no keywords either
+        stops |= function_words(language_mix(texts))
+    terms = Terms.from_texts(texts, stops)
     vocabulary = keyword_vocabulary(texts, terms, config.ngram_range, min_docs=2 if n_docs >= 200 else 1)
     model = build_bertopic(config, n_docs, embeddings, terms, vocabulary or None)
     topics, _ = model.fit_transform(list(texts), embeddings=embeddings)

@@ -66,7 +66,7 @@ CASE_WEIGHT = 3.0
 
 
 @functools.lru_cache(maxsize=1)
-def _web_model() -> Any:
+def web_segmenter() -> Any:
     """``wordsegment``'s English unigram and bigram counts, loaded once per process."""
     from wordsegment import Segmenter
 
@@ -291,7 +291,7 @@ class Terms:
                 and part.isascii()
                 and part.isalpha()
                 and self.counts.get(part, 0) >= 2
-                and part not in _web_model().unigrams
+                and part not in web_segmenter().unigrams
             ):
                 out += self.split(part)
             else:
@@ -306,7 +306,7 @@ class Terms:
             if self._segmenter is None:
                 corpus = Counter({w: n for w, n in self.counts.items() if n >= 2 and w.isalnum()})
                 pairs = Counter({p: n for p, n in self.pairs.items() if n >= 2 and p[0] in corpus and p[1] in corpus})
-                self._segmenter = _Segmenter(_web_model(), corpus, pairs, self.marks, self.seen, self.stop_words)
+                self._segmenter = _Segmenter(web_segmenter(), corpus, pairs, self.marks, self.seen, self.stop_words)
             self._splits[word] = self._segmenter.segment(word) or [word]
         return self._splits[word]
 
@@ -369,7 +369,7 @@ class Terms:
         never becomes "everyone", "long time" not "longtime" and "put in" not "putin".
         """
         if self._joins is None:
-            web = _web_model().unigrams
+            web = web_segmenter().unigrams
             self._joins = {
                 (a, b): a + b
                 for (a, b), n in sorted(self.pairs.items())

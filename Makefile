@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_dask.py
+	$(BIN)/python benchmarks/bench_multilingual.py
 
 # Rebuild models/ (ONNX tiers and the static model) from the installed MiniLM and the bundled corpora.
 models: $(STAMP)

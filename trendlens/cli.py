@@ -183,7 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--sample", type=int, default=None, help="use a random sample of N documents")
     run.add_argument("--seed", type=int, default=42, help="random seed")
     run.add_argument(
-        "--embedder", default="minilm", help="minilm (default), minilm-onnx (faster) or minilm-static (fastest)"
+        "--embedder",
+        default="minilm",
+        help="minilm (default), minilm-onnx (faster), minilm-static (fastest) or multilingual (not all English)",
     )
     run.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     run.add_argument(

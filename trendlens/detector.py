@@ -235,7 +235,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             len(corpus), ", ".join(f"{n} {what}{'s' * (n > 1)} dropped" for n, what in dropped if n)
         )
         origin = corpus.origin or "corpus"
-        self.languages_ = warn_if_not_english(corpus.texts, origin)
+        self.languages_ = warn_if_not_english(corpus.texts, origin, multilingual=self._multilingual())
         if np.isnat(corpus.timestamps).all():
             warnings.warn(
                 f"{origin}: no document has a timestamp, so trends are found but not scored over time "
@@ -382,6 +382,12 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         timings["hierarchy"] = time.perf_counter() - start
         self.timings_ = timings
         return self
+
+    def _multilingual(self) -> bool:
+        """True when the embedder is the multilingual tier (by name, or an instance of it, cached or not)."""
+        from trendlens.embed.multilingual import MODEL_ID
+
+        return self.embedder == "multilingual" or str(getattr(self.embedder, "name", "")).startswith(MODEL_ID)
 
     def _make_embedder(self) -> Embedder:
         if isinstance(self.embedder, str):

@@ -56,17 +56,25 @@ def language_mix(texts: Sequence[str], sample: int = SAMPLE, random_state: int =
     return {language: n / len(rows) for language, n in counts.most_common()}
 
 
-def warn_if_not_english(texts: Sequence[str], origin: str = "corpus") -> dict[str, float]:
-    """Warn when more than :data:`MAX_FOREIGN_SHARE` of a sample is confidently not English; returns the mix."""
+def warn_if_not_english(texts: Sequence[str], origin: str = "corpus", multilingual: bool = False) -> dict[str, float]:
+    """Warn when more than :data:`MAX_FOREIGN_SHARE` of a sample is confidently not English; returns the mix.
+
+    The warning names the ``"multilingual"`` embedding tier, which places a text and its
+    translations together; with ``multilingual`` True (that tier is in use) nothing is said.
+    The tier is named rather than switched to: the choice of model stays the user's (it changes
+    every vector and the cache), and on mostly-English text MiniLM's clusters leave fewer
+    documents out (docs/benchmarks.md).
+    """
     mix = language_mix(texts)
     foreign = {lang: share for lang, share in mix.items() if lang not in ("en", "unknown")}
-    if sum(foreign.values()) > MAX_FOREIGN_SHARE:
+    if sum(foreign.values()) > MAX_FOREIGN_SHARE and not multilingual:
         shown = ", ".join(f"{lang} {share:.0%}" for lang, share in list(foreign.items())[:4])
         warnings.warn(
             f"{origin}: {sum(foreign.values()):.0%} of the documents look non-English ({shown}; "
-            f"from {min(len(texts), SAMPLE):,} sampled). trendlens's default embedding model and keywords are "
-            "English-only, so these documents group by language rather than by topic: keep the English "
-            "documents (e.g. by a language column), or pass an embedder made for their language",
+            f"from {min(len(texts), SAMPLE):,} sampled). trendlens's default embedding model is English-only, "
+            "so these documents group by language rather than by topic: pass embedder='multilingual' "
+            "(`--embedder multilingual`), which places a text and its translations together, or keep the "
+            "English documents (e.g. by a language column)",
             stacklevel=3,
         )
     return mix

@@ -171,10 +171,17 @@ def _minilm_static(**kwargs: Any) -> Embedder:
     return StaticEmbedder.minilm(**kwargs)
 
 
+def _multilingual(**kwargs: Any) -> Embedder:
+    from trendlens.embed.multilingual import MultilingualEmbedder
+
+    return MultilingualEmbedder(**kwargs)
+
+
 _REGISTRY: dict[str, Callable[..., Embedder]] = {
     "minilm": _minilm,
     "minilm-onnx": _minilm_onnx,
     "minilm-static": _minilm_static,
+    "multilingual": _multilingual,
 }
 
 
@@ -195,6 +202,9 @@ def get_embedder(name: str = "minilm", **kwargs: Any) -> Embedder:
         (extra ``trendlens[onnx]``; built on first use). ``"minilm-static"``: a
         static (model2vec) model distilled from MiniLM and tuned to reproduce its
         embeddings, for very large corpora (extra ``trendlens[static]``).
+        ``"multilingual"``: Universal Sentence Encoder multilingual v3 (numpy only),
+        which places a text and its translations together, for corpora not all in
+        English (the language warning of ``fit`` names it).
     **kwargs
         Passed to the backend (e.g. ``batch_size``, ``max_seq_length``, ``show_progress``).
 

@@ -644,13 +644,18 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             row = self.consumer_trends_.loc[gid]
             subs = tuple((str(self.trends_.at[m, "label"]), int(self.trends_.at[m, "size"])) for m in row["members"])
             group = next(g for g in self.groups_.values() if g.id == gid)
+            from trendlens.enrich.reading import SCAN_DOCUMENTS
+
+            order = self._stratified(row["members"])
+            words = np.cumsum([len(self.corpus_[i].text.split()) for i in order[:GROUP_SCAN_DOCUMENTS]])
+            n_scan = max(SCAN_DOCUMENTS, int(np.searchsorted(words, GROUP_SCAN_WORDS, side="right")))
             self.group_findings_[gid], self.group_insights_[gid] = self._enriched(
-                self._stratified(row["members"]),
+                order,
                 self._group_centroids[gid],
                 self._facts(row, subs),
                 self.group_placements_.get(gid),
                 group,
-                n_scan=GROUP_SCAN_DOCUMENTS,
+                n_scan=n_scan,
             )
         return self.group_findings_[gid], self.group_insights_[gid]
 
@@ -907,6 +912,9 @@ NAME_DOCUMENTS = 1000
 #: Documents of a consumer trend of several sub trends scanned for drivers and audience, sampled across
 #: its sub trends by size (a sub trend scans :data:`trendlens.enrich.reading.SCAN_DOCUMENTS`).
 GROUP_SCAN_DOCUMENTS = 5000
+#: ... and at most this many words of them (at least a sub trend's scan): long articles (BBC News, 380 words
+#: each) would otherwise have every one parsed; 5,000 posts of the Bluesky migration hold about 115,000.
+GROUP_SCAN_WORDS = 200_000
 
 #: Share of the documents in trends from which one consumer trend is the corpus's main trend and leads the
 #: ranking: a corpus collected about one phenomenon (posts about a platform migration) reads as that trend

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from trendlens.corpus.language import function_words, language_mix
+from trendlens.corpus.language import WORDS_SAMPLE, function_words, language_mix
 from trendlens.errors import ConfigError, CorpusError
 from trendlens.topics.terms import INFORMAL, Terms
 
@@ -319,7 +319,7 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         raise ConfigError(f"{embeddings.shape[0]} embeddings for {n_docs} texts")
     stops = term_stop_words(config.stop_words)
     if config.stop_words is not None:  # other languages' function words are no keywords either
-        stops |= function_words(language_mix(texts))
+        stops |= function_words(language_mix(texts, sample=WORDS_SAMPLE))
     terms = Terms.from_texts(texts, stops)
     vocabulary = keyword_vocabulary(texts, terms, config.ngram_range, min_docs=2 if n_docs >= 200 else 1)
     model = build_bertopic(config, n_docs, embeddings, terms, vocabulary or None)

@@ -54,6 +54,23 @@ def test_thanks_times_and_names_are_no_causes(bluesky):
     assert causes_of(bluesky["bskymig-3k5qi7gmvu223"]["text"]) == [("I thought it was mobile-only", "since")]
 
 
+def test_a_schedule_or_a_cut_phrase_is_no_driver_regression():
+    """Regression (blind judgement): BBC trends got the drivers "start in early April", "end in May after
+    four series" and "intervention from allies in the Cabinet and the suspicion that the"."""
+    bbc = {r["id"]: r["text"] for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz")}
+    # "due to be published in April", "due to end on 22 February": a schedule
+    for doc_id in ("bbc-business-098", "bbc-entertainment-051", "bbc-business-457"):
+        assert not [c for c, m in causes_of(bbc[doc_id]) if m == "due to"], doc_id
+    # a cause is a whole phrase: not cut after "the", not cut inside "the immigration and asylum system"
+    causes = causes_of(bbc["bbc-politics-218"])
+    assert ("intervention from allies in the Cabinet and the suspicion", "following") in causes
+    assert not [c for c, _ in causes if c.split()[-1] in {"the", "that", "of", "and"}]
+    assert ("there are abuses of the immigration and asylum system", "because") in causes_of(bbc["bbc-politics-153"])
+    # a count of what went before is a time
+    assert causes_of("The drama will end in May after four series.") == []
+    assert causes_of("I came here due to the TikTok ban.") == [("the TikTok ban", "due to")]
+
+
 def test_causal_sentence_becomes_a_cited_driver(wildfire_tweets, embedder):
     """Regression: the drivers section said "not stated" although the documents state the cause."""
     texts, ids = [r["text"] for r in wildfire_tweets], [r["id"] for r in wildfire_tweets]

@@ -125,6 +125,8 @@ _TIME_WORDS = word_set(
     today tonight yesterday tomorrow season seasons spring summer autumn fall winter holiday holidays
     """
 )
+# Parts of speech that cannot end a cause: a determiner, preposition or conjunction left by a cut.
+_DANGLING = frozenset({"DET", "ADP", "CCONJ", "SCONJ", "PART", "AUX"})
 # Tokens that end a cause: the clause or phrase is over.
 _STOP_PUNCT = frozenset('.!?;:()[]{}|—–"“”')
 _CLAUSE_BREAK = word_set("so but and then which")
@@ -207,7 +209,9 @@ def _forward(sent: Span, start: int, kind: str) -> list[Token]:
             or (tok.text == "," and (kind == "phrase" or out))
         ):
             break
-        if out and (tok.lower_ in _PHRASE_BREAK or (kind == "clause" and tok.lower_ in _CLAUSE_BREAK)):
+        # "and" joining two clauses ends the cause; joining two nouns it does not
+        noun_and = tok.lower_ == "and" and tok.head.pos_ not in {"VERB", "AUX"}
+        if out and not noun_and and (tok.lower_ in _PHRASE_BREAK or (kind == "clause" and tok.lower_ in _CLAUSE_BREAK)):
             break
         if out and kind == "clause" and tok.dep_ in {"nsubj", "nsubjpass"} and _new_clause(tok, out):
             break  # a second subject after a verb starts a new clause ("now that I've moved I've shut ...")
@@ -225,9 +229,18 @@ def _forward(sent: Span, start: int, kind: str) -> list[Token]:
         ):
             break
         out.append(tok)
-        if len(out) >= MAX_CAUSE_TOKENS or (len(tok.text) > 1 and tok.text.endswith(".") and tok.is_alpha is False):
+        if len(out) >= MAX_CAUSE_TOKENS:
+            return []  # cut mid-clause ("... and the suspicion that the"): no phrase to quote as a cause
+        if len(tok.text) > 1 and tok.text.endswith(".") and tok.is_alpha is False:
             break  # "X." ends the sentence even where the splitter took it for an abbreviation
-    return _trim(out)
+    return _complete(_trim(out))
+
+
+def _complete(tokens: list[Token]) -> list[Token]:
+    """``tokens`` without the function words a cut leaves at the end ("the suspicion that the")."""
+    while tokens and (tokens[-1].pos_ in _DANGLING or tokens[-1].tag_ in {"WDT", "WP", "PRP$"}):
+        tokens = tokens[:-1]
+    return tokens
 
 
 def _backward(sent: Span, end: int) -> list[Token]:
@@ -348,10 +361,13 @@ def _usable(sent: Span, i: int, marker: str, cause: list[Token]) -> bool:
             return False  # "I'm following the news": a verb, not a connective
         if cause[0].tag_ == "VBG":
             return False  # "after joining", "after hearing ...": a time in the writer's day, not a cause
+        if cause[0].like_num:
+            return False  # "after four series", "after 20 years": a count of what went before
         return not _is_time(cause) and not any(t.pos_ == "PRON" and t.dep_ == "nsubj" for t in cause)
     if marker == "thanks to":
         return not _gratitude(sent, i, i + 2)
-    return True
+    # "due to start in early April", "due to be released": a schedule, not a cause
+    return not (marker == "due to" and cause[0].tag_ == "VB")
 
 
 def cause_mentions(sentences: Sequence[Sentence]) -> list[CauseMention]:

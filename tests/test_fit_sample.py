@@ -9,7 +9,8 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 from trendlens import ConfigError, TrendDetector, load_corpus
-from trendlens.detector import assign_nearest, time_stratified_sample
+from trendlens.detector import time_stratified_sample
+from trendlens.topics.assign import assign_nearest
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from trendlens import ConfigError, TrendDetector, TrendReport, plot
+from trendlens import ConfigError, NotFittedError, TrendDetector, TrendReport, plot
 
 pytestmark = pytest.mark.slow
 
@@ -134,7 +134,7 @@ def test_notebook_views(fitted, report):
 
 
 def test_plots_need_a_fitted_detector_or_a_report():
-    with pytest.raises(ConfigError, match="not fitted yet; call fit"):
+    with pytest.raises(NotFittedError, match="not fitted yet; call fit"):
         plot.timeline(TrendDetector())
     with pytest.raises(ConfigError, match="value must be 'share' or 'count'"):
         plot.timeline(TrendReport("now", None, "month"), value="volume")  # type: ignore[arg-type]

@@ -17,7 +17,6 @@ from trendlens.errors import (
     ConfigError,
     CorpusError,
     ModelNotFoundError,
-    NotFittedError,
     StoreError,
     TrendlensError,
 )
@@ -25,6 +24,7 @@ from trendlens.errors import (
 __version__ = "0.1.0"
 
 _LAZY = {
+    "NotFittedError": "trendlens.errors",  # subclasses scikit-learn's: built on first use
     "Corpus": "trendlens.corpus",
     "Document": "trendlens.corpus",
     "load_corpus": "trendlens.corpus",
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from trendlens.corpus import Corpus, Document, load_corpus
     from trendlens.detector import TrendDetector
     from trendlens.embed import get_embedder
+    from trendlens.errors import NotFittedError
     from trendlens.jobs import run_job
     from trendlens.report import TrendReport
     from trendlens.store import TrendStore

@@ -22,7 +22,7 @@ from trendlens.embed import Embedder, get_embedder
 from trendlens.embed.disk import SUPPORTED as disk_supported
 from trendlens.embed.disk import DiskVectors
 from trendlens.errors import ConfigError, NotFittedError
-from trendlens.parallel import ASSIGN_CHUNK, LocalExecutor, embed_texts, nearest_trend, open_executor
+from trendlens.parallel import embed_texts, open_executor
 from trendlens.progress import stage
 from trendlens.report.model import (
     ConsumerTrend,
@@ -39,6 +39,13 @@ from trendlens.report.model import (
 )
 from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
 from trendlens.topics import TopicConfig, fit_topics
+from trendlens.topics.assign import (
+    DEFAULT_SIMILARITY,
+    NearestCentroids,
+    assign_nearest,
+    member_similarity,
+    similarity_to_own_centroid,
+)
 from trendlens.topics.model import cluster_centroids, label_from_keywords, require_documents
 
 if TYPE_CHECKING:
@@ -162,6 +169,13 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     languages_ : dict
         Share of each language in a sample of the documents (``"en"``, ``"de"`` …,
         ``"unknown"`` where unsure); :meth:`fit` warns when over 10% are not English.
+    assignment_ : trendlens.topics.assign.NearestCentroids
+        The rule :meth:`predict` applies to new documents: trend centroids and the least cosine
+        to the closest one (``assign_similarity_``, the :data:`ASSIGN_QUANTILE` of the clustered
+        documents' cosine to their trend's centroid). The centroids are ``centroids_``, except on
+        a sampled fit: those of the sample's trends, which placed the rest of the corpus.
+    assign_similarity_ : float
+        ``assignment_.min_similarity``.
 
     Examples
     --------
@@ -227,29 +241,37 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         """Detect trends in ``corpus`` (a :class:`Corpus` or anything :func:`load_corpus` reads).
 
         ``embeddings`` (float32, one unit-length row per document) skips the
-        embedding stage.
+        embedding stage. A fit starts from nothing: every attribute of an earlier fit is
+        dropped first (the embedder too, so the current ``embedder`` parameter is the one
+        used), and a fit that raises leaves the detector unfitted.
         """
-        corpus = corpus if isinstance(corpus, Corpus) else load_corpus(corpus)
-        dropped = [(corpus.n_duplicates, "duplicate text"), (len(corpus.skipped), "invalid record")]
-        require_documents(  # before loading the model and embedding, not after
-            len(corpus), ", ".join(f"{n} {what}{'s' * (n > 1)} dropped" for n, what in dropped if n)
-        )
-        origin = corpus.origin or "corpus"
-        self.languages_ = warn_if_not_english(corpus.texts, origin, multilingual=self._multilingual())
-        if np.isnat(corpus.timestamps).all():
-            warnings.warn(
-                f"{origin}: no document has a timestamp, so trends are found but not scored over time "
-                "(virality, growth and lifecycle need a timestamp, date or created_at field)",
-                stacklevel=2,
+        self._reset()
+        try:  # a failed fit leaves an unfitted detector, never a half-fitted one
+            self._embedder_params = (self.embedder, self.embedding_cache)  # predict embeds as this fit did
+            corpus = corpus if isinstance(corpus, Corpus) else load_corpus(corpus)
+            dropped = [(corpus.n_duplicates, "duplicate text"), (len(corpus.skipped), "invalid record")]
+            require_documents(  # before loading the model and embedding, not after
+                len(corpus), ", ".join(f"{n} {what}{'s' * (n > 1)} dropped" for n, what in dropped if n)
             )
-        if self.fit_sample is not None and self.fit_sample < 1:
-            raise ConfigError(f"fit_sample must be a positive number of documents or None, got {self.fit_sample}")
-        executor = open_executor(self.executor, self.scheduler, self.workers)
-        try:
-            return self._fit(corpus, embeddings, executor)
-        finally:
-            if executor is not self.executor:
-                executor.close()
+            origin = corpus.origin or "corpus"
+            self.languages_ = warn_if_not_english(corpus.texts, origin, multilingual=self._multilingual())
+            if np.isnat(corpus.timestamps).all():
+                warnings.warn(
+                    f"{origin}: no document has a timestamp, so trends are found but not scored over time "
+                    "(virality, growth and lifecycle need a timestamp, date or created_at field)",
+                    stacklevel=2,
+                )
+            if self.fit_sample is not None and self.fit_sample < 1:
+                raise ConfigError(f"fit_sample must be a positive number of documents or None, got {self.fit_sample}")
+            executor = open_executor(self.executor, self.scheduler, self.workers)
+            try:
+                return self._fit(corpus, embeddings, executor)
+            finally:
+                if executor is not self.executor:
+                    executor.close()
+        except BaseException:
+            self._reset()
+            raise
 
     def _fit(self, corpus: Corpus, embeddings: np.ndarray | None, executor: Any) -> TrendDetector:
         timings: dict[str, float] = {}
@@ -296,6 +318,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         keywords = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
         sample_labels = topics.labels
         cores = topics.core_labels(CORE_MEMBERSHIP)
+        # new documents join the closest trend when as close to its centre as 95% of the members HDBSCAN
+        # put in trends are to theirs (the centroid rule alone is stricter than HDBSCAN)
+        threshold = member_similarity(topics.labels, vectors, quantile=ASSIGN_QUANTILE)
         if self.outlier_similarity is not None:  # on the sample's vectors, which are in memory
             outliers = np.flatnonzero(topics.labels < 0)
             sample_labels = assign_nearest(
@@ -305,13 +330,14 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         labels[rows] = sample_labels
         self.fit_rows_ = rows
         self.bertopic_ids_ = topics.bertopic_ids
-        if sampled:
-            # the rest joins the closest trend when it is as close to its centre as 95% of the members
-            # HDBSCAN put in the sample's trends are (the centroid rule alone is stricter than HDBSCAN)
-            self.assign_similarity_ = _member_similarity(topics.labels, vectors, quantile=0.05)
+        assignment = None  # a full fit's rule: its trends' centroids (computed with the signals)
+        if sampled:  # the rest is placed as predict places new documents: by the sample's trends
+            assignment = NearestCentroids.from_labels(labels, embeddings, threshold)
             rest = np.setdiff1d(np.arange(n_docs), rows, assume_unique=True)
-            labels = assign_nearest(labels, embeddings, rest, self.assign_similarity_, executor=executor)
-        return self._fit_labelled(corpus, embeddings, labels, keywords, topics.model, timings)
+            labels[rest] = assignment.assign(embeddings, rest, executor=executor)[0]
+        return self._fit_labelled(
+            corpus, embeddings, labels, keywords, topics.model, timings, assignment=assignment, min_similarity=threshold
+        )
 
     def fit_assigned(
         self, corpus: Any, labels: np.ndarray, keywords: dict[int, list[str]], *, embeddings: np.ndarray
@@ -323,6 +349,17 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         Signals, hierarchy placement and the report are computed as in :meth:`fit`;
         ``topic_model_`` is ``None``.
         """
+        self._reset()
+        try:
+            self._embedder_params = (self.embedder, self.embedding_cache)
+            return self._fit_assigned(corpus, labels, keywords, embeddings)
+        except BaseException:
+            self._reset()
+            raise
+
+    def _fit_assigned(
+        self, corpus: Any, labels: np.ndarray, keywords: dict[int, list[str]], embeddings: np.ndarray
+    ) -> TrendDetector:
         corpus = corpus if isinstance(corpus, Corpus) else load_corpus(corpus)
         labels = np.asarray(labels, dtype=np.int64)
         if len(labels) != len(corpus) or len(embeddings) != len(corpus):
@@ -331,7 +368,6 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         if missing:
             raise ConfigError(f"no keywords given for trends {missing}")
         present = {t: list(keywords[t]) for t in sorted(set(labels[labels >= 0].tolist()))}
-        self._terms = None  # names are read with this corpus's own terms, not a previous fit's
         return self._fit_labelled(corpus, np.asarray(embeddings, dtype=np.float32), labels, present, None, {})
 
     def _fit_labelled(
@@ -342,8 +378,15 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         keywords: dict[int, list[str]],
         model: Any,
         timings: dict[str, float],
+        assignment: NearestCentroids | None = None,
+        min_similarity: float | None = None,
     ) -> TrendDetector:
-        """Signals, trend table, merged groups and taxonomy placement for documents with known trends."""
+        """Signals, trend table, merged groups and taxonomy placement for documents with known trends.
+
+        ``assignment`` is the rule :meth:`predict` applies (default: the trends' centroids with
+        ``min_similarity``, itself by default the :data:`ASSIGN_QUANTILE` of the members' cosine
+        to their own trend's centroid).
+        """
         start = time.perf_counter()
         docs = DocumentSignals(
             labels=labels,
@@ -367,6 +410,13 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self.centroids_ = cluster_centroids(labels, embeddings)
         # every document's cosine to its trend's centroid, in one pass over the vectors (they may be on disk)
         self._centrality = similarity_to_own_centroid(labels, embeddings, self.centroids_)
+        if assignment is None:
+            if min_similarity is None:
+                inside = self._centrality[labels >= 0]
+                min_similarity = float(np.quantile(inside, ASSIGN_QUANTILE)) if len(inside) else DEFAULT_SIMILARITY
+            assignment = NearestCentroids.of(self.centroids_, min_similarity, dim=int(embeddings.shape[1]))
+        self.assignment_ = assignment
+        self.assign_similarity_ = assignment.min_similarity
         self.trends_ = self._trend_table(summary)
         self.findings_: dict[int, tuple[Evidence, ...]] = {}  # filled by report(), per fit
         self.insights_: dict[int, Insight] = {}
@@ -390,17 +440,19 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         return self.embedder == "multilingual" or str(getattr(self.embedder, "name", "")).startswith(MODEL_ID)
 
     def _make_embedder(self) -> Embedder:
-        if isinstance(self.embedder, str):
-            embedder = get_embedder(self.embedder, show_progress=self.show_progress)
-        elif hasattr(self.embedder, "encode"):
-            embedder = self.embedder
+        """The embedder of the parameters the last fit began with (of the current ones before any fit)."""
+        spec, cache = getattr(self, "_embedder_params", (self.embedder, self.embedding_cache))
+        if isinstance(spec, str):
+            embedder = get_embedder(spec, show_progress=self.show_progress)
+        elif hasattr(spec, "encode"):
+            embedder = spec
         else:
-            raise ConfigError(f"embedder must be a name or have an encode() method, got {self.embedder!r}")
-        if self.embedding_cache is False:
+            raise ConfigError(f"embedder must be a name or have an encode() method, got {spec!r}")
+        if cache is False:
             return embedder
         from trendlens.embed.cache import CachedEmbedder
 
-        return CachedEmbedder(embedder, None if self.embedding_cache is True else self.embedding_cache)
+        return CachedEmbedder(embedder, None if cache is True else cache)
 
     def _trend_table(self, summary: pd.DataFrame) -> pd.DataFrame:
         import pandas as pd
@@ -737,9 +789,76 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         return self.embedder_
 
     # -- results -----------------------------------------------------------------
+    def __sklearn_is_fitted__(self) -> bool:
+        """True once :meth:`fit` (or :meth:`fit_assigned`) has completed (scikit-learn's ``check_is_fitted``)."""
+        return hasattr(self, "trends_")
+
     def _check_fitted(self) -> None:
-        if not hasattr(self, "trends_"):
+        if not self.__sklearn_is_fitted__():
             raise NotFittedError("this TrendDetector is not fitted yet; call fit(corpus) first")
+
+    def _reset(self) -> None:
+        """Forget everything a fit set (public ``name_`` attributes and private state); keep the parameters."""
+        params = set(self._get_param_names())
+        for name in list(vars(self)):
+            if name not in params and not name.startswith(("__", "_sklearn")):
+                delattr(self, name)
+
+    # -- new documents -------------------------------------------------------------
+    def transform(self, docs: Any, *, embeddings: np.ndarray | None = None) -> np.ndarray:
+        """Cosine of each document to each trend's centroid, shape ``(n_documents, n_trends)``.
+
+        Columns follow ``assignment_.ids`` (trend ids, ascending). ``docs`` and ``embeddings`` as
+        in :meth:`predict`.
+        """
+        self._check_fitted()
+        return self.assignment_.similarities(self._vectors(docs, embeddings))
+
+    def predict(
+        self, docs: Any, *, embeddings: np.ndarray | None = None, return_similarity: bool = False
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """The trend of each document (``-1``: none), as the fit placed documents outside its clustering.
+
+        A document joins the trend whose centroid (``assignment_``) is closest when its cosine
+        reaches ``assign_similarity_``, stored with the fit. On a sampled fit this is exactly how the
+        documents outside the sample were placed, so they predict their ``labels_``; documents HDBSCAN
+        clustered keep a density-based label that the closest centroid mostly, not always, repeats.
+
+        Parameters
+        ----------
+        docs
+            A :class:`~trendlens.corpus.Corpus` (its documents in order) or a sequence of texts.
+        embeddings
+            Their vectors (float32, unit length, from the fit's embedder); default: embedded with it.
+        return_similarity
+            Also return each document's cosine to the closest centroid (NaN with no trend).
+
+        Returns
+        -------
+        numpy.ndarray or tuple of numpy.ndarray
+            Trend ids (int64), and with ``return_similarity`` the cosines (float32).
+        """
+        self._check_fitted()
+        labels, sims = self.assignment_.assign(self._vectors(docs, embeddings))
+        return (labels, sims) if return_similarity else labels
+
+    def _vectors(self, docs: Any, embeddings: np.ndarray | None) -> np.ndarray:
+        """The unit vectors of ``docs`` in the fit's space (embedded by the fit's embedder unless given)."""
+        texts = docs.texts if isinstance(docs, Corpus) else None if isinstance(docs, str) else list(docs)
+        if texts is None or not all(isinstance(t, str) for t in texts):
+            raise ConfigError("predict and transform take a Corpus or a sequence of texts (str)")
+        dim = self.assignment_.centroids.shape[1]
+        if embeddings is not None:
+            vectors = np.asarray(embeddings, dtype=np.float32)
+        elif texts:
+            vectors = np.asarray(self._text_embedder().encode(texts), dtype=np.float32)
+        else:
+            vectors = np.zeros((0, dim), dtype=np.float32)
+        if vectors.shape != (len(texts), dim):
+            raise ConfigError(
+                f"got vectors of shape {vectors.shape} for {len(texts)} documents; the fit's are {dim}-dimensional"
+            )
+        return vectors
 
     def _repr_html_(self) -> str:  # type: ignore[override]
         """Jupyter's view: the ranked trends once fitted, scikit-learn's estimator view before."""
@@ -921,6 +1040,11 @@ GROUP_SCAN_WORDS = 200_000
 #: with its facets, as an analyst's report does, not as its latest month's smaller movers.
 MAIN_TREND_SHARE = 0.5
 
+#: A document outside the clustering (the rest of a sampled fit, a new one given to ``predict``) joins the
+#: closest trend when its cosine to the centroid reaches this quantile of the clustered documents' cosine
+#: to their own trend's centroid: as close as 95% of HDBSCAN's members are.
+ASSIGN_QUANTILE = 0.05
+
 
 def _ranked(table: pd.DataFrame) -> pd.DataFrame:
     """A trend table ranked by virality then size; ties in id order, so equal tables always rank alike."""
@@ -930,88 +1054,6 @@ def _ranked(table: pd.DataFrame) -> pd.DataFrame:
         keys, ascending=[k == name for k in keys], na_position="last", kind="stable"
     )
     return ordered.set_index(name)
-
-
-def reassign_outliers(
-    labels: np.ndarray, embeddings: np.ndarray, min_similarity: float, reference: np.ndarray | None = None
-) -> np.ndarray:
-    """``labels`` with each outlier (``-1``) moved to the closest centroid's cluster if cosine ≥ ``min_similarity``.
-
-    Centroids are computed once from the clusters as HDBSCAN left them (or from ``reference``,
-    e.g. their cores: :meth:`~trendlens.topics.model.TopicResult.core_labels`), so the result
-    does not depend on the order of the outliers.
-    """
-    rows = np.flatnonzero(np.asarray(labels) < 0)
-    return assign_nearest(labels, embeddings, rows, min_similarity, reference=reference)
-
-
-def assign_nearest(
-    labels: np.ndarray,
-    embeddings: np.ndarray,
-    rows: np.ndarray,
-    min_similarity: float,
-    chunk: int = ASSIGN_CHUNK,
-    executor: Any = None,
-    reference: np.ndarray | None = None,
-) -> np.ndarray:
-    """``labels`` with each of ``rows`` given the closest cluster centroid's label, or -1 below ``min_similarity``.
-
-    Centroids are those of the documents labelled (>= 0) outside ``rows`` in ``reference``
-    (default: ``labels``); rows are compared ``chunk`` at a time (on ``executor``'s workers
-    when given), so memory stays at ``chunk`` x clusters similarities.
-    """
-    labels = np.asarray(labels).copy()
-    rows = np.asarray(rows, dtype=np.int64)
-    known = (labels if reference is None else np.asarray(reference)).copy()
-    known[rows] = -1
-    ids = np.unique(known[known >= 0])
-    if not len(rows):
-        return labels
-    if not len(ids):
-        labels[rows] = -1
-        return labels
-    executor = executor or LocalExecutor()
-    centroids = executor.share(np.vstack(list(cluster_centroids(known, embeddings).values())))
-    starts = range(0, len(rows), chunk)
-    parts = (np.asarray(embeddings[rows[start : start + chunk]], dtype=np.float32) for start in starts)
-    shared = (centroids, executor.share(ids), float(min_similarity))
-    for start, found in zip(starts, executor.map(nearest_trend, parts, *shared)):
-        labels[rows[start : start + chunk]] = found
-    return labels
-
-
-def similarity_to_own_centroid(
-    labels: np.ndarray, embeddings: Any, centroids: dict[int, np.ndarray], chunk: int = ASSIGN_CHUNK
-) -> np.ndarray:
-    """Each document's cosine to its cluster's centroid (``cluster_centroids``); NaN for label -1.
-
-    Reads ``embeddings`` ``chunk`` rows at a time, in order (an array or a ``DiskVectors``).
-    """
-    labels = np.asarray(labels)
-    sims = np.full(len(labels), np.nan, dtype=np.float32)
-    if not centroids:
-        return sims
-    ids = np.fromiter(centroids, dtype=np.int64)  # ascending, as cluster_centroids orders them
-    matrix = np.vstack(list(centroids.values()))
-    for start in range(0, len(labels), chunk):
-        part = labels[start : start + chunk]
-        members = np.flatnonzero(part >= 0)
-        if not len(members):
-            continue
-        vectors = np.asarray(embeddings[start : start + len(part)], dtype=np.float32)[members]
-        own = matrix[np.searchsorted(ids, part[members])]
-        sims[start + members] = np.einsum("ij,ij->i", vectors, own)
-    return sims
-
-
-def _member_similarity(labels: np.ndarray, embeddings: np.ndarray, quantile: float) -> float:
-    """The ``quantile`` of clustered documents' cosine to their own cluster's centroid (0.35 with no cluster)."""
-    labels = np.asarray(labels)
-    centroids = cluster_centroids(labels, embeddings)
-    if not centroids:
-        return 0.35
-    sims = similarity_to_own_centroid(labels, embeddings, centroids)
-    return float(np.quantile(sims[labels >= 0], quantile))
 
 
 def time_stratified_sample(timestamps: np.ndarray, n: int, random_state: int = 0) -> np.ndarray:

@@ -7,6 +7,8 @@ field, setting) and say what to do next.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 
 class TrendlensError(Exception):
     """Base class of every error trendlens raises on purpose."""
@@ -24,12 +26,39 @@ class ModelNotFoundError(TrendlensError, LookupError):
     """A model is not installed; the message says which package provides it."""
 
 
-class NotFittedError(TrendlensError, ValueError, AttributeError):
-    """A fitted-only attribute or method was used before ``fit``.
+def _not_fitted_error() -> type:
+    """trendlens's ``NotFittedError``, a subclass of scikit-learn's, made on first use.
 
-    Subclasses ``ValueError`` and ``AttributeError`` like scikit-learn's
-    ``NotFittedError``, so code written for scikit-learn catches it too.
+    Importing ``sklearn.exceptions`` imports scikit-learn whole (about 1.4 s with SciPy), so the
+    class is built when first asked for (``from trendlens.errors import NotFittedError``),
+    which keeps ``import trendlens`` light.
     """
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    class NotFittedError(TrendlensError, SklearnNotFittedError):
+        """A fitted-only attribute or method was used before ``fit``.
+
+        Subclasses scikit-learn's ``NotFittedError`` (itself a ``ValueError`` and an
+        ``AttributeError``), so code written for scikit-learn estimators catches it too.
+        """
+
+    NotFittedError.__module__ = __name__
+    NotFittedError.__qualname__ = "NotFittedError"  # pickled by name, as the module attribute
+    return NotFittedError
+
+
+if TYPE_CHECKING:
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    class NotFittedError(TrendlensError, SklearnNotFittedError):
+        """A fitted-only attribute or method was used before ``fit``."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NotFittedError":
+        value = globals()["NotFittedError"] = _not_fitted_error()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class StoreError(TrendlensError, RuntimeError):

@@ -272,11 +272,3 @@ class _Quiet:
     def __exit__(self, *exc: object) -> None:
         if self.before is not None:
             self.embedder.show_progress = self.before
-
-
-def nearest_trend(vectors: np.ndarray, centroids: np.ndarray, ids: np.ndarray, min_similarity: float) -> np.ndarray:
-    """The id of the closest centroid for each row (cosine), or -1 below ``min_similarity``."""
-    sims = np.asarray(vectors, dtype=np.float32) @ centroids.T
-    best = sims.argmax(axis=1)
-    close = sims[np.arange(len(vectors)), best] >= min_similarity
-    return np.where(close, ids[best], -1)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from trendlens.errors import ConfigError
+from trendlens.errors import ConfigError, NotFittedError
 from trendlens.hierarchy._schema import LEVELS
 from trendlens.report.sections import LEVEL_NAMES as DISPLAY_NAMES
 
@@ -111,11 +111,12 @@ def _series(source: Any) -> pd.DataFrame:
 
 
 def _check_fitted(source: Any) -> None:
-    if not hasattr(source, "trends_"):
-        raise ConfigError(
-            f"plot: expected a fitted TrendDetector or a TrendReport, got {type(source).__name__}"
-            + (" that is not fitted yet; call fit() first" if hasattr(source, "fit") else "")
-        )
+    """An estimator not fitted yet raises :class:`NotFittedError`; anything else not a detector, ``ConfigError``."""
+    if hasattr(source, "trends_"):
+        return
+    if hasattr(source, "fit"):
+        raise NotFittedError(f"plot: this {type(source).__name__} is not fitted yet; call fit() first")
+    raise ConfigError(f"plot: expected a fitted TrendDetector or a TrendReport, got {type(source).__name__}")
 
 
 def _figure() -> go.Figure:

@@ -42,6 +42,7 @@ from trendlens.jobs.lock import store_lock
 from trendlens.jobs.matching import Event, _unit, match_clusters
 from trendlens.store.schema import rollback
 from trendlens.store.store import TrendStore, content_hash, file_sha256
+from trendlens.topics.assign import NearestCentroids
 from trendlens.topics.model import cluster_centroids
 
 if TYPE_CHECKING:
@@ -359,14 +360,15 @@ class _Run:
         ids = sorted(centroids)
         matrix = np.vstack([centroids[i] for i in ids])
         matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+        known = NearestCentroids(np.asarray(ids, dtype=np.int64), matrix, self.config.assign_similarity)
         labels = np.full(len(corpus), -1, dtype=np.int64)
+        new = []
         for k, doc in enumerate(corpus):
-            if doc.id in members:
+            if doc.id in members:  # a document seen before keeps its trend
                 labels[k] = -1 if members[doc.id] is None else members[doc.id]
             else:
-                sims = matrix @ embeddings[k]
-                best = int(np.argmax(sims))
-                labels[k] = ids[best] if sims[best] >= self.config.assign_similarity else -1
+                new.append(k)
+        labels[new] = known.assign(embeddings, np.asarray(new, dtype=np.int64))[0]
         keywords = self.store.keywords(run)
         return det.fit_assigned(corpus, labels, {t: keywords.get(t, []) for t in ids}, embeddings=embeddings)
 

@@ -815,7 +815,15 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             trends=tuple(trends),
             document_map=points,
             consumer_trends=consumer_trends,
+            ranking=self._ranking_rule(),
         )
+
+    def _ranking_rule(self) -> str | None:
+        """The report's one line on which window ranks the trends (``None`` without timestamps)."""
+        from trendlens.signals.ranking import ranking_window
+
+        ranked = ranking_window(self.signals_, self.corpus_.timestamps, self.window_, self.baseline_windows)
+        return ranked.describe(self.window_) if ranked is not None else None
 
     def _consumer_entries(self, included: set[int], by_id: dict) -> tuple[ConsumerTrend, ...]:
         """The consumer trends of the ``included`` sub trends, ranked as ``consumer_trends_``, each described whole.

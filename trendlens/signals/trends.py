@@ -15,6 +15,7 @@ import numpy as np
 
 from trendlens.errors import ConfigError
 from trendlens.signals.lifecycle import lifecycle_labels, virality_components
+from trendlens.signals.ranking import ranking_window
 from trendlens.signals.series import WINDOWS, window_counts, windows_of
 from trendlens.signals.stats import (
     acceleration,
@@ -92,8 +93,10 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
         p_value, p_decline, burst, acceleration, engagement, reach, voices (distinct),
         hashtags (distinct), virality, lifecycle`` (columns without input are left out).
     summary : pandas.DataFrame
-        One row per trend (index ``trend``): its latest window's ``growth, p_value,
-        burst, acceleration, virality, lifecycle``, its overall ``engagement``,
+        One row per trend (index ``trend``): its ranking window's ``growth, p_value,
+        burst, acceleration, virality, lifecycle`` (the latest window, or the latest
+        complete one when the latest is partial: :func:`~trendlens.signals.ranking.ranking_window`;
+        the window is in ``ranked_window``), its overall ``engagement``,
         ``reach`` and ``novelty``, the mapped ``virality_*`` components, and the
         ``onset`` (first emerging window) and ``peak`` (highest share) windows.
     window : str
@@ -156,7 +159,8 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
     support = np.clip(tidy["count"].to_numpy() / config.min_count, 0.0, 1.0)
     tidy["virality"] = np.round(components["virality"].to_numpy() * support, 1)
     mapped = components.drop(columns="virality").add_prefix("virality_")
-    return _columns(tidy), _summary(tidy, mapped, novelty, per_doc), window
+    ranked = ranking_window(tidy, docs.timestamps, window, config.baseline_windows)
+    return _columns(tidy), _summary(tidy, mapped, novelty, per_doc, ranked.window), window
 
 
 _ORDER = [
@@ -169,12 +173,14 @@ def _columns(tidy: pd.DataFrame) -> pd.DataFrame:
     return tidy[[c for c in _ORDER if c in tidy]].reset_index(drop=True)
 
 
-def _summary(tidy: pd.DataFrame, mapped: pd.DataFrame, novelty: dict | None, per_doc: pd.DataFrame) -> pd.DataFrame:
+def _summary(
+    tidy: pd.DataFrame, mapped: pd.DataFrame, novelty: dict | None, per_doc: pd.DataFrame, ranked: str
+) -> pd.DataFrame:
     import pandas as pd
 
     rows = []
     for trend, part in pd.concat([tidy, mapped], axis=1).groupby("trend", sort=True):
-        last = part.iloc[-1]
+        last = part[part["window"] <= ranked].iloc[-1]  # every trend has a row in every window
         emerging = part.loc[part["lifecycle"] == "emerging", "window"]
         members = per_doc[per_doc["trend"] == trend]
         row = {
@@ -191,6 +197,7 @@ def _summary(tidy: pd.DataFrame, mapped: pd.DataFrame, novelty: dict | None, per
             "onset": emerging.iloc[0] if len(emerging) else None,
             "peak": part.loc[part["share"].idxmax(), "window"],
             "peak_virality": part["virality"].max(),
+            "ranked_window": ranked,
         }
         row.update({c: last[c] for c in mapped.columns})
         rows.append(row)

@@ -56,7 +56,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         An embedder name for :func:`trendlens.get_embedder` (default ``"minilm"``)
         or any object following the :class:`~trendlens.embed.Embedder` protocol.
     window
-        Time window of the series: ``"auto"`` (from the corpus span), ``"day"``,
+        Time window of the series: ``"auto"`` (from the documents' density), ``"day"``,
         ``"week"`` or ``"month"``.
     baseline_windows
         Trailing windows each window's share is compared with (growth, tests).
@@ -125,8 +125,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     ----------
     trends_ : pandas.DataFrame
         One row per trend (index ``trend``), ranked by virality then size: label,
-        keywords, size, share, virality (0-100) and lifecycle in the latest window,
-        growth, p_value, burst, acceleration, engagement, reach, novelty, onset and
+        keywords, size, share, virality (0-100) and lifecycle in the latest window
+        (the latest complete one when the latest is partial: ``ranked_window``), growth,
+        p_value, burst, acceleration, engagement, reach, novelty, onset and
         peak windows, the mapped ``virality_*`` components, example document ids.
     signals_ : pandas.DataFrame
         Tidy, one row per trend and window: ``count, total, share, growth, p_value,

@@ -36,7 +36,7 @@ class SignalConfig:
     Attributes
     ----------
     window
-        ``"auto"`` (from the corpus span: day < 21 days < week < 180 days < month),
+        ``"auto"`` (from the documents' density: :func:`~trendlens.signals.choose_window`),
         or ``"day"``, ``"week"``, ``"month"``.
     baseline_windows
         Trailing windows a window's share is compared with.

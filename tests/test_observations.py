@@ -24,6 +24,7 @@ def test_repeated_observations_of_an_id_are_one_item_with_the_latest_counts_not_
     corpus = load_corpus(records)
     assert corpus.ids == ["v1", "v2"]
     assert (corpus.n_repeats, corpus.n_duplicates, corpus.n_read) == (2, 1, 5)
+    assert "1 duplicates dropped, 2 repeated observations merged" in repr(corpus)
     cat = corpus[0]
     assert cat.engagement.likes == 200 and cat.timestamp.day == 1  # latest counts, dated by its first sighting
     series = cat.metadata["observations"]
@@ -83,3 +84,26 @@ def test_the_same_observation_read_twice_is_a_duplicate():
     corpus = load_corpus([first, dict(first), again, dict(again)])
     assert len(corpus) == 1 and (corpus.n_repeats, corpus.n_duplicates) == (1, 2)
     assert [o["likes"] for o in corpus[0].metadata["observations"]] == [10, 50]
+
+
+def test_a_trend_carries_the_growth_of_its_re_observed_items():
+    """Real posts, a tenth of them collected again with ten times their likes: their trends show it."""
+    import numpy as np
+
+    from trendlens.corpus.observations import engagement_growth
+    from trendlens.signals.trends import DocumentSignals, trend_signals
+
+    posts = read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")[-400:]
+    later = [{**p, "timestamp": "2025-06-01T00:00:00Z", "likes": (p["likes"] or 0) * 10 + 9} for p in posts[::10]]
+    corpus = load_corpus(posts + later)
+    growth = np.array([engagement_growth(d) for d in corpus])
+    assert 0 < np.isfinite(growth).sum() <= len(later) and (growth[np.isfinite(growth)] > 1).all()
+    labels = np.array([len(d.hashtags) % 3 for d in corpus])  # a real grouping: posts by their number of tags
+    docs = DocumentSignals(labels, corpus.timestamps, engagement_growth=growth)
+    summary = trend_signals(docs)[1]
+    for trend in summary.index:
+        seen = growth[(labels == trend) & np.isfinite(growth)]
+        expected = np.median(seen) if seen.size else np.nan
+        assert summary.at[trend, "item_growth"] == pytest.approx(expected, nan_ok=True)
+    once = trend_signals(DocumentSignals(labels, corpus.timestamps, engagement_growth=np.full(len(labels), np.nan)))
+    assert "item_growth" not in once[1]

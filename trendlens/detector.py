@@ -345,6 +345,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         timings: dict[str, float],
     ) -> TrendDetector:
         """Signals, trend table, merged groups and taxonomy placement for documents with known trends."""
+        from trendlens.corpus.observations import engagement_growth
+
         start = time.perf_counter()
         docs = DocumentSignals(
             labels=labels,
@@ -354,6 +356,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             sources=np.array([d.source or "" for d in corpus], dtype=object),
             voices=np.array([d.author or d.source or "" for d in corpus], dtype=object),
             hashtags=[d.hashtags for d in corpus],
+            engagement_growth=np.array([engagement_growth(d) for d in corpus]),
         )
         config = SignalConfig(
             window=self.window, baseline_windows=self.baseline_windows, min_count=self.min_count, alpha=self.alpha

@@ -100,7 +100,8 @@ class Corpus(Sequence[Document]):
         times = [d.timestamp for d in self._docs if d.timestamp is not None]
         if times:
             span = f", {min(times):%Y-%m-%d}..{max(times):%Y-%m-%d}"
-        return f"Corpus({len(self)} documents{span}, {self.n_duplicates} duplicates dropped)"
+        repeats = f", {self.n_repeats} repeated observations merged" if self.n_repeats else ""
+        return f"Corpus({len(self)} documents{span}, {self.n_duplicates} duplicates dropped{repeats})"
 
     # -- views ---------------------------------------------------------------
     @property

@@ -75,6 +75,12 @@ def merge_observations(first: Document, later: Sequence[Document]) -> Document:
     )
 
 
+def engagement_growth(doc: Document) -> float:
+    """The growth :func:`merge_observations` gave ``doc`` (``nan`` for an item seen once or without counts)."""
+    growth = doc.metadata.get(GROWTH_KEY) if SERIES_KEY in doc.metadata else None
+    return float(growth) if isinstance(growth, (int, float)) else float("nan")
+
+
 def _observation(doc: Document) -> dict:
     counts = dataclasses.asdict(doc.engagement) if isinstance(doc.engagement, Engagement) else {}
     return {"timestamp": doc.timestamp.isoformat() if doc.timestamp else None, **counts}

@@ -70,7 +70,9 @@ class DocumentSignals:
 
     ``engagement`` (likes + shares + comments, nan when unknown), ``sources`` (the
     group engagement is normalised in), ``voices`` (author, else source: who speaks),
-    ``hashtags`` (a tuple of tags per document) and ``embeddings`` (for novelty)
+    ``hashtags`` (a tuple of tags per document), ``embeddings`` (for novelty) and
+    ``engagement_growth`` (an item observed several times: its latest engagement total /
+    its first, each + 1; nan for items seen once, see :mod:`trendlens.corpus.observations`)
     are optional.
     """
 
@@ -81,6 +83,7 @@ class DocumentSignals:
     sources: np.ndarray | None = None
     voices: np.ndarray | None = None
     hashtags: Sequence[tuple[str, ...]] | None = None
+    engagement_growth: np.ndarray | None = None
 
 
 def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
@@ -98,7 +101,8 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
         complete one when the latest is partial: :func:`~trendlens.signals.ranking.ranking_window`;
         the window is in ``ranked_window``), its overall ``engagement``,
         ``reach`` and ``novelty``, the mapped ``virality_*`` components, and the
-        ``onset`` (first emerging window) and ``peak`` (highest share) windows.
+        ``onset`` (first emerging window) and ``peak`` (highest share) windows; with
+        ``engagement_growth``, ``item_growth`` (the median growth of its re-observed items).
     window : str
         The window used.
     """
@@ -160,7 +164,21 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
     tidy["virality"] = np.round(components["virality"].to_numpy() * support, 1)
     mapped = components.drop(columns="virality").add_prefix("virality_")
     ranked = ranking_window(tidy, docs.timestamps, window, config.baseline_windows)
-    return _columns(tidy), _summary(tidy, mapped, novelty, per_doc, ranked.window), window
+    summary = _summary(tidy, mapped, novelty, per_doc, ranked.window)
+    if docs.engagement_growth is not None and np.isfinite(docs.engagement_growth).any():
+        summary["item_growth"] = _item_growth(docs.labels, docs.engagement_growth, summary.index)
+    return _columns(tidy), summary, window
+
+
+def _item_growth(labels: np.ndarray, growth: np.ndarray, trends: pd.Index) -> np.ndarray:
+    """Per trend, the median engagement growth of its items observed more than once (nan without any)."""
+    labels, growth = np.asarray(labels, dtype=int), np.asarray(growth, dtype=float)
+    out = np.full(len(trends), np.nan)
+    for k, trend in enumerate(trends):
+        values = growth[(labels == trend) & np.isfinite(growth)]
+        if values.size:
+            out[k] = float(np.median(values))
+    return out
 
 
 _ORDER = [

@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens import ConfigError
 from trendlens.signals import (
     acceleration,
@@ -31,11 +33,29 @@ def span(days: int) -> np.ndarray:
     return np.array([start + np.timedelta64(days, "D"), "NaT", start], dtype="datetime64[s]")
 
 
-@pytest.mark.parametrize(
-    ("days", "window"), [(0, "day"), (20, "day"), (21, "week"), (179, "week"), (180, "month"), (900, "month")]
-)
-def test_choose_window_by_span(days, window):
+@pytest.mark.parametrize(("days", "window"), [(0, "day"), (20, "day"), (21, "week"), (100, "month"), (900, "month")])
+def test_choose_window_of_a_sparse_corpus_is_the_coarsest_that_spans_four(days, window):
     assert choose_window(span(days)) == window
+
+
+def every(hours: float, days: int) -> np.ndarray:
+    """One document every ``hours`` for ``days`` days."""
+    step = np.timedelta64(int(hours * 3600), "s")
+    return np.datetime64("2021-03-01T00:00:00") + step * np.arange(int(days * 24 / hours))
+
+
+def test_choose_window_follows_the_density_not_the_span():
+    assert choose_window(every(0.2, 10)) == "day"  # 120 a day: days, as before
+    assert choose_window(every(0.2, 400)) == "day"  # the same density for a year still gets days
+    assert choose_window(every(1, 400)) == "week"  # 24 a day, 168 a week
+    assert choose_window(every(8, 1800)) == "month"  # 3 a day for five years: months
+
+
+def test_choose_window_gives_bursty_events_days():
+    """Thirteen 3-day bursts of 300 posts in a year, a trickle of 2 a day between them."""
+    bursts = [every(0.24, 3) + np.timedelta64(28 * k, "D") for k in range(13)]
+    assert choose_window(np.concatenate([every(12, 365), *bursts])) == "day"
+    assert choose_window(every(12, 365)) == "month"
 
 
 def test_choose_window_without_timestamps_is_month():
@@ -258,3 +278,14 @@ def test_robust_engagement_does_not_depend_on_order(rows, seed):
     order = np.random.default_rng(seed).permutation(len(rows))
     z = robust_engagement(values, groups)
     np.testing.assert_allclose(robust_engagement(values[order], groups[order]), z[order], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("name", "window"), [("crisislex_dev", "day"), ("huffpost", "month"), ("bluesky_migration", "week")]
+)
+def test_choose_window_on_real_corpora_bursty_events_get_days(name, window):
+    """Crisis tweets crowding into event days get days (by span alone they got months); headlines keep months."""
+    stamps = [r.get("timestamp") or r.get("date") for r in read_jsonl_gz(CORPORA / f"{name}.jsonl.gz")]
+    timestamps = pd.to_datetime(stamps, utc=True, format="mixed").tz_localize(None).to_numpy("datetime64[s]")
+    assert (timestamps.max() - timestamps.min()) > np.timedelta64(365, "D")
+    assert choose_window(timestamps) == window

@@ -21,7 +21,7 @@ def planted(seed: int = 0) -> DocumentSignals:
         plan = [(0, 50), (-1, 100)] + ([(1, 40)] if month >= 9 else [])
         for trend, n in plan:
             labels += [trend] * n
-            stamps += [np.datetime64(f"2021-{month:02d}-15")] * n
+            stamps += list(np.datetime64(f"2021-{month:02d}-01") + rng.integers(0, 28, n).astype("timedelta64[D]"))
             direction = axis[3] if trend == 1 else axis[0] if trend == 0 else axis[7]
             vectors.append(direction + 0.05 * rng.standard_normal((n, 16)).astype(np.float32))
             if trend == 1:
@@ -46,7 +46,7 @@ def result():
     return trend_signals(planted())
 
 
-def test_window_is_chosen_from_the_span(result):
+def test_window_is_chosen_from_the_density(result):
     assert result[2] == "month"
 
 

@@ -63,7 +63,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         An embedder name for :func:`trendlens.get_embedder` (default ``"minilm"``)
         or any object following the :class:`~trendlens.embed.Embedder` protocol.
     window
-        Time window of the series: ``"auto"`` (from the corpus span), ``"day"``,
+        Time window of the series: ``"auto"`` (from the documents' density), ``"day"``,
         ``"week"`` or ``"month"``.
     baseline_windows
         Trailing windows each window's share is compared with (growth, tests).
@@ -132,8 +132,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     ----------
     trends_ : pandas.DataFrame
         One row per trend (index ``trend``), ranked by virality then size: label,
-        keywords, size, share, virality (0-100) and lifecycle in the latest window,
-        growth, p_value, burst, acceleration, engagement, reach, novelty, onset and
+        keywords, size, share, virality (0-100) and lifecycle in the latest window
+        (the latest complete one when the latest is partial: ``ranked_window``), growth,
+        p_value, burst, acceleration, engagement, reach, novelty, onset and
         peak windows, the mapped ``virality_*`` components, example document ids.
     signals_ : pandas.DataFrame
         Tidy, one row per trend and window: ``count, total, share, growth, p_value,
@@ -387,6 +388,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         ``min_similarity``, itself by default the :data:`ASSIGN_QUANTILE` of the members' cosine
         to their own trend's centroid).
         """
+        from trendlens.corpus.observations import engagement_growth
+
         start = time.perf_counter()
         docs = DocumentSignals(
             labels=labels,
@@ -396,6 +399,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             sources=np.array([d.source or "" for d in corpus], dtype=object),
             voices=np.array([d.author or d.source or "" for d in corpus], dtype=object),
             hashtags=[d.hashtags for d in corpus],
+            engagement_growth=np.array([engagement_growth(d) for d in corpus]),
         )
         config = SignalConfig(
             window=self.window, baseline_windows=self.baseline_windows, min_count=self.min_count, alpha=self.alpha
@@ -934,7 +938,15 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             trends=tuple(trends),
             document_map=points,
             consumer_trends=consumer_trends,
+            ranking=self._ranking_rule(),
         )
+
+    def _ranking_rule(self) -> str | None:
+        """The report's one line on which window ranks the trends (``None`` without timestamps)."""
+        from trendlens.signals.ranking import ranking_window
+
+        ranked = ranking_window(self.signals_, self.corpus_.timestamps, self.window_, self.baseline_windows)
+        return ranked.describe(self.window_) if ranked is not None else None
 
     def _consumer_entries(self, included: set[int], by_id: dict) -> tuple[ConsumerTrend, ...]:
         """The consumer trends of the ``included`` sub trends, ranked as ``consumer_trends_``, each described whole.

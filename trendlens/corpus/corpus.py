@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from trendlens.corpus.observations import item_of, merge_observations
 from trendlens.corpus.readers import Record, read_frame, read_path, read_records
 from trendlens.corpus.schema import Document, RecordError, text_key, to_document
 from trendlens.errors import ConfigError, CorpusError
@@ -52,6 +53,10 @@ class Corpus(Sequence[Document]):
     n_duplicates : int
         Records dropped because their text repeated an earlier one (case and
         spacing ignored).
+    n_repeats : int
+        Records that were later observations of an earlier item (the same id, or the
+        same ``item_key``): merged into its document, never dropped as duplicates
+        (see :mod:`trendlens.corpus.observations`).
     skipped : tuple of SkippedRecord
         Records dropped as invalid (only with ``on_error="skip"``).
     """
@@ -64,10 +69,12 @@ class Corpus(Sequence[Document]):
         n_duplicates: int = 0,
         skipped: Sequence[SkippedRecord] = (),
         origin: str = "",
+        n_repeats: int = 0,
     ) -> None:
         self._docs: tuple[Document, ...] = tuple(documents)
-        self.n_read = len(self._docs) + n_duplicates + len(skipped) if n_read is None else n_read
+        self.n_read = len(self._docs) + n_duplicates + n_repeats + len(skipped) if n_read is None else n_read
         self.n_duplicates = n_duplicates
+        self.n_repeats = n_repeats
         self.skipped = tuple(skipped)
         self.origin = origin
 
@@ -93,7 +100,8 @@ class Corpus(Sequence[Document]):
         times = [d.timestamp for d in self._docs if d.timestamp is not None]
         if times:
             span = f", {min(times):%Y-%m-%d}..{max(times):%Y-%m-%d}"
-        return f"Corpus({len(self)} documents{span}, {self.n_duplicates} duplicates dropped)"
+        repeats = f", {self.n_repeats} repeated observations merged" if self.n_repeats else ""
+        return f"Corpus({len(self)} documents{span}, {self.n_duplicates} duplicates dropped{repeats})"
 
     # -- views ---------------------------------------------------------------
     @property
@@ -156,7 +164,8 @@ class _Validation:
 
     def __init__(self, origin: str, max_chars: int | None) -> None:
         self.origin, self.max_chars = origin, max_chars
-        self.n_read = self.n_duplicates = self.n_docs = 0
+        self.n_read = self.n_duplicates = self.n_docs = self.n_repeats = 0
+        self.observations: dict[str, list[Document]] = {}  # later observations of repeated items
         self.skipped: list[SkippedRecord] = []
         self.future: list[str] = []
         self.cut: list[str] = []
@@ -197,14 +206,21 @@ def _validated(
     *,
     text_field: str | None = None,
     on_error: OnError = "raise",
+    item_key: str | None = None,
 ) -> Iterator[Document]:
     """Valid, de-duplicated documents of ``records``, one at a time; ``found`` counts what was dropped.
 
-    Memory: besides the current record, a 20-byte digest of every text and the id and place of
-    every document seen (for the duplicate checks), about 0.2 kB per document.
+    A later observation of an item already seen (see :func:`~trendlens.corpus.observations.item_of`:
+    the same given id and text, or the same ``item_key`` value) at another time or with other
+    counts is not yielded: it goes to ``found.observations`` for :func:`_assemble` to merge (the
+    same observation read twice is a duplicate). Memory: besides the current record, a
+    20-byte digest of every text and the id, place and text digest of every document seen (for
+    the duplicate checks), about 0.2 kB per document, plus the repeated observations.
     """
     seen_text: set[bytes] = set()
     seen_id: dict[str, str] = {}
+    seen_item: dict[str, tuple[bytes, int]] = {}  # item -> its text digest and first observation's hash
+    seen_again: set[tuple[str, int]] = set()  # later observations (item, hash): a record read twice is a duplicate
     horizon = datetime.now(timezone.utc) + timedelta(days=1)
     for where, record in records:
         found.n_read += 1
@@ -219,6 +235,16 @@ def _validated(
             found.skipped.append(SkippedRecord(where, exc.field, exc.problem))
             continue
         key = hashlib.sha1(text_key(doc.text).encode("utf-8")).digest()
+        item = item_of(doc, item_key)
+        observed = hash((doc.timestamp, doc.engagement))
+        if item is not None and item in seen_item and (item_key is not None or seen_item[item][0] == key):
+            if observed == seen_item[item][1] or (item, observed) in seen_again:
+                found.n_duplicates += 1  # the same observation again (same time, same counts)
+                continue
+            seen_again.add((item, observed))
+            found.n_repeats += 1
+            found.observations.setdefault(item, []).append(doc)
+            continue
         if key in seen_text:
             found.n_duplicates += 1
             continue
@@ -230,6 +256,8 @@ def _validated(
             continue
         seen_text.add(key)
         seen_id[doc.id] = where
+        if item is not None:
+            seen_item[item] = (key, observed)
         if found.max_chars is not None and len(doc.text) > found.max_chars:
             doc = dataclasses.replace(doc, text=_shorten(doc.text, found.max_chars))
             found.cut.append(where)
@@ -249,11 +277,22 @@ def _assemble(
     text_field: str | None = None,
     on_error: OnError = "raise",
     max_chars: int | None = MAX_CHARS,
+    item_key: str | None = None,
 ) -> Corpus:
     found = _Validation(origin, max_chars)
-    docs = list(_validated(records, found, text_field=text_field, on_error=on_error))
+    docs = list(_validated(records, found, text_field=text_field, on_error=on_error, item_key=item_key))
+    if found.observations:
+        later = found.observations
+        docs = [merge_observations(d, later[item]) if (item := item_of(d, item_key)) in later else d for d in docs]
     found.warn(stacklevel=4)
-    return Corpus(docs, n_read=found.n_read, n_duplicates=found.n_duplicates, skipped=found.skipped, origin=origin)
+    return Corpus(
+        docs,
+        n_read=found.n_read,
+        n_duplicates=found.n_duplicates,
+        skipped=found.skipped,
+        origin=origin,
+        n_repeats=found.n_repeats,
+    )
 
 
 def _shorten(text: str, max_chars: int) -> str:
@@ -285,6 +324,7 @@ def load_corpus(
     text_field: str | None = None,
     on_error: OnError = "raise",
     max_chars: int | None = MAX_CHARS,
+    item_key: str | None = None,
 ) -> Corpus:
     """Read documents from files or a data frame into a validated :class:`Corpus`.
 
@@ -305,6 +345,15 @@ def load_corpus(
     max_chars
         Texts longer than this many characters are cut to it, with one warning
         naming the first (:data:`MAX_CHARS` by default; ``None`` keeps them whole).
+    item_key
+        The field naming the item a record observes, when several records observe one item
+        at different times with new counts (e.g. ``"video_id"`` of a daily trending list).
+        By default a record's own ``id``: a record repeating an earlier id *and text* is a
+        later observation of it. The observations of an item become one document, dated by
+        the first, with the latest counts and the series in ``metadata["observations"]``
+        (:func:`~trendlens.corpus.observations.merge_observations`); ``Corpus.n_repeats``
+        counts them. They are never dropped as duplicate texts; equal texts of different
+        items still are.
 
     Warns
     -----
@@ -326,7 +375,9 @@ def load_corpus(
     """
     _check_options("load_corpus", on_error, max_chars)
     records, origin = _records_of(source)
-    corpus = _assemble(records, origin, text_field=text_field, on_error=on_error, max_chars=max_chars)
+    corpus = _assemble(
+        records, origin, text_field=text_field, on_error=on_error, max_chars=max_chars, item_key=item_key
+    )
     if not len(corpus):
         _no_documents(origin, corpus.n_read, len(corpus.skipped), corpus.n_duplicates)
     return corpus
@@ -344,7 +395,9 @@ def iter_documents(
     For corpora larger than memory: files are read record by record (Parquet in batches),
     validated and de-duplicated as they stream; only a digest of each text and each id
     are kept (about 0.2 kB per document). Warnings come when the stream ends, and an
-    input with no valid document raises :class:`CorpusError` then.
+    input with no valid document raises :class:`CorpusError` then. A later observation of an
+    item already yielded (see ``item_key`` of :func:`load_corpus`) cannot change it any more:
+    the stream yields each item once, with its first observation's counts.
 
     Examples
     --------

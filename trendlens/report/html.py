@@ -150,6 +150,8 @@ def render_html(report: TrendReport, with_charts: bool = True) -> str:
     )
     main = main_trend_line(report)
     lead = f"<p>{_text(main.replace('**', ''))}</p>" if main else ""
+    if report.ranking:
+        lead = f"<p>Ranking: {_text(report.ranking)}</p>" + lead
     if groups:
         sections = "".join(_group(rank, g, report) for rank, g in enumerate(groups, start=1))
         ranking = "<h2>Consumer trends</h2>" + ranking_table(

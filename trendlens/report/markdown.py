@@ -179,6 +179,8 @@ def render_markdown(report: TrendReport) -> str:
         f"in the latest {report.window}. Generated {report.created} (report schema {report.schema_version}).",
         "",
     ]
+    if report.ranking:
+        lines += [f"**Ranking:** {report.ranking}", ""]
     main = main_trend_line(report)
     if main:
         lines += [main, ""]

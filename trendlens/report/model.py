@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
-SCHEMA_VERSION = "2.6"
+SCHEMA_VERSION = "2.7"
 
 
 @dataclass(frozen=True)
@@ -329,6 +329,7 @@ class TrendReport:
     schema_version: str = SCHEMA_VERSION
     document_map: tuple[MapPoint, ...] = ()
     consumer_trends: tuple[ConsumerTrend, ...] = ()
+    ranking: str | None = None
 
     def sub_trends(self, consumer_trend: ConsumerTrend) -> tuple[Trend, ...]:
         """The sub trends of ``consumer_trend`` that this report holds, in the consumer trend's order."""
@@ -364,6 +365,7 @@ class TrendReport:
                     _build(ConsumerTrend, g, f"consumer_trends[{i}]")
                     for i, g in enumerate(data.get("consumer_trends") or ())
                 ),
+                ranking=data.get("ranking"),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ConfigError(f"not a trendlens report of schema {version}: {type(exc).__name__} {exc}") from exc

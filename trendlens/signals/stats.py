@@ -13,9 +13,15 @@ import numpy as np
 
 from trendlens.errors import ConfigError
 from trendlens.signals.series import growth as _growth
+from trendlens.signals.series import windows_of
 
-#: Spans (in days) below which a finer window is chosen, finest first.
-WINDOW_SPANS = (("day", 21), ("week", 180))
+#: Windows from finest to coarsest, as :func:`~trendlens.signals.windows_of` names them.
+WINDOW_ORDER = ("day", "week", "month")
+#: Documents a typical document's window must hold for the window to be chosen: a trend with 5% of
+#: them then reaches ``min_count`` = 5 documents, enough for a stage and a rate test.
+DOCS_PER_WINDOW = 100
+#: Windows (first to last, empty ones included) a window must span to be chosen: a baseline needs a past.
+MIN_WINDOWS = 4
 
 #: Scale factors turning absolute deviations into estimates of a normal standard deviation.
 MAD_SCALE = 1.4826
@@ -25,28 +31,53 @@ TINY_SCALE = 1e-9
 
 
 def choose_window(timestamps: np.ndarray) -> str:
-    """Pick ``"day"``, ``"week"`` or ``"month"`` so the data spans enough windows to see change.
+    """Pick ``"day"``, ``"week"`` or ``"month"`` from the density and time scale of the documents.
 
-    The span is the time between the earliest and the latest non-``NaT``
-    timestamp: under 21 days gives ``"day"``, under 180 days ``"week"``,
-    anything longer ``"month"``. No usable timestamp gives ``"month"``.
+    The chosen window is the finest whose windows are full enough for the signal tests: the
+    window of a typical document (the document-weighted median of the documents per window)
+    holds at least :data:`DOCS_PER_WINDOW` documents, and the corpus spans at least
+    :data:`MIN_WINDOWS` of them. Bursty data (a year of tweets about events that each last
+    days) gets days, as its documents crowd into a few days; a steady trickle over years
+    (a few headlines a day) gets months. When no window is full enough, the coarsest that still
+    spans :data:`MIN_WINDOWS` windows; when none does, ``"day"``. No usable timestamp gives
+    ``"month"``.
 
     Examples
     --------
-    >>> choose_window(np.array(["2020-01-01", "2020-01-10"], dtype="datetime64[D]"))
+    >>> day = np.datetime64("2020-01-01T00:00:00")
+    >>> burst = day + np.arange(0, 3 * 86400, 720).astype("timedelta64[s]")  # 120 posts a day for 3 days
+    >>> choose_window(np.concatenate([burst, burst + np.timedelta64(200, "D")]))
     'day'
-    >>> choose_window(np.array(["2020-01-01", "2020-12-31"], dtype="datetime64[D]"))
+    >>> choose_window(day + np.arange(0, 1000 * 86400, 8 * 3600).astype("timedelta64[s]"))  # 3 a day
     'month'
     """
     ts = np.asarray(timestamps, dtype="datetime64[s]")
     ts = ts[~np.isnat(ts)]
     if ts.size == 0:
         return "month"
-    span = ts.max() - ts.min()
-    for window, days in WINDOW_SPANS:
-        if span < np.timedelta64(days, "D"):
+
+    spanning = []
+    for window in WINDOW_ORDER:
+        labels = windows_of(ts, window).astype(str)
+        _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+        if _n_windows(ts, window) < MIN_WINDOWS:
+            continue
+        spanning.append(window)
+        if np.median(counts[inverse]) >= DOCS_PER_WINDOW:
             return window
-    return "month"
+    return spanning[-1] if spanning else "day"
+
+
+def _n_windows(ts: np.ndarray, window: str) -> int:
+    """Windows from the first timestamp's to the last's, both included (empty ones counted)."""
+    if window == "month":
+        months = ts.astype("datetime64[M]")
+        return int((months.max() - months.min()).astype(np.int64)) + 1
+    days = ts.astype("datetime64[D]").astype(np.int64)
+    if window == "day":
+        return int(days.max() - days.min()) + 1
+    weeks = (days + 3) // 7  # weeks starting Monday, as windows_of counts them
+    return int(weeks.max() - weeks.min()) + 1
 
 
 def _non_negative(name: str, values) -> np.ndarray:

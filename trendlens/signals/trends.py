@@ -15,6 +15,7 @@ import numpy as np
 
 from trendlens.errors import ConfigError
 from trendlens.signals.lifecycle import lifecycle_labels, virality_components
+from trendlens.signals.ranking import ranking_window
 from trendlens.signals.series import WINDOWS, window_counts, windows_of
 from trendlens.signals.stats import (
     acceleration,
@@ -35,7 +36,7 @@ class SignalConfig:
     Attributes
     ----------
     window
-        ``"auto"`` (from the corpus span: day < 21 days < week < 180 days < month),
+        ``"auto"`` (from the documents' density: :func:`~trendlens.signals.choose_window`),
         or ``"day"``, ``"week"``, ``"month"``.
     baseline_windows
         Trailing windows a window's share is compared with.
@@ -69,7 +70,9 @@ class DocumentSignals:
 
     ``engagement`` (likes + shares + comments, nan when unknown), ``sources`` (the
     group engagement is normalised in), ``voices`` (author, else source: who speaks),
-    ``hashtags`` (a tuple of tags per document) and ``embeddings`` (for novelty)
+    ``hashtags`` (a tuple of tags per document), ``embeddings`` (for novelty) and
+    ``engagement_growth`` (an item observed several times: its latest engagement total /
+    its first, each + 1; nan for items seen once, see :mod:`trendlens.corpus.observations`)
     are optional.
     """
 
@@ -80,6 +83,7 @@ class DocumentSignals:
     sources: np.ndarray | None = None
     voices: np.ndarray | None = None
     hashtags: Sequence[tuple[str, ...]] | None = None
+    engagement_growth: np.ndarray | None = None
 
 
 def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
@@ -92,10 +96,13 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
         p_value, p_decline, burst, acceleration, engagement, reach, voices (distinct),
         hashtags (distinct), virality, lifecycle`` (columns without input are left out).
     summary : pandas.DataFrame
-        One row per trend (index ``trend``): its latest window's ``growth, p_value,
-        burst, acceleration, virality, lifecycle``, its overall ``engagement``,
+        One row per trend (index ``trend``): its ranking window's ``growth, p_value,
+        burst, acceleration, virality, lifecycle`` (the latest window, or the latest
+        complete one when the latest is partial: :func:`~trendlens.signals.ranking.ranking_window`;
+        the window is in ``ranked_window``), its overall ``engagement``,
         ``reach`` and ``novelty``, the mapped ``virality_*`` components, and the
-        ``onset`` (first emerging window) and ``peak`` (highest share) windows.
+        ``onset`` (first emerging window) and ``peak`` (highest share) windows; with
+        ``engagement_growth``, ``item_growth`` (the median growth of its re-observed items).
     window : str
         The window used.
     """
@@ -156,7 +163,22 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
     support = np.clip(tidy["count"].to_numpy() / config.min_count, 0.0, 1.0)
     tidy["virality"] = np.round(components["virality"].to_numpy() * support, 1)
     mapped = components.drop(columns="virality").add_prefix("virality_")
-    return _columns(tidy), _summary(tidy, mapped, novelty, per_doc), window
+    ranked = ranking_window(tidy, docs.timestamps, window, config.baseline_windows)
+    summary = _summary(tidy, mapped, novelty, per_doc, ranked.window)
+    if docs.engagement_growth is not None and np.isfinite(docs.engagement_growth).any():
+        summary["item_growth"] = _item_growth(docs.labels, docs.engagement_growth, summary.index)
+    return _columns(tidy), summary, window
+
+
+def _item_growth(labels: np.ndarray, growth: np.ndarray, trends: pd.Index) -> np.ndarray:
+    """Per trend, the median engagement growth of its items observed more than once (nan without any)."""
+    labels, growth = np.asarray(labels, dtype=int), np.asarray(growth, dtype=float)
+    out = np.full(len(trends), np.nan)
+    for k, trend in enumerate(trends):
+        values = growth[(labels == trend) & np.isfinite(growth)]
+        if values.size:
+            out[k] = float(np.median(values))
+    return out
 
 
 _ORDER = [
@@ -169,12 +191,14 @@ def _columns(tidy: pd.DataFrame) -> pd.DataFrame:
     return tidy[[c for c in _ORDER if c in tidy]].reset_index(drop=True)
 
 
-def _summary(tidy: pd.DataFrame, mapped: pd.DataFrame, novelty: dict | None, per_doc: pd.DataFrame) -> pd.DataFrame:
+def _summary(
+    tidy: pd.DataFrame, mapped: pd.DataFrame, novelty: dict | None, per_doc: pd.DataFrame, ranked: str
+) -> pd.DataFrame:
     import pandas as pd
 
     rows = []
     for trend, part in pd.concat([tidy, mapped], axis=1).groupby("trend", sort=True):
-        last = part.iloc[-1]
+        last = part[part["window"] <= ranked].iloc[-1]  # every trend has a row in every window
         emerging = part.loc[part["lifecycle"] == "emerging", "window"]
         members = per_doc[per_doc["trend"] == trend]
         row = {
@@ -191,6 +215,7 @@ def _summary(tidy: pd.DataFrame, mapped: pd.DataFrame, novelty: dict | None, per
             "onset": emerging.iloc[0] if len(emerging) else None,
             "peak": part.loc[part["share"].idxmax(), "window"],
             "peak_virality": part["virality"].max(),
+            "ranked_window": ranked,
         }
         row.update({c: last[c] for c in mapped.columns})
         rows.append(row)

@@ -1,0 +1,127 @@
+"""Which window ranks the trends: the latest one, unless it is partial.
+
+A corpus cut in the middle of a week (or collected until yesterday) ends in a window
+holding a few documents. A trend with three posts there can then get a higher growth
+and virality than the trend holding most of the corpus, and the ranking would be decided
+by a handful of documents. The rule here keeps the latest window out of the ranking when it
+is partial and ranks on the latest complete window instead; the time series keep every window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: A latest window holding fewer documents than this fraction of the median window is partial.
+MIN_FILL = 0.5
+#: ... and so is one the corpus ends in before this fraction of its time has passed, unless it
+#: already holds a median window's documents (a burst on the last day still ranks).
+MIN_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class RankingWindow:
+    """The window whose signals rank the trends, and why.
+
+    Attributes
+    ----------
+    window
+        The window ranked on (label, e.g. ``2025-03-31``).
+    latest
+        The latest window of the data.
+    n_latest
+        Documents in the latest window.
+    median
+        Median documents per window of the trailing windows before the latest one (``nan`` with a single window).
+    coverage
+        Fraction of the latest window's time up to the last timestamp (``1.0`` when unknown).
+    """
+
+    window: str
+    latest: str
+    n_latest: int
+    median: float
+    coverage: float = 1.0
+
+    @property
+    def partial(self) -> bool:
+        """True when the latest window was left out of the ranking."""
+        return self.window != self.latest
+
+    def describe(self, unit: str) -> str:
+        """The rule as applied, in one line of the report."""
+        if not self.partial:
+            return (
+                f"Ranked by virality in the latest {unit} ({self.latest}, {self.n_latest:,} documents): "
+                f"a latest {unit} with under {MIN_FILL:.0%} of a median {unit}'s documents would be left out."
+            )
+        return (
+            f"Ranked by virality in the latest complete {unit} ({self.window}): the last {unit} ({self.latest}) "
+            f"holds {self.n_latest:,} documents against a median of {self.median:,.0f} and "
+            f"{self.coverage:.0%} of its time, too partial to decide the ranking (its counts stay in the series)."
+        )
+
+
+def window_end(label: str, unit: str) -> tuple[np.datetime64, np.datetime64]:
+    """Start and end (exclusive) of the window labelled ``label`` (see :func:`~trendlens.signals.windows_of`).
+
+    Examples
+    --------
+    >>> [str(t)[:10] for t in window_end("2024-02", "month")]
+    ['2024-02-01', '2024-03-01']
+    >>> [str(t)[:10] for t in window_end("2024-02-26", "week")]
+    ['2024-02-26', '2024-03-04']
+    """
+    if unit == "month":
+        start = np.datetime64(label, "M")
+        return start.astype("datetime64[s]"), (start + 1).astype("datetime64[s]")
+    start = np.datetime64(label, "D")
+    return start.astype("datetime64[s]"), (start + (7 if unit == "week" else 1)).astype("datetime64[s]")
+
+
+def ranking_window(tidy: pd.DataFrame, timestamps: np.ndarray, unit: str, baseline: int = 6) -> RankingWindow | None:
+    """The window to rank trends on, from the per-window totals of a signal table.
+
+    The latest window is partial when it holds under :data:`MIN_FILL` of the median window's
+    documents (the median over the ``baseline`` windows before it that hold any: the recent pace,
+    not a sparse early history), or when the corpus ends before
+    :data:`MIN_COVERAGE` of its time and it holds under a median window's documents. A partial
+    latest window is left out: the trends are ranked on the window before it.
+
+    Parameters
+    ----------
+    tidy
+        Signal table with ``window`` and ``total`` columns (see :func:`~trendlens.signals.window_counts`).
+    timestamps
+        The documents' timestamps (``NaT`` ignored): where the corpus ends.
+    unit
+        ``"day"``, ``"week"`` or ``"month"``.
+    baseline
+        Windows before the latest one whose median is the expected volume (the signals' trailing baseline).
+
+    Returns
+    -------
+    RankingWindow or None
+        ``None`` for an empty table.
+    """
+    if tidy.empty:
+        return None
+    totals = tidy.groupby("window")["total"].first().sort_index()
+    latest, n_latest = str(totals.index[-1]), int(totals.iloc[-1])
+    if len(totals) < 2:
+        return RankingWindow(latest, latest, n_latest, float("nan"))
+    median = float(np.median(totals.iloc[:-1].to_numpy()[-max(1, baseline) :]))
+    ts = np.asarray(timestamps, dtype="datetime64[s]")
+    ts = ts[~np.isnat(ts)]
+    coverage = 1.0
+    if ts.size:
+        start, end = window_end(latest, unit)
+        coverage = float(np.clip((ts.max() - start) / (end - start), 0.0, 1.0))
+    partial = n_latest < MIN_FILL * median or (coverage < MIN_COVERAGE and n_latest < median)
+    window = str(totals.index[-2]) if partial else latest
+    return RankingWindow(window, latest, n_latest, median, round(coverage, 3))

@@ -40,6 +40,7 @@ from trendlens.report.model import (
 from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
 from trendlens.topics import TopicConfig, fit_topics
 from trendlens.topics.model import cluster_centroids, label_from_keywords, require_documents
+from trendlens.validation import as_texts, check_detector_params, check_embeddings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -229,7 +230,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         ``embeddings`` (float32, one unit-length row per document) skips the
         embedding stage.
         """
-        corpus = corpus if isinstance(corpus, Corpus) else load_corpus(corpus)
+        check_detector_params(self.window, self.fit_sample)
+        corpus = corpus if isinstance(corpus, Corpus) else load_corpus(as_texts(corpus))
+        if embeddings is not None:
+            embeddings = check_embeddings(embeddings, len(corpus), getattr(self.embedder, "dim", None))
         dropped = [(corpus.n_duplicates, "duplicate text"), (len(corpus.skipped), "invalid record")]
         require_documents(  # before loading the model and embedding, not after
             len(corpus), ", ".join(f"{n} {what}{'s' * (n > 1)} dropped" for n, what in dropped if n)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from trendlens.corpus.readers import Record, read_frame, read_path, read_records
+from trendlens.corpus.readers import MAX_RECORD_BYTES, Record, read_frame, read_path, read_records
 from trendlens.corpus.schema import Document, RecordError, text_key, to_document
 from trendlens.errors import ConfigError, CorpusError
 
@@ -37,7 +37,12 @@ class SkippedRecord:
     problem: str
 
     def __str__(self) -> str:
-        return f"{self.location}, field {self.field!r}: {self.problem}"
+        return f"{self.location}{_field(self.field)}: {self.problem}"
+
+
+def _field(name: str) -> str:
+    """``", field 'x'"``, or nothing for a problem of the whole record (``name`` empty)."""
+    return f", field {name!r}" if name else ""
 
 
 class Corpus(Sequence[Document]):
@@ -209,11 +214,13 @@ def _validated(
     for where, record in records:
         found.n_read += 1
         try:
+            if isinstance(record, RecordError):  # a record the reader could not take
+                raise record
             doc = record if isinstance(record, Document) else to_document(record, text_field)
         except RecordError as exc:
             if on_error == "raise":
                 raise CorpusError(
-                    f"{where}, field {exc.field!r}: {exc.problem}. "
+                    f"{where}{_field(exc.field)}: {exc.problem}. "
                     "Fix the record, or pass on_error='skip' to drop invalid records."
                 ) from None
             found.skipped.append(SkippedRecord(where, exc.field, exc.problem))
@@ -263,15 +270,15 @@ def _shorten(text: str, max_chars: int) -> str:
     return head[:space] if space > 0 else head
 
 
-def _records_of(source: Any) -> tuple[Iterator[Record], str]:
+def _records_of(source: Any, max_record_bytes: int = MAX_RECORD_BYTES) -> tuple[Iterator[Record], str]:
     if isinstance(source, (str, Path)):
-        return read_path(source), str(source)
+        return read_path(source, max_record_bytes), str(source)
     if hasattr(source, "columns") and (hasattr(source, "itertuples") or hasattr(source, "to_dicts")):
         return read_frame(source), "DataFrame"
     if isinstance(source, Iterable):
         items = list(source)
         if items and all(isinstance(i, (str, Path)) for i in items):
-            return (rec for path in items for rec in read_path(path)), f"{len(items)} files"
+            return (rec for path in items for rec in read_path(path, max_record_bytes)), f"{len(items)} files"
         return read_records(items), "records"
     raise ConfigError(
         f"load_corpus: cannot read a {type(source).__name__}; pass a file path, a list of paths, "
@@ -285,6 +292,7 @@ def load_corpus(
     text_field: str | None = None,
     on_error: OnError = "raise",
     max_chars: int | None = MAX_CHARS,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Corpus:
     """Read documents from files or a data frame into a validated :class:`Corpus`.
 
@@ -305,6 +313,12 @@ def load_corpus(
     max_chars
         Texts longer than this many characters are cut to it, with one warning
         naming the first (:data:`MAX_CHARS` by default; ``None`` keeps them whole).
+    max_record_bytes
+        Longest line of a JSON-lines or CSV file, in bytes (16 MiB by default). A
+        longer line is never held whole: it is an invalid record (refused, or
+        skipped under ``on_error="skip"``). Only regular files are read (``"-"``
+        reads JSON lines from standard input); a gzipped file may expand to at most
+        100 times its size; JSON nested deeper than 64 levels is an invalid record.
 
     Warns
     -----
@@ -324,8 +338,8 @@ def load_corpus(
     >>> corpus = load_corpus("corpora/huffpost.jsonl.gz")  # doctest: +SKIP
     >>> len(corpus), corpus.n_duplicates  # doctest: +SKIP
     """
-    _check_options("load_corpus", on_error, max_chars)
-    records, origin = _records_of(source)
+    _check_options("load_corpus", on_error, max_chars, max_record_bytes)
+    records, origin = _records_of(source, max_record_bytes)
     corpus = _assemble(records, origin, text_field=text_field, on_error=on_error, max_chars=max_chars)
     if not len(corpus):
         _no_documents(origin, corpus.n_read, len(corpus.skipped), corpus.n_duplicates)
@@ -338,6 +352,7 @@ def iter_documents(
     text_field: str | None = None,
     on_error: OnError = "raise",
     max_chars: int | None = MAX_CHARS,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Iterator[Document]:
     """The documents :func:`load_corpus` would return, one at a time, without holding the corpus.
 
@@ -352,8 +367,8 @@ def iter_documents(
     >>> texts = (d.text for d in iter_documents(sorted(Path("posts").glob("*.jsonl"))))  # doctest: +SKIP
     >>> save_embeddings(get_embedder("minilm"), texts, "vectors.npy")  # doctest: +SKIP
     """
-    _check_options("iter_documents", on_error, max_chars)
-    records, origin = _records_of(source)
+    _check_options("iter_documents", on_error, max_chars, max_record_bytes)
+    records, origin = _records_of(source, max_record_bytes)
     found = _Validation(origin, max_chars)
     yield from _validated(records, found, text_field=text_field, on_error=on_error)
     found.warn(stacklevel=3)
@@ -361,11 +376,17 @@ def iter_documents(
         _no_documents(origin, found.n_read, len(found.skipped), found.n_duplicates)
 
 
-def _check_options(caller: str, on_error: Any, max_chars: Any) -> None:
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _check_options(caller: str, on_error: Any, max_chars: Any, max_record_bytes: Any) -> None:
     if on_error not in ("raise", "skip"):
         raise ConfigError(f"{caller}: on_error must be 'raise' or 'skip', got {on_error!r}")
-    if max_chars is not None and (isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1):
+    if max_chars is not None and not _positive_int(max_chars):
         raise ConfigError(f"{caller}: max_chars must be a positive integer or None, got {max_chars!r}")
+    if not _positive_int(max_record_bytes):
+        raise ConfigError(f"{caller}: max_record_bytes must be a positive integer, got {max_record_bytes!r}")
 
 
 def _no_documents(origin: str, n_read: int, n_invalid: int, n_duplicates: int) -> None:

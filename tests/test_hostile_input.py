@@ -279,3 +279,56 @@ def test_fit_on_a_list_of_strings_reads_them_as_texts(huffpost_records):
         from trendlens.validation import as_texts
 
         assert load_corpus(as_texts(texts)).texts == texts
+
+
+# -- short texts -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wordless_reviews() -> list[dict]:
+    """One-word app reviews with no countable term (emoji, "First.", "Ok.", "10/10"): 674 after de-duplication."""
+    from tests.conftest import CORPORA, read_jsonl_gz
+    from trendlens.topics.model import term_stop_words
+    from trendlens.topics.terms import Terms
+
+    rows = [r for r in read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz") if len(r["text"].split()) == 1]
+    corpus = load_corpus([{"id": r["id"], "text": r["text"], "timestamp": r["timestamp"]} for r in rows])
+    analyze = Terms.from_texts(corpus.texts, term_stop_words("english")).analyzer((1, 2))
+    keep = {d.id for d in corpus if not analyze(d.text)}
+    return [{"id": r["id"], "text": r["text"], "timestamp": r["timestamp"]} for r in rows if r["id"] in keep]
+
+
+def test_one_word_texts_without_a_term_get_keywords_from_the_fallback_rule(wordless_reviews, onnx_embedder):
+    from trendlens.topics.model import fit_topics
+    from trendlens.topics.terms import plain_tokens
+
+    texts = [r["text"] for r in wordless_reviews]
+    assert len(texts) >= 300
+    result = fit_topics(texts, onnx_embedder.encode(texts))  # was: "empty vocabulary" from scikit-learn
+    assert len(result.keywords) >= 2
+    for trend, words in result.keywords.items():
+        members = {tok for text, label in zip(texts, result.labels) if label == trend for tok in plain_tokens(text)}
+        assert words and all(w in members for w, _ in words), (trend, words)  # what the trend's own texts write
+    assert plain_tokens("First.") == ["first"] and plain_tokens("😂😂😂") == ["😂"] and plain_tokens("❤️❤️") == ["❤️"]
+
+
+def test_short_texts_that_share_no_term_fall_back_to_the_terms_of_single_documents(huffpost_records):
+    from trendlens.topics.model import fallback_vocabulary, term_stop_words
+    from trendlens.topics.terms import Terms
+
+    texts = ["Oat milk", "Sourdough", "Pickleball", "Cold plunge"]
+    terms = Terms.from_texts(texts, term_stop_words("english"))
+    vocabulary, analyzer = fallback_vocabulary(texts, terms, min_docs=2)
+    assert analyzer is None and {"oat milk", "sourdough", "pickleball"} <= set(vocabulary)
+    shared = [r["text"] for r in huffpost_records[:300]]
+    assert fallback_vocabulary(shared, Terms.from_texts(shared, term_stop_words("english")))[1] is None
+
+
+@pytest.mark.slow
+def test_a_corpus_of_one_word_documents_runs_to_a_report(tmp_path, wordless_reviews):
+    path = tmp_path / "reviews.jsonl"
+    path.write_bytes(jsonl(wordless_reviews))
+    result = run_cli("run", str(path), "--out", str(tmp_path / "out"), "--quiet", "--embedder", "minilm-onnx")
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["trends"] and all(t["keywords"] for t in report["trends"])

@@ -332,3 +332,75 @@ def test_a_corpus_of_one_word_documents_runs_to_a_report(tmp_path, wordless_revi
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["trends"] and all(t["keywords"] for t in report["trends"])
+
+
+# -- time sanity -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        ("9999-12-31", "9999-12-31 00:00 UTC is more than 1 day after this run's clock"),
+        ("0001-01-01T00:00:00Z", "0001-01-01 is before 1990-01-01"),
+        (0, "1970-01-01 is before 1990-01-01"),
+    ],
+)
+def test_a_timestamp_outside_the_plausible_range_is_refused_skipped_or_allowed(huffpost_records, stamp, expected):
+    rows = headlines(huffpost_records, 20)
+    rows[4]["timestamp"] = stamp
+    with pytest.raises(CorpusError) as refused:
+        load_corpus(rows)
+    assert str(refused.value).startswith(f"records, item 5, field 'timestamp': {expected}")
+    with pytest.warns(UserWarning, match=r"skipped 1 invalid record\(s\); first: records, item 5, field 'timestamp'"):
+        assert len(load_corpus(rows, on_error="skip")) == 19
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the far-future date is still named in a warning
+        allowed = load_corpus(rows, earliest=None, max_ahead=None)
+    assert len(allowed) == 20 and allowed[4].timestamp is not None
+
+
+def test_a_timestamp_within_a_day_of_the_clock_is_kept(huffpost_records):
+    from datetime import datetime, timedelta, timezone
+
+    rows = headlines(huffpost_records, 20)
+    rows[0]["timestamp"] = (datetime.now(timezone.utc) + timedelta(hours=20)).isoformat()
+    rows[1]["timestamp"] = "1990-01-01T00:00:00Z"
+    assert len(load_corpus(rows)) == 20
+
+
+def store_counts(store: Path) -> tuple[int, int]:
+    import duckdb
+
+    with duckdb.connect(str(store), read_only=True) as con:
+        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "ingested_files"))
+
+
+def test_a_job_with_one_far_future_date_is_refused_before_the_store_takes_it(tmp_path, huffpost_records):
+    rows = headlines(huffpost_records, 60)
+    rows[41]["timestamp"] = "9999-12-31T00:00:00Z"
+    source = tmp_path / "posts.jsonl"
+    source.write_bytes(jsonl(rows))
+    store = tmp_path / "store.duckdb"
+    result = run_cli("job", "--store", str(store), "--input", str(source), "--window-days", "30", "--quiet")
+    assert f"{source}, line 42, field 'timestamp': 9999-12-31 00:00 UTC is more than 1 day" in one_error(result)
+    assert store_counts(store) == (0, 0)  # nothing of the file was ingested
+
+
+@pytest.mark.slow
+def test_far_future_job_scenario_replayed_the_bad_record_is_skipped_and_later_runs_are_healthy(
+    tmp_path, huffpost_records
+):
+    rows = headlines(huffpost_records, 300)
+    rows[41]["timestamp"] = "9999-12-31T00:00:00Z"
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_bytes(jsonl(rows[:150]))
+    second.write_bytes(jsonl(rows[150:]))
+    store = tmp_path / "store.duckdb"
+    common = ["--store", str(store), "--window-days", "30", "--embedder", "minilm-onnx", "--min-cluster-size", "5"]
+    skipped = run_cli("job", *common, "--input", str(first), "--on-error", "skip", "--quiet")
+    assert skipped.returncode == 0, skipped.stderr[-2000:]
+    assert "skipped 1 invalid record(s); first: " in skipped.stderr and "line 42, field 'timestamp'" in skipped.stderr
+    assert store_counts(store) == (149, 1)
+    later = run_cli("job", *common, "--input", str(second), "--quiet")
+    assert later.returncode == 0, later.stderr[-2000:]
+    assert store_counts(store) == (299, 2)

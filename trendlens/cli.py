@@ -107,7 +107,12 @@ def _run(args: argparse.Namespace) -> int:
     check_output_dir(args.out)
     source = args.paths if len(args.paths) > 1 else args.paths[0]
     with stage(f"reading {len(args.paths)} file(s)", not args.quiet):
-        corpus = load_corpus(source, on_error=args.on_error, max_record_bytes=int(args.max_record_mb * 2**20))
+        corpus = load_corpus(
+            source,
+            on_error=args.on_error,
+            max_record_bytes=int(args.max_record_mb * 2**20),
+            **({"earliest": None, "max_ahead": None} if args.any_time else {}),
+        )
     if args.sample is not None:
         corpus = corpus.sample(args.sample, random_state=args.seed)
     logging.getLogger("trendlens").info("%r", corpus)
@@ -169,6 +174,7 @@ def _job(args: argparse.Namespace) -> int:
         min_cluster_size=args.min_cluster_size,
         random_state=args.seed,
         on_error=args.on_error,
+        any_time=args.any_time,
     )
     result = run_job(
         args.store,
@@ -196,6 +202,9 @@ def _eval(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"wrote {args.out}")
     return 0
+
+
+_ANY_TIME = "accept any timestamp (default: one before 1990 or more than a day ahead is an invalid record)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -246,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="without --scheduler: embed and assign on a local Dask cluster of N worker processes",
     )
     run.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
+    run.add_argument("--any-time", action="store_true", help=_ANY_TIME)
     run.add_argument("--quiet", action="store_true", help="no progress bars or table")
     run.add_argument(
         "--json", action="store_true", help="print the ranked trends and the files written as one JSON object"
@@ -285,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     job.add_argument("--min-cluster-size", type=_at_least(2), default=None, help="HDBSCAN minimum cluster size")
     job.add_argument("--seed", type=_at_least(0), default=42, help="random seed (0 or more)")
     job.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
+    job.add_argument("--any-time", action="store_true", help=_ANY_TIME)
     job.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     job.set_defaults(func=_job)
 

@@ -26,6 +26,12 @@ OnError = Literal["raise", "skip"]
 #: model reads only the first few hundred words; longer texts are page dumps or concatenated
 #: feeds, which would dominate their trend's keywords and slow every stage.
 MAX_CHARS = 100_000
+#: Earliest timestamp accepted by default. Social and news data this old is rare; such dates are
+#: mostly parse errors (epoch 0, year 1), and one of them stretches the time axis of every trend.
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+#: How far after the run's clock a timestamp may lie by default (time zones, clock skew). A date in
+#: the future makes the latest time window empty, so one such document zeroes every virality score.
+MAX_AHEAD = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -159,13 +165,39 @@ class Corpus(Sequence[Document]):
 class _Validation:
     """What validating a stream of records found besides the documents: counts, and the warnings they call for."""
 
-    def __init__(self, origin: str, max_chars: int | None) -> None:
+    def __init__(
+        self,
+        origin: str,
+        max_chars: int | None,
+        earliest: datetime | None = None,
+        max_ahead: timedelta | None = None,
+    ) -> None:
         self.origin, self.max_chars = origin, max_chars
+        self.now = datetime.now(timezone.utc)
+        self.earliest, self.max_ahead = earliest, max_ahead
         self.n_read = self.n_duplicates = self.n_docs = 0
         self.skipped: list[SkippedRecord] = []
         self.future: list[str] = []
         self.cut: list[str] = []
         self.undated: list[str] = []
+
+    def time_problem(self, stamp: datetime | None) -> str | None:
+        """Why ``stamp`` is refused (before ``earliest``, or more than ``max_ahead`` after the clock), or None."""
+        if stamp is None:
+            return None
+        stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+        if self.earliest is not None and stamp < self.earliest:
+            return (
+                f"{stamp.date().isoformat()} is before {self.earliest.date().isoformat()}, older than trend data plausibly is "
+                "(epoch 0 or a year cut short?); fix the column, or pass earliest=None (--any-time) to keep it"
+            )
+        if self.max_ahead is not None and stamp > self.now + self.max_ahead:
+            return (
+                f"{stamp.date().isoformat()} {stamp:%H:%M} UTC is more than {_duration(self.max_ahead)} after this run's clock "
+                f"({self.now:%Y-%m-%d %H:%M} UTC); check the column and its time zone, or pass max_ahead=None "
+                "(--any-time) to keep it"
+            )
+        return None
 
     def warn(self, stacklevel: int) -> None:
         """One warning per kind of problem, naming the first record concerned."""
@@ -217,6 +249,9 @@ def _validated(
             if isinstance(record, RecordError):  # a record the reader could not take
                 raise record
             doc = record if isinstance(record, Document) else to_document(record, text_field)
+            problem = found.time_problem(doc.timestamp)
+            if problem:
+                raise RecordError("timestamp", problem)
         except RecordError as exc:
             if on_error == "raise":
                 raise CorpusError(
@@ -256,11 +291,20 @@ def _assemble(
     text_field: str | None = None,
     on_error: OnError = "raise",
     max_chars: int | None = MAX_CHARS,
+    earliest: datetime | None = None,
+    max_ahead: timedelta | None = None,
 ) -> Corpus:
-    found = _Validation(origin, max_chars)
+    found = _Validation(origin, max_chars, earliest, max_ahead)
     docs = list(_validated(records, found, text_field=text_field, on_error=on_error))
     found.warn(stacklevel=4)
     return Corpus(docs, n_read=found.n_read, n_duplicates=found.n_duplicates, skipped=found.skipped, origin=origin)
+
+
+def _duration(span: timedelta) -> str:
+    days, seconds = span.days, span.seconds
+    if not seconds:
+        return f"{days} day{'s' * (days != 1)}"
+    return f"{span.total_seconds() / 3600:g} hours"
 
 
 def _shorten(text: str, max_chars: int) -> str:
@@ -293,6 +337,8 @@ def load_corpus(
     on_error: OnError = "raise",
     max_chars: int | None = MAX_CHARS,
     max_record_bytes: int = MAX_RECORD_BYTES,
+    earliest: datetime | None = EARLIEST,
+    max_ahead: timedelta | None = MAX_AHEAD,
 ) -> Corpus:
     """Read documents from files or a data frame into a validated :class:`Corpus`.
 
@@ -319,6 +365,11 @@ def load_corpus(
         skipped under ``on_error="skip"``). Only regular files are read (``"-"``
         reads JSON lines from standard input); a gzipped file may expand to at most
         100 times its size; JSON nested deeper than 64 levels is an invalid record.
+    earliest, max_ahead
+        A timestamp before ``earliest`` (1990-01-01 by default) or more than
+        ``max_ahead`` after the clock of this call (one day by default) makes its
+        record invalid (refused, or skipped under ``on_error="skip"``); ``None``
+        accepts any (a date more than a day ahead is then kept with a warning).
 
     Warns
     -----
@@ -340,7 +391,15 @@ def load_corpus(
     """
     _check_options("load_corpus", on_error, max_chars, max_record_bytes)
     records, origin = _records_of(source, max_record_bytes)
-    corpus = _assemble(records, origin, text_field=text_field, on_error=on_error, max_chars=max_chars)
+    corpus = _assemble(
+        records,
+        origin,
+        text_field=text_field,
+        on_error=on_error,
+        max_chars=max_chars,
+        earliest=earliest,
+        max_ahead=max_ahead,
+    )
     if not len(corpus):
         _no_documents(origin, corpus.n_read, len(corpus.skipped), corpus.n_duplicates)
     return corpus
@@ -353,6 +412,8 @@ def iter_documents(
     on_error: OnError = "raise",
     max_chars: int | None = MAX_CHARS,
     max_record_bytes: int = MAX_RECORD_BYTES,
+    earliest: datetime | None = EARLIEST,
+    max_ahead: timedelta | None = MAX_AHEAD,
 ) -> Iterator[Document]:
     """The documents :func:`load_corpus` would return, one at a time, without holding the corpus.
 
@@ -369,7 +430,7 @@ def iter_documents(
     """
     _check_options("iter_documents", on_error, max_chars, max_record_bytes)
     records, origin = _records_of(source, max_record_bytes)
-    found = _Validation(origin, max_chars)
+    found = _Validation(origin, max_chars, earliest, max_ahead)
     yield from _validated(records, found, text_field=text_field, on_error=on_error)
     found.warn(stacklevel=3)
     if not found.n_docs:

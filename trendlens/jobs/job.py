@@ -79,6 +79,10 @@ class JobConfig:
         Passed to :class:`~trendlens.TrendDetector`.
     on_error
         Invalid records in input files: ``"raise"`` or ``"skip"``.
+    any_time
+        Accept any timestamp; by default one before 1990 or more than a day after the run's
+        clock makes its record invalid (see :func:`~trendlens.load_corpus`), so a single
+        mistyped date cannot enter the store and empty the latest window of every later run.
     """
 
     embedder: str = "minilm"
@@ -91,6 +95,7 @@ class JobConfig:
     random_state: int = 42
     taxonomy: str | None = "default"
     on_error: str = "raise"
+    any_time: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -277,7 +282,8 @@ class _Run:
             if self.store.file_seen(sha):
                 skipped += 1
                 continue
-            corpus = load_corpus(path, on_error=self.config.on_error)  # type: ignore[arg-type]
+            times = {"earliest": None, "max_ahead": None} if self.config.any_time else {}
+            corpus = load_corpus(path, on_error=self.config.on_error, **times)  # type: ignore[arg-type]
             if transactional:
                 with self.store.transaction():
                     n, c = self.store.ingest(corpus, path=str(path), sha256=sha)

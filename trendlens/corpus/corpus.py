@@ -186,14 +186,15 @@ class _Validation:
         if stamp is None:
             return None
         stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+        day = stamp.date().isoformat()  # not strftime: "%Y" of the year 1 is "1"
         if self.earliest is not None and stamp < self.earliest:
             return (
-                f"{stamp.date().isoformat()} is before {self.earliest.date().isoformat()}, older than trend data plausibly is "
+                f"{day} is before {self.earliest.date().isoformat()}, older than trend data plausibly is "
                 "(epoch 0 or a year cut short?); fix the column, or pass earliest=None (--any-time) to keep it"
             )
         if self.max_ahead is not None and stamp > self.now + self.max_ahead:
             return (
-                f"{stamp.date().isoformat()} {stamp:%H:%M} UTC is more than {_duration(self.max_ahead)} after this run's clock "
+                f"{day} {stamp:%H:%M} UTC is more than {_duration(self.max_ahead)} after this run's clock "
                 f"({self.now:%Y-%m-%d %H:%M} UTC); check the column and its time zone, or pass max_ahead=None "
                 "(--any-time) to keep it"
             )

@@ -70,7 +70,10 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _size(n_bytes: int) -> str:
-    return f"{n_bytes / 2**20:g} MiB" if n_bytes >= 2**20 else f"{n_bytes:,} bytes"
+    mib = n_bytes / 2**20
+    if mib >= 1:
+        return f"{mib:,.0f} MiB" if mib >= 100 else f"{mib:.3g} MiB"
+    return f"{n_bytes:,} bytes"
 
 
 class _Capped:

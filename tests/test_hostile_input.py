@@ -404,3 +404,38 @@ def test_far_future_job_scenario_replayed_the_bad_record_is_skipped_and_later_ru
     later = run_cli("job", *common, "--input", str(second), "--quiet")
     assert later.returncode == 0, later.stderr[-2000:]
     assert store_counts(store) == (299, 2)
+
+
+def test_a_job_that_fails_after_its_ingest_takes_its_documents_back_out(tmp_path, huffpost_records):
+    rows = headlines(huffpost_records, 40)
+    rows[-1]["timestamp"] = "2018-07-01T00:00:00Z"  # alone in the last day: the window holds one document
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_bytes(jsonl(rows[:20]))
+    second.write_bytes(jsonl(rows[20:]))
+    store = tmp_path / "store.duckdb"
+    inputs = ["--input", str(first), "--input", str(second)]
+    failed = run_cli(
+        "job", "--store", str(store), *inputs, "--window-days", "1", "--embedder", "minilm-onnx", "--quiet"
+    )
+    assert "only 1 document(s) to cluster" in one_error(failed)
+    assert store_counts(store) == (0, 0)  # both files' documents taken back out: the next run reads them again
+
+
+def test_undo_ingest_puts_changed_documents_back_and_forgets_new_ones(tmp_path, huffpost_records):
+    from trendlens.store import TrendStore
+
+    rows = headlines(huffpost_records, 30)
+    edited = [dict(r) for r in rows[10:]] + headlines(huffpost_records[30:], 5)
+    edited[0]["text"] = "An edited headline about oat milk"
+    with TrendStore(tmp_path / "store.duckdb") as store:
+        with store.transaction():
+            store.ingest(load_corpus(rows), path="a.jsonl", sha256="a")
+        before = store.con.execute("SELECT * FROM documents ORDER BY id").fetchall()
+        incoming = load_corpus(edited)
+        with store.transaction():
+            new_ids, changed = store.before_ingest(incoming)
+            assert store.ingest(incoming, path="b.jsonl", sha256="b") == (5, 1)
+        assert len(new_ids) == 5 and [row[0] for row in changed] == [rows[10]["id"]]
+        store.undo_ingest(new_ids, changed, ["b"])
+        assert store.con.execute("SELECT * FROM documents ORDER BY id").fetchall() == before
+        assert store.file_seen("a") and not store.file_seen("b")

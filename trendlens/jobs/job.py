@@ -16,7 +16,9 @@ One call of :func:`run_job` is one run:
 6. **commit** the run, its trends, snapshots, memberships and lineage in one transaction.
 
 A crash before step 6 leaves no trace of the run; the next run redoes it from
-the stored documents and embeddings.
+the stored documents and embeddings. A run that fails with an error (not a kill) also takes
+the documents it ingested back out, in one transaction, and forgets its files: bad input
+cannot stay in the store and break every later run (issue 23).
 """
 
 from __future__ import annotations
@@ -209,6 +211,8 @@ class _Run:
         self.show_progress = show_progress
         self._embedder = embedder
         self.timings: dict[str, float] = {}
+        #: what this run ingested: new document ids, the stored rows it changed, the files' SHA-256
+        self.undo: tuple[list[str], list[tuple], list[str]] = ([], [], [])
         self.started = datetime.now(timezone.utc)
 
     @property
@@ -235,8 +239,16 @@ class _Run:
                 rollback(self.store.con)
             mode = self.choose_mode(corpus)
             return JobResult(None, mode, True, read, skipped, new, changed, to_embed, len(corpus), 0, 0)
-        read, skipped, new, changed = self.ingest(files, transactional=True)
-        self._timed("ingest", began)
+        try:
+            read, skipped, new, changed = self.ingest(files, transactional=True)
+            self._timed("ingest", began)
+            return self._after_ingest(read, skipped, new, changed)
+        except Exception:  # a failed run takes its documents back out (a killed one keeps them, to resume)
+            if self.undo[2]:
+                self.store.undo_ingest(*self.undo)
+            raise
+
+    def _after_ingest(self, read: int, skipped: int, new: int, changed: int) -> JobResult:
         corpus = self.window()
         if not len(corpus):
             raise ConfigError(f"{self.store.path}: no documents to cluster; give input files with --input")
@@ -286,7 +298,11 @@ class _Run:
             corpus = load_corpus(path, on_error=self.config.on_error, **times)  # type: ignore[arg-type]
             if transactional:
                 with self.store.transaction():
+                    new_ids, old_rows = self.store.before_ingest(corpus)
                     n, c = self.store.ingest(corpus, path=str(path), sha256=sha)
+                self.undo[0].extend(new_ids)
+                self.undo[1].extend(old_rows)
+                self.undo[2].append(sha)
             else:
                 n, c = self.store.ingest(corpus, path=str(path), sha256=sha)
             read, new, changed = read + 1, new + n, changed + c

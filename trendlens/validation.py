@@ -15,6 +15,7 @@ from trendlens.errors import ConfigError
 
 #: Time windows :class:`~trendlens.TrendDetector` accepts.
 WINDOWS = ("auto", "day", "week", "month")
+_CHUNK = 65_536
 
 
 def check_output_dir(path: str | Path) -> Path:
@@ -86,15 +87,16 @@ def check_embeddings(embeddings: Any, n_documents: int, dim: int | None = None) 
         )
     if dim is not None and matrix.shape[1] != dim:
         raise ConfigError(f"embeddings are {matrix.shape[1]} wide, but the embedder gives {dim}; embed with it")
-    finite = np.isfinite(matrix).all(axis=1)
-    if not finite.all():
+    bad_rows, zero_rows = [], []
+    for start in range(0, len(matrix), _CHUNK):  # in chunks: a memory-mapped matrix stays on disk
+        rows = matrix[start : start + _CHUNK]
+        bad_rows += (start + np.flatnonzero(~np.isfinite(rows).all(axis=1))).tolist()
+        zero_rows += (start + np.flatnonzero(~rows.any(axis=1))).tolist()
+    if bad_rows:
+        raise ConfigError(f"embeddings: {len(bad_rows)} row(s) hold NaN or infinity (first: row {bad_rows[0]})")
+    if zero_rows:
         raise ConfigError(
-            f"embeddings: {int((~finite).sum())} row(s) hold NaN or infinity (first: row {int(np.argmin(finite))})"
-        )
-    zero = ~matrix.any(axis=1)
-    if zero.any():
-        raise ConfigError(
-            f"embeddings: {int(zero.sum())} row(s) are all zeros (first: row {int(np.argmax(zero))}); "
+            f"embeddings: {len(zero_rows)} row(s) are all zeros (first: row {zero_rows[0]}); "
             "a zero vector has no direction to cluster by"
         )
     return matrix

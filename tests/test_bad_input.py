@@ -63,6 +63,18 @@ def _cases(records: list[dict]) -> dict[str, tuple[str, bytes, list[str], str]]:
             "line 8, field 'timestamp': cannot be read as a date/time",
         ),
         "an epoch out of range": ("posts.jsonl", with_row(1, timestamp=1e20), [], "line 2, field 'timestamp': epoch"),
+        "a far-future date": (
+            "posts.jsonl",
+            with_row(2, timestamp="9999-12-31"),
+            [],
+            "line 3, field 'timestamp': 9999-12-31 00:00 UTC is more than 1 day after this run's clock",
+        ),
+        "a date before 1990": (
+            "posts.jsonl",
+            with_row(3, timestamp=0),
+            [],
+            "line 4, field 'timestamp': 1970-01-01 is before 1990-01-01",
+        ),
         "a negative count": ("posts.jsonl", with_row(8, likes=-4), [], "line 9, field 'likes': must be a non-negative"),
         "a word as count": (
             "posts.jsonl",
@@ -125,7 +137,7 @@ def test_input_accepted_with_warnings_runs_to_the_end_with_one_line_per_kind(tmp
     lines[20] = lines[20].replace(b'"text": "', b'"text": "Caf\xe9 ', 1)  # a latin-1 byte
     path = tmp_path / "posts.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    result = run_cli("run", str(path), "--out", str(tmp_path / "out"), "--quiet")
+    result = run_cli("run", str(path), "--out", str(tmp_path / "out"), "--quiet", "--any-time")
     assert result.returncode == 0, result.stderr[-2000:]
     warned = [line for line in result.stderr.splitlines() if line.startswith("trendlens: warning: ")]
     expected = [

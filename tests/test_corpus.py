@@ -221,14 +221,18 @@ def test_sample_and_frame(huffpost_records):
     assert "category" in frame.columns
 
 
-def test_documents_dated_in_the_future_are_kept_with_a_warning_naming_the_first(tmp_path, sample):
+def test_documents_dated_in_the_future_are_kept_with_a_warning_naming_the_first_when_any_time_is_allowed(
+    tmp_path, sample
+):
     records = [dict(r) for r in sample[:20]]
     records[3]["timestamp"] = "2099-12-31T00:00:00Z"
     path = write_jsonl(tmp_path / "posts.jsonl", records)
+    with pytest.raises(CorpusError, match=r"posts\.jsonl, line 4, field 'timestamp': 2099-12-31 00:00 UTC is more"):
+        load_corpus(path)  # refused by default (issue 23)
     with pytest.warns(
         UserWarning, match=r"1 document\(s\) dated more than a day after now \(first: .*posts\.jsonl, line 4\)"
     ):
-        corpus = load_corpus(path)
+        corpus = load_corpus(path, max_ahead=None)
     assert len(corpus) == 20
 
 

@@ -15,6 +15,31 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from trendlens.errors import ConfigError, TrendlensError
+from trendlens.validation import check_output_dir
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes as one ``trendlens: error:`` line and exit code 2, like every other refused input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"trendlens: error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _at_least(minimum: float, kind: type = int):  # type: ignore[no-untyped-def]
+    """An argparse type: a number of ``kind`` no smaller than ``minimum``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            what = "an integer" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not value >= minimum:  # also refuses NaN
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
 
 
 def _print_table(report: object, top: int, stream: object = None) -> None:
@@ -79,10 +104,16 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(
             "--workers needs a number of at least 1, and no --scheduler (a running cluster has its own workers)"
         )
+    check_output_dir(args.out)
     source = args.paths if len(args.paths) > 1 else args.paths[0]
     with stage(f"reading {len(args.paths)} file(s)", not args.quiet):
-        corpus = load_corpus(source, on_error=args.on_error)
-    if args.sample:
+        corpus = load_corpus(
+            source,
+            on_error=args.on_error,
+            max_record_bytes=int(args.max_record_mb * 2**20),
+            **({"earliest": None, "max_ahead": None} if args.any_time else {}),
+        )
+    if args.sample is not None:
         corpus = corpus.sample(args.sample, random_state=args.seed)
     logging.getLogger("trendlens").info("%r", corpus)
     det = TrendDetector(
@@ -119,6 +150,7 @@ def _run(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from trendlens.report import TrendReport
 
+    check_output_dir(args.out)
     report = TrendReport.load(args.report)
     if args.generator:
         from trendlens.report.generate import load_generator
@@ -133,6 +165,8 @@ def _report(args: argparse.Namespace) -> int:
 def _job(args: argparse.Namespace) -> int:
     from trendlens.jobs import JobConfig, run_job
 
+    if args.out:  # before the run commits: a report that cannot be written must not be lost after it
+        check_output_dir(args.out)
     config = JobConfig(
         embedder=args.embedder,
         window_days=args.window_days,
@@ -140,6 +174,7 @@ def _job(args: argparse.Namespace) -> int:
         min_cluster_size=args.min_cluster_size,
         random_state=args.seed,
         on_error=args.on_error,
+        any_time=args.any_time,
     )
     result = run_job(
         args.store,
@@ -169,19 +204,29 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+_ANY_TIME = "accept any timestamp (default: one before 1990 or more than a day ahead is an invalid record)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
-    parser = argparse.ArgumentParser(prog="trendlens", description="Find emergent trends in time-stamped text.")
+    parser = _Parser(prog="trendlens", description="Find emergent trends in time-stamped text.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="detect trends in files and write a report")
     run.add_argument("paths", nargs="+", help="JSONL(.gz), CSV or Parquet files")
     run.add_argument("--out", default="out", help="output folder (default: out)")
-    run.add_argument("--top", type=int, default=15, help="trends shown in the printed table")
+    run.add_argument("--top", type=_at_least(1), default=15, help="trends shown in the printed table")
     run.add_argument("--window", default="auto", choices=["auto", "day", "week", "month"])
-    run.add_argument("--min-cluster-size", type=int, default=None, help="HDBSCAN minimum cluster size")
-    run.add_argument("--sample", type=int, default=None, help="use a random sample of N documents")
-    run.add_argument("--seed", type=int, default=42, help="random seed")
+    run.add_argument("--min-cluster-size", type=_at_least(2), default=None, help="HDBSCAN minimum cluster size")
+    run.add_argument("--sample", type=_at_least(1), default=None, help="use a random sample of N documents")
+    run.add_argument("--seed", type=_at_least(0), default=42, help="random seed (0 or more)")
+    run.add_argument(
+        "--max-record-mb",
+        type=_at_least(0.001, float),
+        default=16.0,
+        metavar="MB",
+        help="longest line of an input file, in MiB (default: 16); longer lines are invalid records",
+    )
     run.add_argument(
         "--embedder",
         default="minilm",
@@ -190,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     run.add_argument(
         "--fit-sample",
-        type=int,
+        type=_at_least(0),
         default=50_000,
         metavar="N",
         help="cluster at most N documents, sampled evenly over time; the rest join the closest trend "
@@ -210,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="without --scheduler: embed and assign on a local Dask cluster of N worker processes",
     )
     run.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
+    run.add_argument("--any-time", action="store_true", help=_ANY_TIME)
     run.add_argument("--quiet", action="store_true", help="no progress bars or table")
     run.add_argument(
         "--json", action="store_true", help="print the ranked trends and the files written as one JSON object"
@@ -236,15 +282,20 @@ def build_parser() -> argparse.ArgumentParser:
     job.add_argument(
         "--input", action="append", help="file, folder or glob pattern of new documents (repeatable; optional)"
     )
-    job.add_argument("--window-days", type=int, default=None, help="cluster only the last N days (default: all)")
+    job.add_argument(
+        "--window-days", type=_at_least(1), default=None, help="cluster only the last N days (default: all)"
+    )
     job.add_argument("--mode", default="auto", choices=["auto", "full", "incremental"])
-    job.add_argument("--wait", type=float, default=0.0, help="seconds to wait if another job holds the store")
+    job.add_argument(
+        "--wait", type=_at_least(0.0, float), default=0.0, help="seconds to wait if another job holds the store"
+    )
     job.add_argument("--dry-run", action="store_true", help="show what would be ingested and embedded; write nothing")
     job.add_argument("--out", default=None, help="also write the run's report (stable trend ids) to this folder")
     job.add_argument("--embedder", default="minilm", help="embedder name (default: minilm)")
-    job.add_argument("--min-cluster-size", type=int, default=None, help="HDBSCAN minimum cluster size")
-    job.add_argument("--seed", type=int, default=42, help="random seed")
+    job.add_argument("--min-cluster-size", type=_at_least(2), default=None, help="HDBSCAN minimum cluster size")
+    job.add_argument("--seed", type=_at_least(0), default=42, help="random seed (0 or more)")
     job.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
+    job.add_argument("--any-time", action="store_true", help=_ANY_TIME)
     job.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     job.set_defaults(func=_job)
 
@@ -267,7 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="folder holding <name>.jsonl.gz files (repeatable; the first holding a corpus wins; default: corpora)",
     )
-    evaluate.add_argument("--limit", type=int, default=None, help="a seeded sample of at most N documents per corpus")
+    evaluate.add_argument(
+        "--limit", type=_at_least(1), default=None, help="a seeded sample of at most N documents per corpus"
+    )
     evaluate.add_argument(
         "--out", default="evaluation.json", help="JSON file the scores are merged into (default: evaluation.json)"
     )

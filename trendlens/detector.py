@@ -47,6 +47,7 @@ from trendlens.topics.assign import (
     similarity_to_own_centroid,
 )
 from trendlens.topics.model import cluster_centroids, label_from_keywords, require_documents
+from trendlens.validation import as_texts, check_detector_params, check_embeddings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -248,8 +249,11 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         """
         self._reset()
         try:  # a failed fit leaves an unfitted detector, never a half-fitted one
+            check_detector_params(self.window, self.fit_sample)
             self._embedder_params = (self.embedder, self.embedding_cache)  # predict embeds as this fit did
-            corpus = corpus if isinstance(corpus, Corpus) else load_corpus(corpus)
+            corpus = corpus if isinstance(corpus, Corpus) else load_corpus(as_texts(corpus))
+            if embeddings is not None:
+                embeddings = check_embeddings(embeddings, len(corpus), getattr(self.embedder, "dim", None))
             dropped = [(corpus.n_duplicates, "duplicate text"), (len(corpus.skipped), "invalid record")]
             require_documents(  # before loading the model and embedding, not after
                 len(corpus), ", ".join(f"{n} {what}{'s' * (n > 1)} dropped" for n, what in dropped if n)

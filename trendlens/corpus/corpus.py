@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from trendlens.corpus.observations import item_of, merge_observations
-from trendlens.corpus.readers import Record, read_frame, read_path, read_records
+from trendlens.corpus.readers import MAX_RECORD_BYTES, Record, read_frame, read_path, read_records
 from trendlens.corpus.schema import Document, RecordError, text_key, to_document
 from trendlens.errors import ConfigError, CorpusError
 
@@ -27,6 +27,12 @@ OnError = Literal["raise", "skip"]
 #: model reads only the first few hundred words; longer texts are page dumps or concatenated
 #: feeds, which would dominate their trend's keywords and slow every stage.
 MAX_CHARS = 100_000
+#: Earliest timestamp accepted by default. Social and news data this old is rare; such dates are
+#: mostly parse errors (epoch 0, year 1), and one of them stretches the time axis of every trend.
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+#: How far after the run's clock a timestamp may lie by default (time zones, clock skew). A date in
+#: the future makes the latest time window empty, so one such document zeroes every virality score.
+MAX_AHEAD = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,12 @@ class SkippedRecord:
     problem: str
 
     def __str__(self) -> str:
-        return f"{self.location}, field {self.field!r}: {self.problem}"
+        return f"{self.location}{_field(self.field)}: {self.problem}"
+
+
+def _field(name: str) -> str:
+    """``", field 'x'"``, or nothing for a problem of the whole record (``name`` empty)."""
+    return f", field {name!r}" if name else ""
 
 
 class Corpus(Sequence[Document]):
@@ -162,14 +173,41 @@ class Corpus(Sequence[Document]):
 class _Validation:
     """What validating a stream of records found besides the documents: counts, and the warnings they call for."""
 
-    def __init__(self, origin: str, max_chars: int | None) -> None:
+    def __init__(
+        self,
+        origin: str,
+        max_chars: int | None,
+        earliest: datetime | None = None,
+        max_ahead: timedelta | None = None,
+    ) -> None:
         self.origin, self.max_chars = origin, max_chars
+        self.now = datetime.now(timezone.utc)
+        self.earliest, self.max_ahead = earliest, max_ahead
         self.n_read = self.n_duplicates = self.n_docs = self.n_repeats = 0
         self.observations: dict[str, list[Document]] = {}  # later observations of repeated items
         self.skipped: list[SkippedRecord] = []
         self.future: list[str] = []
         self.cut: list[str] = []
         self.undated: list[str] = []
+
+    def time_problem(self, stamp: datetime | None) -> str | None:
+        """Why ``stamp`` is refused (before ``earliest``, or more than ``max_ahead`` after the clock), or None."""
+        if stamp is None:
+            return None
+        stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+        day = stamp.date().isoformat()  # not strftime: "%Y" of the year 1 is "1"
+        if self.earliest is not None and stamp < self.earliest:
+            return (
+                f"{day} is before {self.earliest.date().isoformat()}, older than trend data plausibly is "
+                "(epoch 0 or a year cut short?); fix the column, or pass earliest=None (--any-time) to keep it"
+            )
+        if self.max_ahead is not None and stamp > self.now + self.max_ahead:
+            return (
+                f"{day} {stamp:%H:%M} UTC is more than {_duration(self.max_ahead)} after this run's clock "
+                f"({self.now:%Y-%m-%d %H:%M} UTC); check the column and its time zone, or pass max_ahead=None "
+                "(--any-time) to keep it"
+            )
+        return None
 
     def warn(self, stacklevel: int) -> None:
         """One warning per kind of problem, naming the first record concerned."""
@@ -225,11 +263,16 @@ def _validated(
     for where, record in records:
         found.n_read += 1
         try:
+            if isinstance(record, RecordError):  # a record the reader could not take
+                raise record
             doc = record if isinstance(record, Document) else to_document(record, text_field)
+            problem = found.time_problem(doc.timestamp)
+            if problem:
+                raise RecordError("timestamp", problem)
         except RecordError as exc:
             if on_error == "raise":
                 raise CorpusError(
-                    f"{where}, field {exc.field!r}: {exc.problem}. "
+                    f"{where}{_field(exc.field)}: {exc.problem}. "
                     "Fix the record, or pass on_error='skip' to drop invalid records."
                 ) from None
             found.skipped.append(SkippedRecord(where, exc.field, exc.problem))
@@ -278,8 +321,10 @@ def _assemble(
     on_error: OnError = "raise",
     max_chars: int | None = MAX_CHARS,
     item_key: str | None = None,
+    earliest: datetime | None = None,
+    max_ahead: timedelta | None = None,
 ) -> Corpus:
-    found = _Validation(origin, max_chars)
+    found = _Validation(origin, max_chars, earliest, max_ahead)
     docs = list(_validated(records, found, text_field=text_field, on_error=on_error, item_key=item_key))
     if found.observations:
         later = found.observations
@@ -295,6 +340,13 @@ def _assemble(
     )
 
 
+def _duration(span: timedelta) -> str:
+    days, seconds = span.days, span.seconds
+    if not seconds:
+        return f"{days} day{'s' * (days != 1)}"
+    return f"{span.total_seconds() / 3600:g} hours"
+
+
 def _shorten(text: str, max_chars: int) -> str:
     """``text`` cut to at most ``max_chars`` characters, at the last space before the limit when there is one."""
     head = text[:max_chars]
@@ -302,15 +354,15 @@ def _shorten(text: str, max_chars: int) -> str:
     return head[:space] if space > 0 else head
 
 
-def _records_of(source: Any) -> tuple[Iterator[Record], str]:
+def _records_of(source: Any, max_record_bytes: int = MAX_RECORD_BYTES) -> tuple[Iterator[Record], str]:
     if isinstance(source, (str, Path)):
-        return read_path(source), str(source)
+        return read_path(source, max_record_bytes), str(source)
     if hasattr(source, "columns") and (hasattr(source, "itertuples") or hasattr(source, "to_dicts")):
         return read_frame(source), "DataFrame"
     if isinstance(source, Iterable):
         items = list(source)
         if items and all(isinstance(i, (str, Path)) for i in items):
-            return (rec for path in items for rec in read_path(path)), f"{len(items)} files"
+            return (rec for path in items for rec in read_path(path, max_record_bytes)), f"{len(items)} files"
         return read_records(items), "records"
     raise ConfigError(
         f"load_corpus: cannot read a {type(source).__name__}; pass a file path, a list of paths, "
@@ -325,6 +377,9 @@ def load_corpus(
     on_error: OnError = "raise",
     max_chars: int | None = MAX_CHARS,
     item_key: str | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    earliest: datetime | None = EARLIEST,
+    max_ahead: timedelta | None = MAX_AHEAD,
 ) -> Corpus:
     """Read documents from files or a data frame into a validated :class:`Corpus`.
 
@@ -354,6 +409,17 @@ def load_corpus(
         (:func:`~trendlens.corpus.observations.merge_observations`); ``Corpus.n_repeats``
         counts them. They are never dropped as duplicate texts; equal texts of different
         items still are.
+    max_record_bytes
+        Longest line of a JSON-lines or CSV file, in bytes (16 MiB by default). A
+        longer line is never held whole: it is an invalid record (refused, or
+        skipped under ``on_error="skip"``). Only regular files are read (``"-"``
+        reads JSON lines from standard input); a gzipped file may expand to at most
+        100 times its size; JSON nested deeper than 64 levels is an invalid record.
+    earliest, max_ahead
+        A timestamp before ``earliest`` (1990-01-01 by default) or more than
+        ``max_ahead`` after the clock of this call (one day by default) makes its
+        record invalid (refused, or skipped under ``on_error="skip"``); ``None``
+        accepts any (a date more than a day ahead is then kept with a warning).
 
     Warns
     -----
@@ -373,10 +439,17 @@ def load_corpus(
     >>> corpus = load_corpus("corpora/huffpost.jsonl.gz")  # doctest: +SKIP
     >>> len(corpus), corpus.n_duplicates  # doctest: +SKIP
     """
-    _check_options("load_corpus", on_error, max_chars)
-    records, origin = _records_of(source)
+    _check_options("load_corpus", on_error, max_chars, max_record_bytes)
+    records, origin = _records_of(source, max_record_bytes)
     corpus = _assemble(
-        records, origin, text_field=text_field, on_error=on_error, max_chars=max_chars, item_key=item_key
+        records,
+        origin,
+        text_field=text_field,
+        on_error=on_error,
+        max_chars=max_chars,
+        item_key=item_key,
+        earliest=earliest,
+        max_ahead=max_ahead,
     )
     if not len(corpus):
         _no_documents(origin, corpus.n_read, len(corpus.skipped), corpus.n_duplicates)
@@ -389,6 +462,9 @@ def iter_documents(
     text_field: str | None = None,
     on_error: OnError = "raise",
     max_chars: int | None = MAX_CHARS,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    earliest: datetime | None = EARLIEST,
+    max_ahead: timedelta | None = MAX_AHEAD,
 ) -> Iterator[Document]:
     """The documents :func:`load_corpus` would return, one at a time, without holding the corpus.
 
@@ -405,20 +481,26 @@ def iter_documents(
     >>> texts = (d.text for d in iter_documents(sorted(Path("posts").glob("*.jsonl"))))  # doctest: +SKIP
     >>> save_embeddings(get_embedder("minilm"), texts, "vectors.npy")  # doctest: +SKIP
     """
-    _check_options("iter_documents", on_error, max_chars)
-    records, origin = _records_of(source)
-    found = _Validation(origin, max_chars)
+    _check_options("iter_documents", on_error, max_chars, max_record_bytes)
+    records, origin = _records_of(source, max_record_bytes)
+    found = _Validation(origin, max_chars, earliest, max_ahead)
     yield from _validated(records, found, text_field=text_field, on_error=on_error)
     found.warn(stacklevel=3)
     if not found.n_docs:
         _no_documents(origin, found.n_read, len(found.skipped), found.n_duplicates)
 
 
-def _check_options(caller: str, on_error: Any, max_chars: Any) -> None:
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _check_options(caller: str, on_error: Any, max_chars: Any, max_record_bytes: Any) -> None:
     if on_error not in ("raise", "skip"):
         raise ConfigError(f"{caller}: on_error must be 'raise' or 'skip', got {on_error!r}")
-    if max_chars is not None and (isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1):
+    if max_chars is not None and not _positive_int(max_chars):
         raise ConfigError(f"{caller}: max_chars must be a positive integer or None, got {max_chars!r}")
+    if not _positive_int(max_record_bytes):
+        raise ConfigError(f"{caller}: max_record_bytes must be a positive integer, got {max_record_bytes!r}")
 
 
 def _no_documents(origin: str, n_read: int, n_invalid: int, n_duplicates: int) -> None:

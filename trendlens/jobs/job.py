@@ -16,7 +16,9 @@ One call of :func:`run_job` is one run:
 6. **commit** the run, its trends, snapshots, memberships and lineage in one transaction.
 
 A crash before step 6 leaves no trace of the run; the next run redoes it from
-the stored documents and embeddings.
+the stored documents and embeddings. A run that fails with an error (not a kill) also takes
+the documents it ingested back out, in one transaction, and forgets its files: bad input
+cannot stay in the store and break every later run (issue 23).
 """
 
 from __future__ import annotations
@@ -80,6 +82,10 @@ class JobConfig:
         Passed to :class:`~trendlens.TrendDetector`.
     on_error
         Invalid records in input files: ``"raise"`` or ``"skip"``.
+    any_time
+        Accept any timestamp; by default one before 1990 or more than a day after the run's
+        clock makes its record invalid (see :func:`~trendlens.load_corpus`), so a single
+        mistyped date cannot enter the store and empty the latest window of every later run.
     """
 
     embedder: str = "minilm"
@@ -92,6 +98,7 @@ class JobConfig:
     random_state: int = 42
     taxonomy: str | None = "default"
     on_error: str = "raise"
+    any_time: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -205,6 +212,8 @@ class _Run:
         self.show_progress = show_progress
         self._embedder = embedder
         self.timings: dict[str, float] = {}
+        #: what this run ingested: new document ids, the stored rows it changed, the files' SHA-256
+        self.undo: tuple[list[str], list[tuple], list[str]] = ([], [], [])
         self.started = datetime.now(timezone.utc)
 
     @property
@@ -231,8 +240,16 @@ class _Run:
                 rollback(self.store.con)
             mode = self.choose_mode(corpus)
             return JobResult(None, mode, True, read, skipped, new, changed, to_embed, len(corpus), 0, 0)
-        read, skipped, new, changed = self.ingest(files, transactional=True)
-        self._timed("ingest", began)
+        try:
+            read, skipped, new, changed = self.ingest(files, transactional=True)
+            self._timed("ingest", began)
+            return self._after_ingest(read, skipped, new, changed)
+        except Exception:  # a failed run takes its documents back out (a killed one keeps them, to resume)
+            if self.undo[2]:
+                self.store.undo_ingest(*self.undo)
+            raise
+
+    def _after_ingest(self, read: int, skipped: int, new: int, changed: int) -> JobResult:
         corpus = self.window()
         if not len(corpus):
             raise ConfigError(f"{self.store.path}: no documents to cluster; give input files with --input")
@@ -278,10 +295,15 @@ class _Run:
             if self.store.file_seen(sha):
                 skipped += 1
                 continue
-            corpus = load_corpus(path, on_error=self.config.on_error)  # type: ignore[arg-type]
+            times = {"earliest": None, "max_ahead": None} if self.config.any_time else {}
+            corpus = load_corpus(path, on_error=self.config.on_error, **times)  # type: ignore[arg-type]
             if transactional:
                 with self.store.transaction():
+                    new_ids, old_rows = self.store.before_ingest(corpus)
                     n, c = self.store.ingest(corpus, path=str(path), sha256=sha)
+                self.undo[0].extend(new_ids)
+                self.undo[1].extend(old_rows)
+                self.undo[2].append(sha)
             else:
                 n, c = self.store.ingest(corpus, path=str(path), sha256=sha)
             read, new, changed = read + 1, new + n, changed + c

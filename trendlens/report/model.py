@@ -379,6 +379,8 @@ class TrendReport:
             raise ConfigError(f"{path}: cannot read the report ({exc.strerror or exc})") from exc
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{path}: not a JSON report ({exc.msg}, line {exc.lineno})") from exc
+        except RecursionError:
+            raise ConfigError(f"{path}: not a trendlens report (JSON nested too deeply to read)") from None
         return cls.from_dict(data)
 
     def rewrite(self, generator: Any, sections: Any = None) -> TrendReport:

@@ -34,6 +34,13 @@ if TYPE_CHECKING:
 DEFAULT_STORE = "trendlens.duckdb"
 
 
+#: The columns of the documents table, in order.
+_DOCUMENT_COLUMNS = (
+    "id, content_hash, text, timestamp, source, author, url, likes, shares, comments, views, hashtags, origin, "
+    "ingested_at"
+)
+
+
 def content_hash(text: str) -> str:
     """SHA-256 of a document's text (UTF-8), hex."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -180,6 +187,33 @@ class TrendStore:
             [sha256, path, len(rows), int(new), int(changed), _now()],
         )
         return int(new), int(changed)
+
+    def before_ingest(self, corpus: Corpus) -> tuple[list[str], list[tuple]]:
+        """What :meth:`undo_ingest` needs to take ``corpus``'s ingest back: ``(new ids, stored rows it changes)``."""
+        hashes = {d.id: content_hash(d.text) for d in corpus}
+        known = self.con.execute(
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE list_contains(?, id)", [list(hashes)]
+        ).fetchall()
+        found = {row[0] for row in known}
+        return [i for i in hashes if i not in found], [row for row in known if row[1] != hashes[row[0]]]
+
+    def undo_ingest(self, new_ids: Sequence[str], changed: Sequence[tuple], shas: Sequence[str]) -> None:
+        """In one transaction: remove the ``new_ids`` documents, put the ``changed`` rows back, forget the files.
+
+        For a run that failed after its ingest (:func:`trendlens.jobs.run_job`): its documents must
+        not stay in the store, where every later run would cluster them again.
+        """
+        names = _DOCUMENT_COLUMNS.split(", ")
+        assign = ", ".join(f"{name} = ?" for name in names[1:])
+        with self.transaction():
+            if new_ids:
+                self.con.execute("DELETE FROM documents WHERE list_contains(?, id)", [list(new_ids)])
+            if changed:
+                self.con.executemany(
+                    f"UPDATE documents SET {assign} WHERE id = ?", [[*row[1:], row[0]] for row in changed]
+                )
+            if shas:
+                self.con.execute("DELETE FROM ingested_files WHERE list_contains(?, sha256)", [list(shas)])
 
     def corpus(self, start: datetime | None = None) -> Corpus:
         """The stored documents (from ``start`` on, when given) as a :class:`Corpus`, ordered by time then id."""

@@ -7,7 +7,7 @@ one label per document (``-1`` = outlier) and keywords per topic.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,7 @@ import numpy as np
 
 from trendlens.corpus.language import WORDS_SAMPLE, function_words, language_mix
 from trendlens.errors import ConfigError, CorpusError
-from trendlens.topics.terms import INFORMAL, Terms
+from trendlens.topics.terms import INFORMAL, Terms, plain_tokens
 
 #: Fewest documents a corpus needs before clustering means anything.
 MIN_DOCUMENTS = 20
@@ -222,6 +222,7 @@ def build_bertopic(
     embeddings: np.ndarray | None = None,
     terms: Terms | None = None,
     vocabulary: Sequence[str] | None = None,
+    analyzer: Callable[[str], list[str]] | None = None,
 ) -> Any:
     """A BERTopic whose every component is constructed here: no seed left to chance.
 
@@ -230,6 +231,7 @@ def build_bertopic(
     without ``terms``, on the plain words of the documents BERTopic is given. ``vocabulary``
     fixes the terms counted (:func:`keyword_vocabulary`); without it, BERTopic's vectorizer
     keeps terms found in two of its per-topic documents (corpora of 200 documents or more).
+    ``analyzer`` replaces ``terms``' (see :func:`fallback_vocabulary`).
 
     The layout is ``config.reduction``'s. With UMAP and ``embeddings`` of at most
     ``config.exact_neighbors_max`` documents, UMAP is given their exact nearest neighbours;
@@ -275,10 +277,11 @@ def build_bertopic(
     )
     if terms is None:
         terms = Terms(term_stop_words(config.stop_words), Counter(), Counter())
+    analyzer = analyzer or terms.analyzer(config.ngram_range)
     if vocabulary is not None:
-        vectorizer = CountVectorizer(analyzer=terms.analyzer(config.ngram_range), vocabulary=list(vocabulary))
+        vectorizer = CountVectorizer(analyzer=analyzer, vocabulary=list(vocabulary))
     else:
-        vectorizer = CountVectorizer(analyzer=terms.analyzer(config.ngram_range), min_df=2 if n_docs >= 200 else 1)
+        vectorizer = CountVectorizer(analyzer=analyzer, min_df=2 if n_docs >= 200 else 1)
     return BERTopic(
         language="multilingual",  # "english" would make BERTopic strip every non-ASCII character before counting
         umap_model=layout,
@@ -321,8 +324,8 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     if config.stop_words is not None:  # other languages' function words are no keywords either
         stops |= function_words(language_mix(texts, sample=WORDS_SAMPLE))
     terms = Terms.from_texts(texts, stops)
-    vocabulary = keyword_vocabulary(texts, terms, config.ngram_range, min_docs=2 if n_docs >= 200 else 1)
-    model = build_bertopic(config, n_docs, embeddings, terms, vocabulary or None)
+    vocabulary, analyzer = fallback_vocabulary(texts, terms, config.ngram_range, min_docs=2 if n_docs >= 200 else 1)
+    model = build_bertopic(config, n_docs, embeddings, terms, vocabulary or None, analyzer)
     topics, _ = model.fit_transform(list(texts), embeddings=embeddings)
     topics = np.asarray(topics, dtype=int)
     ids = first_member_order(topics)
@@ -364,6 +367,25 @@ def keyword_vocabulary(
     for text in texts:
         counts.update(set(analyze(text)))
     return sorted(term for term, n in counts.items() if n >= min_docs)
+
+
+def fallback_vocabulary(
+    texts: Sequence[str], terms: Terms, ngram_range: tuple[int, int] = (1, 2), min_docs: int = 2
+) -> tuple[list[str], Callable[[str], list[str]] | None]:
+    """The keyword vocabulary, with the rule for short texts: ``(vocabulary, analyzer or None)``.
+
+    1. The terms of at least ``min_docs`` documents (:func:`keyword_vocabulary`), counted by ``terms``.
+    2. If there are none (short texts that share no term), the terms of any document.
+    3. If no document has a term at all (one-word texts of emoji, numbers or function words, such as
+       "😍", "First.", "10/10"), each text's plain tokens (:func:`~trendlens.topics.terms.plain_tokens`),
+       returned with that analyzer: keywords then show what the texts write, so the run still ends in a report.
+    """
+    vocabulary = keyword_vocabulary(texts, terms, ngram_range, min_docs=min_docs)
+    if not vocabulary and min_docs > 1:
+        vocabulary = keyword_vocabulary(texts, terms, ngram_range, min_docs=1)
+    if vocabulary:
+        return vocabulary, None
+    return sorted({token for text in texts for token in plain_tokens(text)}), plain_tokens
 
 
 def _unique(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:

@@ -482,3 +482,22 @@ def _case_boundaries(word: str) -> list[int]:
         if word[k].isupper() and (word[k - 1].islower() or (k + 1 < len(word) and word[k + 1].islower())):
             out.append(k)
     return out
+
+
+_EDGE_PUNCTUATION = ".,!?;:\"'()[]{}…-_*~`"
+#: A run of one to eight characters repeated in a row ("😂😂😂", "❤️❤️": an emoji may be several code points).
+_REPEATS = re.compile(r"(.{1,8}?)\1+")
+
+
+def plain_tokens(text: str) -> list[str]:
+    """The fallback terms of a text that has no countable term (only numbers, emoji, function words).
+
+    Each whitespace-separated token, case-folded, without edge punctuation, with a run repeated in
+    a row written once ("First." → "first", "😂😂😂" → "😂"); a token of punctuation only is kept.
+    Stop words are kept too: when nothing else is written, they are what the texts say.
+    """
+    out = []
+    for raw in text.casefold().split():
+        token = raw.strip(_EDGE_PUNCTUATION) or raw
+        out.append(_REPEATS.sub(r"\1", token) if not token.isalnum() else token)
+    return out

@@ -352,6 +352,11 @@ def _usable(sent: Span, i: int, marker: str, cause: list[Token]) -> bool:
     words = content_words(cause[0].doc[cause[0].i : cause[-1].i + 1])
     if len(words) < (2 if marker in {"because", "since", "now that", "given that", "so", "that's why"} else 1):
         return False
+    named = {t.lower_ for t in cause if t.is_alpha and (t.is_upper or not t.is_stop)}  # hashtags and "US" count
+    if marker in TEMPORAL_MARKERS and len(named) < 2:
+        # "after his death", "amid the pandemic", "after takeoff": one word after a time connective is a
+        # sequence of events far more often than a reason ("after #Trump's election", "after the US election" stay)
+        return False
     if marker == "since":
         return not _temporal_since(sent, i, cause)
     if marker in {"after", "following"}:

@@ -118,3 +118,35 @@ def test_a_stream_of_unknown_length_is_saved_whole(tmp_path, static_embedder, hu
     saved = np.load(path, mmap_mode="r")
     assert saved.shape == (300, static_embedder.dim)
     assert np.allclose(saved, static_embedder.encode(load_corpus(source).texts), atol=1e-6)
+
+
+def test_a_models_folder_in_the_working_directory_never_replaces_the_model(monkeypatch, tmp_path):
+    """Regression (issue 23): ``./models/all-MiniLM-L6-v2`` in the folder a job runs from was loaded
+    before the installed package, and its vectors were cached under the official model's name."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / resolve.MINILM_DIRNAME).symlink_to(resolve.resolve_minilm(), target_is_directory=True)
+    monkeypatch.delenv("TRENDLENS_MODELS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert tmp_path not in resolve.resolve_minilm().parents
+    assert all(tmp_path not in (d, *d.parents) for d in resolve.models_dirs())
+
+
+def test_the_cache_name_of_a_model_carries_its_weights_fingerprint(tmp_path, embedder):
+    """Another copy of the model under the official name gets another name, so the embedding cache
+    (keyed by name) never returns its vectors for the real model's, or the other way round."""
+    import shutil
+
+    from trendlens.embed.sentence import SentenceTransformerEmbedder
+
+    source = resolve.resolve_minilm()
+    same, other = tmp_path / "same", tmp_path / "other"
+    shutil.copytree(source, same)
+    shutil.copytree(source, other)
+    weights = other / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-64:] = bytes(64)  # the last values of the last tensor: still a loadable model, other weights
+    weights.write_bytes(bytes(data))
+    assert resolve.weights_fingerprint(same) == resolve.weights_fingerprint(source)
+    assert resolve.weights_fingerprint(other) != resolve.weights_fingerprint(source)
+    model = SentenceTransformerEmbedder(other, resolve.MINILM_ID, show_progress=False)
+    assert model.name != embedder.name and model.name.startswith(resolve.MINILM_ID + "#")

@@ -108,7 +108,8 @@ def test_two_runs_keep_trend_ids(two_runs):
         assert runs["n_new"].tolist() == [PER_FILE, PER_FILE]
         assert runs["n_documents"].tolist() == [PER_FILE, 2 * PER_FILE]
         assert runs["n_trends"].tolist() == [first.n_trends, second.n_trends]
-        assert json.loads(runs["versions"][0])["model"] == "sentence-transformers/all-MiniLM-L6-v2@256"
+        model = json.loads(runs["versions"][0])["model"]
+        assert re.fullmatch(r"sentence-transformers/all-MiniLM-L6-v2#[0-9a-f]{8}@256", model)  # weights fingerprinted
 
         before, after = store.memberships(0), store.memberships(1)
         assert len(before) == PER_FILE and len(after) == 2 * PER_FILE and set(before) < set(after)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -21,12 +22,16 @@ REPO_MODELS = Path(__file__).resolve().parents[2] / "models"
 
 
 def models_dirs() -> list[Path]:
-    """Folders searched for model files, in order: ``$TRENDLENS_MODELS`` (if set),
-    ``./models``, the source checkout's ``models/``, and the user cache folder."""
+    """Folders searched for model files, in order: ``$TRENDLENS_MODELS`` (if set), the source
+    checkout's ``models/`` and the user cache folder.
+
+    Never the working directory: a ``models/`` folder where a job happens to run must not
+    replace the installed model (issue 23).
+    """
     dirs = []
     if os.environ.get("TRENDLENS_MODELS"):
         dirs.append(Path(os.environ["TRENDLENS_MODELS"]))
-    dirs += [Path.cwd() / "models", REPO_MODELS, user_models_dir()]
+    dirs += [REPO_MODELS, user_models_dir()]
     return list(dict.fromkeys(dirs))
 
 
@@ -49,6 +54,25 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def weights_fingerprint(model_dir: Path) -> str:
+    """First 8 hex digits of the SHA-256 of a model folder's weight files (``*.safetensors``, ``*.bin``,
+    ``*.onnx``), in name order; of the folder's name when it holds none."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in model_dir.rglob("*") if p.suffix in {".safetensors", ".bin", ".onnx"} and p.is_file())
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(bytes.fromhex(_cached_sha256(str(path.resolve()), path.stat().st_size, path.stat().st_mtime_ns)))
+    if not files:
+        digest.update(model_dir.name.encode())
+    return digest.hexdigest()[:8]
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_sha256(path: str, size: int, mtime_ns: int) -> str:
+    """:func:`sha256_file`, once per process for a file of this size and modification time."""
+    return sha256_file(Path(path))
 
 
 def find_model_dir(dirname: str, is_valid: Callable[[Path], bool]) -> Path | None:

@@ -10,7 +10,7 @@ import numpy as np
 
 from trendlens._offline import force_offline, quiet_third_party
 from trendlens.embed.base import available_threads, encode_sorted
-from trendlens.embed.resolve import MINILM_ID, resolve_minilm
+from trendlens.embed.resolve import MINILM_ID, resolve_minilm, weights_fingerprint
 from trendlens.errors import ModelNotFoundError
 
 
@@ -62,7 +62,9 @@ class SentenceTransformerEmbedder:
             self.model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
         if max_seq_length is not None:
             self.model.max_seq_length = int(max_seq_length)
-        self.name = f"{name}@{self.model.max_seq_length}"
+        # the weights' fingerprint is part of the name, so the embedding cache (keyed by name) never
+        # returns the vectors of another copy of the model under its official name (issue 23)
+        self.name = f"{name}#{weights_fingerprint(Path(model_path))}@{self.model.max_seq_length}"
         dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(dimension())
         self.batch_size = int(batch_size)

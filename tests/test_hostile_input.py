@@ -439,3 +439,33 @@ def test_undo_ingest_puts_changed_documents_back_and_forgets_new_ones(tmp_path, 
         store.undo_ingest(new_ids, changed, ["b"])
         assert store.con.execute("SELECT * FROM documents ORDER BY id").fetchall() == before
         assert store.file_seen("a") and not store.file_seen("b")
+
+
+def test_a_store_damaged_inside_is_one_line_and_exit_code_2(tmp_path, huffpost_records):
+    """Regression (issue 23): a store whose header is fine but whose data blocks are damaged opened, and
+    the first query that read them ended in DuckDB's raw IOException traceback."""
+    import pandas as pd
+
+    from trendlens.store.store import TrendStore
+
+    path = tmp_path / "damaged.duckdb"
+    rows = huffpost_records[:600]
+    with TrendStore(path) as store:
+        frame = pd.DataFrame(
+            {
+                "id": [r["id"] for r in rows],
+                "hash": [str(i) for i in range(len(rows))],
+                "text": [r["text"] * 40 for r in rows],
+            }
+        )
+        store.con.register("frame", frame)
+        store.con.execute("INSERT INTO documents (id, content_hash, text, ingested_at) SELECT *, now() FROM frame")
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 8192] = bytes(range(256)) * 32  # a damaged block: the checksum no longer matches
+    path.write_bytes(bytes(data))
+    source = tmp_path / "new.jsonl"
+    source.write_bytes(jsonl(headlines(huffpost_records[600:], 50)))
+    result = run_cli("job", "--input", str(source), "--store", str(path), "--dry-run", "--quiet")
+    error = one_error(result)
+    assert str(path) in error and "damaged" in error and "--store" in error

@@ -359,6 +359,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("trendlens: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if args.debug or type(exc).__module__.split(".")[0] not in {"duckdb", "_duckdb"}:
+            raise
+        # DuckDB finds a damaged block only when a query reads it, after the store opened fine
+        store = getattr(args, "store", "the trend store")
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(
+            f"trendlens: error: {store}: the trend store is damaged ({type(exc).__name__}: {first}); "
+            "restore it from a backup, or start a new store with --store NEW.duckdb",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         warnings.showwarning = shown
 

@@ -7,6 +7,7 @@ start real `trendlens job` processes, which load the model themselves, so their 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -393,3 +394,22 @@ def test_a_few_new_documents_are_assigned_incrementally(two_runs, monthly, embed
     new = [d.id for d in list(may)[:3]]
     assert all(after[doc] is None or after[doc] in active for doc in new)
     assert any(after[doc] is not None for doc in new)
+
+
+def test_another_embedder_is_refused_unless_reembed(two_runs, monthly, tmp_path):
+    """Issue 23: changing --embedder between runs of one store was accepted without a word, clustering
+    vectors of two models together."""
+    from trendlens import get_embedder
+    from trendlens.errors import StoreError
+
+    path = copy_store(two_runs[0], tmp_path)
+    before = counts(path)
+    other = get_embedder("minilm-static", show_progress=False)
+    with pytest.raises(StoreError, match=r"last run embedded with sentence-transformers/all-MiniLM.*--reembed"):
+        job(path, [monthly[2]], other)
+    assert counts(path) == before  # refused before anything was read
+    reembed = dataclasses.replace(CONFIG, reembed=True)
+    result = run_job(path, [monthly[2]], reembed, embedder=other, show_progress=False)
+    assert result.mode == "full" and result.n_embedded == result.n_documents  # every document again
+    with TrendStore(path, read_only=True) as store:
+        assert store.last_model() == other.name

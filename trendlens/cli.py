@@ -175,6 +175,7 @@ def _job(args: argparse.Namespace) -> int:
         random_state=args.seed,
         on_error=args.on_error,
         any_time=args.any_time,
+        reembed=args.reembed,
     )
     result = run_job(
         args.store,
@@ -296,6 +297,11 @@ def build_parser() -> argparse.ArgumentParser:
     job.add_argument("--seed", type=_at_least(0), default=42, help="random seed (0 or more)")
     job.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
     job.add_argument("--any-time", action="store_true", help=_ANY_TIME)
+    job.add_argument(
+        "--reembed",
+        action="store_true",
+        help="accept an embedder other than the store's last run's: embed every document again (a full run)",
+    )
     job.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     job.set_defaults(func=_job)
 

@@ -39,7 +39,7 @@ import numpy as np
 
 from trendlens.corpus import load_corpus
 from trendlens.corpus.readers import SUPPORTED, data_suffix
-from trendlens.errors import ConfigError
+from trendlens.errors import ConfigError, StoreError
 from trendlens.jobs.lock import store_lock
 from trendlens.jobs.matching import Event, _unit, match_clusters
 from trendlens.store.schema import rollback
@@ -82,6 +82,10 @@ class JobConfig:
         Passed to :class:`~trendlens.TrendDetector`.
     on_error
         Invalid records in input files: ``"raise"`` or ``"skip"``.
+    reembed
+        Allow an embedder other than the one of the store's last run: every document is embedded
+        again with it, and the run is a full one (the stored trends' centroids live in the other
+        model's space). Without it such a run is refused before anything is read.
     any_time
         Accept any timestamp; by default one before 1990 or more than a day after the run's
         clock makes its record invalid (see :func:`~trendlens.load_corpus`), so a single
@@ -99,6 +103,7 @@ class JobConfig:
     taxonomy: str | None = "default"
     on_error: str = "raise"
     any_time: bool = False
+    reembed: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -229,6 +234,7 @@ class _Run:
 
     def execute(self, files: list[Path], dry_run: bool) -> JobResult:
         began = time.perf_counter()
+        self.check_embedder()
         if dry_run:
             self.store.con.execute("BEGIN TRANSACTION")
             try:
@@ -349,8 +355,24 @@ class _Run:
         """Stable id → centroid of the trends alive after the last run."""
         return self.store.active_trends()
 
+    def check_embedder(self) -> None:
+        """Refuse an embedder other than the last run's, unless ``config.reembed`` (then the run is full)."""
+        last = self.store.last_model()
+        if last is None or last == self.embedder.name:
+            return
+        if not self.config.reembed:
+            raise StoreError(
+                f"{self.store.path}: the store's last run embedded with {last}, this run would use "
+                f"{self.embedder.name}; vectors of two models cannot be clustered together. Pass --reembed to "
+                "embed every document again with the new model, or use another --store"
+            )
+        if self.config.mode == "incremental":
+            raise ConfigError("--reembed needs a full run: the stored trends live in the other model's space")
+
     def choose_mode(self, corpus: Any) -> str:
         run, members = self.previous
+        if self.config.reembed and self.store.last_model() not in (None, self.embedder.name):
+            return "full"
         if self.config.mode != "auto":
             if self.config.mode == "incremental" and run is None:
                 raise ConfigError("an incremental run needs an earlier run in the store; run once in full mode")

@@ -289,6 +289,13 @@ class TrendStore:
         """Id of the newest committed run."""
         return self.con.execute("SELECT max(run_id) FROM runs").fetchall()[0][0]
 
+    def last_model(self) -> str | None:
+        """The embedding model of the newest committed run (``None`` before the first run)."""
+        import json
+
+        rows = self.con.execute("SELECT versions FROM runs ORDER BY run_id DESC LIMIT 1").fetchall()
+        return json.loads(rows[0][0]).get("model") if rows and rows[0][0] else None
+
     def memberships(self, run_id: int) -> dict[str, int | None]:
         """Document id → stable trend id (``None``: in no trend) of every document in run ``run_id``'s window."""
         rows = self.con.execute("SELECT doc_id, trend_id FROM memberships WHERE run_id = ?", [run_id]).fetchall()

@@ -41,7 +41,7 @@ def test_fit_warns_about_non_english_text_before_loading_any_model(huffpost_reco
     warned = pytest.warns(UserWarning, match=r"records: \d+% of the documents look non-English \(it \d+%")
     with warned, pytest.raises(TrendlensError, match="no-such-embedder"):
         detector.fit(load_corpus(records))
-    assert detector.languages_["it"] > 0.1
+    assert not hasattr(detector, "languages_")  # the warning said it; a failed fit keeps no state (issue 21)
 
 
 def test_fit_of_english_text_gives_no_language_warning(huffpost_records):
@@ -52,7 +52,7 @@ def test_fit_of_english_text_gives_no_language_warning(huffpost_records):
         warnings.simplefilter("error")
         with pytest.raises(TrendlensError, match="no-such-embedder"):
             detector.fit(load_corpus(huffpost_records[:300]))
-    assert detector.languages_["en"] > 0.85
+    assert not hasattr(detector, "languages_")  # the warning said it; a failed fit keeps no state (issue 21)
 
 
 def test_fit_of_a_corpus_without_timestamps_warns_that_nothing_is_scored_over_time(huffpost_records):

@@ -190,17 +190,27 @@ def parse_json(text: str) -> Any:
     return value
 
 
+def _within_limit(items: Iterator[Any], path: Path, max_record_bytes: int) -> Iterator[tuple[str | None, Any]]:
+    """``(None, item)`` for each item of ``items`` (lines, or CSV rows, read through :func:`_open_lines`),
+    and ``(where, RecordError)`` for a line over the limit, after which reading goes on."""
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except _TooLong as exc:
+            yield f"{path}, line {exc.lineno}", too_long(max_record_bytes)
+            continue
+        yield None, item
+
+
 def read_jsonl(path: Path, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[Record]:
     """Yield one record per non-blank line of a JSON-lines file; a line over the limit as a :class:`RecordError`."""
     try:
         with _open_lines(path, max_record_bytes) as lines:
-            while True:
-                try:
-                    line = next(lines)
-                except StopIteration:
-                    break
-                except _TooLong as exc:
-                    yield f"{path}, line {exc.lineno}", too_long(max_record_bytes)
+            for long, line in _within_limit(lines, path, max_record_bytes):
+                if long is not None:
+                    yield long, line
                     continue
                 if not line.strip():
                     continue
@@ -236,13 +246,9 @@ def read_csv(path: Path, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[R
                 reader.fieldnames  # noqa: B018 - reads the header now, so a bad one stops here
             except _TooLong as exc:
                 raise CorpusError(f"{path}, line {exc.lineno}: the header is {too_long(max_record_bytes)}") from None
-            while True:
-                try:
-                    record = next(reader)
-                except StopIteration:
-                    break
-                except _TooLong as exc:
-                    yield f"{path}, line {exc.lineno}", too_long(max_record_bytes)
+            for long, record in _within_limit(reader, path, max_record_bytes):
+                if long is not None:
+                    yield long, record
                     continue
                 where = f"{path}, line {lines.lineno}"
                 if None in record:

@@ -217,6 +217,7 @@ class _Run:
         self.show_progress = show_progress
         self._embedder = embedder
         self.timings: dict[str, float] = {}
+        self.model_changed = False  # set by check_embedder: another model than the store's last run's
         #: what this run ingested: new document ids, the stored rows it changed, the files' SHA-256
         self.undo: tuple[list[str], list[tuple], list[str]] = ([], [], [])
         self.started = datetime.now(timezone.utc)
@@ -358,7 +359,8 @@ class _Run:
     def check_embedder(self) -> None:
         """Refuse an embedder other than the last run's, unless ``config.reembed`` (then the run is full)."""
         last = self.store.last_model()
-        if last is None or last == self.embedder.name:
+        self.model_changed = last is not None and last != self.embedder.name
+        if not self.model_changed:
             return
         if not self.config.reembed:
             raise StoreError(
@@ -371,7 +373,7 @@ class _Run:
 
     def choose_mode(self, corpus: Any) -> str:
         run, members = self.previous
-        if self.config.reembed and self.store.last_model() not in (None, self.embedder.name):
+        if self.model_changed:  # allowed by --reembed (check_embedder refused it otherwise)
             return "full"
         if self.config.mode != "auto":
             if self.config.mode == "incremental" and run is None:

@@ -178,6 +178,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         a sampled fit: those of the sample's trends, which placed the rest of the corpus.
     assign_similarity_ : float
         ``assignment_.min_similarity``.
+    near_duplicates_ : int
+        Documents clustered as a near-duplicate of another (cosine at least 0.98,
+        :mod:`trendlens.topics.duplicates`): each takes its representative's trend and
+        speaks with its representative's voice (reach counts the group once).
 
     Examples
     --------
@@ -333,6 +337,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             )
         labels = np.full(n_docs, -1, dtype=np.int64)
         labels[rows] = sample_labels
+        speaks_as = np.arange(n_docs)  # whose voice each document counts as: a near-duplicate's is its representative's
+        if topics.representatives is not None:
+            speaks_as[rows] = rows[topics.representatives]
         self.fit_rows_ = rows
         self.bertopic_ids_ = topics.bertopic_ids
         assignment = None  # a full fit's rule: its trends' centroids (computed with the signals)
@@ -341,7 +348,15 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             rest = np.setdiff1d(np.arange(n_docs), rows, assume_unique=True)
             labels[rest] = assignment.assign(embeddings, rest, executor=executor)[0]
         return self._fit_labelled(
-            corpus, embeddings, labels, keywords, topics.model, timings, assignment=assignment, min_similarity=threshold
+            corpus,
+            embeddings,
+            labels,
+            keywords,
+            topics.model,
+            timings,
+            assignment=assignment,
+            min_similarity=threshold,
+            speaks_as=speaks_as,
         )
 
     def fit_assigned(
@@ -385,23 +400,28 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         timings: dict[str, float],
         assignment: NearestCentroids | None = None,
         min_similarity: float | None = None,
+        speaks_as: np.ndarray | None = None,
     ) -> TrendDetector:
         """Signals, trend table, merged groups and taxonomy placement for documents with known trends.
 
         ``assignment`` is the rule :meth:`predict` applies (default: the trends' centroids with
         ``min_similarity``, itself by default the :data:`ASSIGN_QUANTILE` of the members' cosine
-        to their own trend's centroid).
+        to their own trend's centroid). ``speaks_as``: per document, the document whose voice it
+        counts as (a near-duplicate's representative; default: its own).
         """
         from trendlens.corpus.observations import engagement_growth
 
         start = time.perf_counter()
+        voices = np.array([d.author or d.source or "" for d in corpus], dtype=object)
+        speaks_as = np.arange(len(corpus)) if speaks_as is None else np.asarray(speaks_as, dtype=np.int64)
+        self.near_duplicates_ = int((speaks_as != np.arange(len(corpus))).sum())
         docs = DocumentSignals(
             labels=labels,
             timestamps=corpus.timestamps,
             embeddings=embeddings,
             engagement=np.array([np.nan if d.engagement.total is None else d.engagement.total for d in corpus]),
             sources=np.array([d.source or "" for d in corpus], dtype=object),
-            voices=np.array([d.author or d.source or "" for d in corpus], dtype=object),
+            voices=voices[speaks_as],
             hashtags=[d.hashtags for d in corpus],
             engagement_growth=np.array([engagement_growth(d) for d in corpus]),
         )
@@ -919,6 +939,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             n_outliers=int((self.labels_ < 0).sum()),
             start=str(stamps.min()) if len(stamps) else None,
             end=str(stamps.max()) if len(stamps) else None,
+            n_near_duplicates=self.near_duplicates_,
         )
         params = {
             k: v if isinstance(v, (int, float, str, type(None))) else repr(v) for k, v in self.get_params().items()

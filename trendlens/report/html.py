@@ -137,14 +137,15 @@ def _figures(report: TrendReport) -> tuple[str, str]:
 
 def render_html(report: TrendReport, with_charts: bool = True) -> str:
     """The whole report as a standalone HTML page (``with_charts=False``: tables only, no script)."""
-    from trendlens.report.markdown import main_trend_line
+    from trendlens.report.markdown import main_trend_line, near_duplicates_note
 
     c = report.corpus
     groups = report.consumer_trends
     summary = (
         f"Corpus {c.origin}: {c.n_documents} documents"
         + (f" ({c.start[:10]} to {c.end[:10]})" if c.start and c.end else "")
-        + f"; {c.n_duplicates} exact duplicates dropped; {c.n_outliers} documents in no trend. "
+        + f"; {c.n_duplicates} exact duplicates dropped; {near_duplicates_note(c)}"
+        f"{c.n_outliers} documents in no trend. "
         f"{len(groups)} consumer trends made of {len(report.trends)} sub trends, ranked by virality in the "
         f"latest {report.window}. Generated {report.created} (report schema {report.schema_version})."
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from trendlens.report.sections import NO_TRENDS, Item, insight_sections
 
 if TYPE_CHECKING:
-    from trendlens.report.model import ConsumerTrend, Trend, TrendReport
+    from trendlens.report.model import ConsumerTrend, CorpusSummary, Trend, TrendReport
 
 #: Windows of history shown per trend in the Markdown report.
 SERIES_SHOWN = 6
@@ -174,7 +174,7 @@ def render_markdown(report: TrendReport) -> str:
         "# Trend report",
         "",
         f"Corpus {code(c.origin)}: {c.n_documents} documents ({span}); "
-        f"{c.n_duplicates} exact duplicates dropped; {c.n_outliers} documents in no trend.",
+        f"{c.n_duplicates} exact duplicates dropped; {near_duplicates_note(c)}{c.n_outliers} documents in no trend.",
         f"{len(groups)} consumer trends made of {len(report.trends)} sub trends, ranked by virality (0–100) "
         f"in the latest {report.window}. Generated {report.created} (report schema {report.schema_version}).",
         "",
@@ -219,3 +219,16 @@ def _group_section(rank: int, group: ConsumerTrend, report: TrendReport) -> list
     for k, trend in enumerate(subs, start=1):
         lines += _trend_section(f"{rank}.{k}", trend, report.window, depth=4, kind="Sub trend")
     return lines
+
+
+def near_duplicates_note(corpus: CorpusSummary) -> str:
+    """ "N near-duplicates counted as one voice; " (empty when there are none)."""
+    n = corpus.n_near_duplicates
+    if not n:
+        return ""
+    from trendlens.topics.duplicates import NEAR_DUPLICATE_SIMILARITY
+
+    return (
+        f"{n} near-duplicate{'s' * (n > 1)} (cosine ≥ {NEAR_DUPLICATE_SIMILARITY}) clustered with the text "
+        "they copy and counted as its voice; "
+    )

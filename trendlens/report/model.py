@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
-SCHEMA_VERSION = "2.7"
+SCHEMA_VERSION = "2.8"
 
 
 @dataclass(frozen=True)
@@ -307,7 +307,11 @@ class ConsumerTrend(Trend):
 
 @dataclass(frozen=True)
 class CorpusSummary:
-    """What went in: counts after validation and de-duplication, and the time span."""
+    """What went in: counts after validation and de-duplication, and the time span.
+
+    ``n_near_duplicates``: documents clustered as a near-duplicate of another (kept, counted
+    once for reach; ``TrendDetector.near_duplicates_``).
+    """
 
     origin: str
     n_documents: int
@@ -315,6 +319,7 @@ class CorpusSummary:
     n_outliers: int
     start: str | None
     end: str | None
+    n_near_duplicates: int = 0
 
 
 @dataclass(frozen=True)

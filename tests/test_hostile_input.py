@@ -96,6 +96,15 @@ def test_a_20_mb_line_is_refused_by_the_command_in_one_line(tmp_path, huffpost_r
     assert not (tmp_path / "out").exists()
 
 
+def test_a_20_mb_line_is_refused_by_the_job_in_one_line_and_the_store_keeps_nothing(tmp_path, huffpost_records):
+    path = tmp_path / "posts.jsonl"
+    path.write_bytes(with_long_line(huffpost_records, 20 * MIB))
+    store = tmp_path / "store.duckdb"
+    result = run_cli("job", "--store", str(store), "--input", str(path), "--quiet", "--max-record-mb", "1")
+    assert "posts.jsonl, line 11: longer than the record limit of 1 MiB" in one_error(result)
+    assert store_counts(store) == (0, 0)
+
+
 def test_a_gzip_that_expands_beyond_its_cap_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "MIN_EXPANDED_BYTES", 8 * MIB)
     path = tmp_path / "bomb.jsonl.gz"
@@ -469,3 +478,79 @@ def test_a_store_damaged_inside_is_one_line_and_exit_code_2(tmp_path, huffpost_r
     result = run_cli("job", "--input", str(source), "--store", str(path), "--dry-run", "--quiet")
     error = one_error(result)
     assert str(path) in error and "damaged" in error and "--store" in error
+
+
+# -- near-duplicates ---------------------------------------------------------------------------------
+
+
+def test_near_duplicates_are_texts_one_emoji_apart_not_two_headlines_on_one_story(embedder, huffpost_records):
+    from trendlens.topics.duplicates import near_duplicate_representatives
+
+    texts = [
+        "Hello Bluesky 👋🏽 #firstpost",  # two real posts of the Bluesky corpus, one emoji apart
+        "Hello Bluesky 🙂 #firstpost",
+        *[r["text"] for r in huffpost_records if "Kavanaugh" in r["text"]][:40],  # one story, 40 headlines
+    ]
+    stands_for = near_duplicate_representatives(embedder.encode(texts))
+    assert stands_for[1] == 0
+    assert stands_for[2:].tolist() == list(range(2, len(texts)))
+
+
+def test_a_campaign_of_300_texts_one_character_apart_is_one_voice_not_many_trends(embedder, e2e_records):
+    # a real campaign post of the Bluesky corpus (twitterexodus.org posted 456 like it), 300 times with one
+    # character changed, each from another account, among the 650 real headlines of the end-to-end sample
+    base = (
+        "We can't make Elon less horrible but we can make his platform less powerful. Join the Twitter Exodus: "
+        "delete your account, move your followers to Bluesky and tell your friends why you left. Every account "
+        "that leaves makes X smaller, its ads cheaper and its owner weaker. It costs nothing to leave, and staying "
+        "costs everything."
+    )
+    assert len(base) > 300
+    stamps = [r["timestamp"] for r in e2e_records]
+    campaign = [
+        {"id": f"campaign-{i}", "text": base[:i] + "#" + base[i + 1 :], "author": f"account{i}", "timestamp": stamps[i]}
+        for i in range(300)
+    ]
+    corpus = load_corpus(e2e_records + campaign)
+    assert len(corpus) == len(e2e_records) + 300  # none is an exact copy
+    det = TrendDetector(embedder=embedder, show_progress=False).fit(corpus, embeddings=embedder.encode(corpus.texts))
+    rows = [i for i, d in enumerate(det.corpus_) if d.id.startswith("campaign-")]
+    labels = set(det.labels_[rows].tolist())
+    assert len(labels) == 1, labels  # was 14 trends, 13 of them with the same label
+    assert det.near_duplicates_ >= 250  # 262: a character changed inside a name ("E#on") moves a text further
+    report = det.report()
+    assert report.corpus.n_near_duplicates == det.near_duplicates_
+    assert f"{det.near_duplicates_} near-duplicates" in report.to_markdown()
+    (trend,) = labels
+    if trend >= 0:  # the campaign's trend hears one voice for its 300 accounts
+        windows = det.signals_[det.signals_["trend"] == trend]
+        assert windows["voices"].sum() <= windows["count"].sum() - 200  # 300 accounts, 262 of them one voice
+
+
+@pytest.mark.slow
+def test_a_stored_far_future_date_that_breaks_the_window_is_quarantined_and_the_job_runs_again(
+    tmp_path, huffpost_records
+):
+    rows = headlines(huffpost_records, 200)
+    rows[41]["timestamp"] = "9999-12-31T00:00:00Z"
+    bad = rows[41]["id"]
+    source = tmp_path / "posts.jsonl"
+    source.write_bytes(jsonl(rows))
+    store = tmp_path / "store.duckdb"
+    common = ["--store", str(store), "--embedder", "minilm-onnx", "--min-cluster-size", "5", "--quiet"]
+    # an explicit --any-time lets the date in; a run over everything stored still works
+    assert run_cli("job", *common, "--input", str(source), "--any-time").returncode == 0
+    broken = run_cli("job", *common, "--window-days", "30", "--mode", "full")  # 30 days before year 9999: 1 document
+    error = one_error(broken)
+    assert "only 1 document(s) to cluster" in error and "--quarantine ID" in error and "--quarantine-after" in error
+    healed = run_cli("job", *common, "--window-days", "30", "--mode", "full", "--quarantine-after", "2100-01-01")
+    assert healed.returncode == 0, healed.stderr[-2000:]
+    assert store_counts(store) == (199, 1)
+    import duckdb
+
+    with duckdb.connect(str(store), read_only=True) as con:
+        assert con.execute("SELECT id FROM quarantine").fetchall() == [(bad,)]
+    assert run_cli("job", *common, "--dry-run", "--restore", bad).returncode == 2  # a dry run writes nothing
+    restored = run_cli("job", *common, "--restore", bad)  # without a window the run works with it back
+    assert restored.returncode == 0, restored.stderr[-2000:]
+    assert store_counts(store) == (200, 1)

@@ -280,3 +280,40 @@ def test_sql_in_document_fields_is_stored_as_text(tmp_path, store, sample):
     assert payload in stored.index and stored.loc[payload, "text"].endswith(payload)
     assert store.trends(status="active' OR '1'='1").empty  # a value, never part of the statement
     assert count(store, "documents") == 5
+
+
+def test_quarantine_takes_documents_out_keeps_them_whole_and_restore_puts_them_back(store, sample, tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", sample)
+    ingest_file(store, path)
+    stored = count(store, "documents")
+    before = store.documents().set_index("id")
+    dated = sorted((d.timestamp, d.id) for d in store.corpus() if d.timestamp is not None)
+    cut = dated[len(dated) // 2][0]
+    late = [i for stamp, i in dated if stamp > cut]
+    assert late and sample[3]["id"] not in late
+    moved = store.quarantine([sample[3]["id"]], after=cut)
+    assert moved == len(set(late) | {sample[3]["id"]})
+    assert count(store, "documents") == stored - moved and count(store, "quarantine") == moved
+    assert {d.id for d in store.corpus()}.isdisjoint(late)  # later runs do not see them
+    assert store.quarantine(before=datetime(1990, 1, 1, tzinfo=timezone.utc)) == 0
+    # a file that carries a quarantined document again does not bring it back
+    again = write_jsonl(tmp_path / "b.jsonl", [dict(sample[3], text=sample[3]["text"] + " (again)")])
+    assert ingest_file(store, again) == (0, 0)
+    assert sample[3]["id"] not in {d.id for d in store.corpus()}
+    assert store.restore([sample[3]["id"], *late, "no-such-id"]) == moved
+    assert count(store, "quarantine") == 0
+    after = store.documents().set_index("id")
+    columns = [c for c in before.columns if c != "ingested_at"]
+    assert after.loc[before.index, columns].equals(before[columns])  # every field came back as it was
+
+
+def test_a_store_of_schema_version_1_gains_the_quarantine_table(tmp_path, sample):
+    from trendlens.store.schema import MIGRATIONS
+
+    path = tmp_path / "v1.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(MIGRATIONS[0])
+        con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    with TrendStore(path) as store:
+        assert count(store, "quarantine") == 0
+        assert store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"

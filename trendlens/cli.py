@@ -12,6 +12,7 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 from trendlens.errors import ConfigError, TrendlensError
@@ -163,7 +164,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _job(args: argparse.Namespace) -> int:
-    from trendlens.jobs import JobConfig, run_job
+    from trendlens.jobs import JobConfig, Quarantine, run_job
 
     if args.out:  # before the run commits: a report that cannot be written must not be lost after it
         check_output_dir(args.out)
@@ -176,6 +177,10 @@ def _job(args: argparse.Namespace) -> int:
         on_error=args.on_error,
         any_time=args.any_time,
         reembed=args.reembed,
+        max_record_bytes=int(args.max_record_mb * 2**20),
+    )
+    quarantine = Quarantine(
+        tuple(args.quarantine or ()), args.quarantine_before, args.quarantine_after, tuple(args.restore or ())
     )
     result = run_job(
         args.store,
@@ -185,6 +190,7 @@ def _job(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         show_progress=not args.quiet,
         with_report=bool(args.out),
+        quarantine=quarantine,
     )
     if args.out and result.report is not None:
         paths = result.report.save(args.out)
@@ -205,6 +211,23 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _moment(text: str) -> datetime:
+    """An ISO 8601 date or time (UTC when it names no zone), for argparse."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 date (e.g. 2026-12-04 or 2026-12-04T08:00)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+_MAX_RECORD = {
+    "type": _at_least(0.001, float),
+    "default": 16.0,
+    "metavar": "MB",
+    "help": "longest line of an input file, in MiB (default: 16); longer lines are invalid records",
+}
 _ANY_TIME = "accept any timestamp (default: one before 1990 or more than a day ahead is an invalid record)"
 
 
@@ -221,13 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--min-cluster-size", type=_at_least(2), default=None, help="HDBSCAN minimum cluster size")
     run.add_argument("--sample", type=_at_least(1), default=None, help="use a random sample of N documents")
     run.add_argument("--seed", type=_at_least(0), default=42, help="random seed (0 or more)")
-    run.add_argument(
-        "--max-record-mb",
-        type=_at_least(0.001, float),
-        default=16.0,
-        metavar="MB",
-        help="longest line of an input file, in MiB (default: 16); longer lines are invalid records",
-    )
+    run.add_argument("--max-record-mb", **_MAX_RECORD)
     run.add_argument(
         "--embedder",
         default="minilm",
@@ -297,11 +314,31 @@ def build_parser() -> argparse.ArgumentParser:
     job.add_argument("--seed", type=_at_least(0), default=42, help="random seed (0 or more)")
     job.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
     job.add_argument("--any-time", action="store_true", help=_ANY_TIME)
+    job.add_argument("--max-record-mb", **_MAX_RECORD)
     job.add_argument(
         "--reembed",
         action="store_true",
         help="accept an embedder other than the store's last run's: embed every document again (a full run)",
     )
+    job.add_argument(
+        "--quarantine",
+        action="append",
+        metavar="ID",
+        help="take the document with this id out of the store before the run (kept; repeatable)",
+    )
+    job.add_argument(
+        "--quarantine-before",
+        type=_moment,
+        metavar="DATE",
+        help="take documents dated before DATE (ISO 8601) out of the store before the run",
+    )
+    job.add_argument(
+        "--quarantine-after",
+        type=_moment,
+        metavar="DATE",
+        help="take documents dated after DATE (ISO 8601) out of the store before the run",
+    )
+    job.add_argument("--restore", action="append", metavar="ID", help="put a quarantined document back (repeatable)")
     job.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     job.set_defaults(func=_job)
 

@@ -1,6 +1,6 @@
 """The scheduled re-clustering job (`trendlens job`): ingest, embed, cluster, match to stable ids, commit."""
 
-from trendlens.jobs.job import JobConfig, JobResult, expand_inputs, run_job
+from trendlens.jobs.job import JobConfig, JobResult, Quarantine, expand_inputs, run_job
 from trendlens.jobs.lock import StoreLockedError, store_lock
 from trendlens.jobs.matching import Event, Matching, match_clusters
 
@@ -9,6 +9,7 @@ __all__ = [
     "JobConfig",
     "JobResult",
     "Matching",
+    "Quarantine",
     "StoreLockedError",
     "expand_inputs",
     "match_clusters",

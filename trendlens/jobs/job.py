@@ -18,7 +18,10 @@ One call of :func:`run_job` is one run:
 A crash before step 6 leaves no trace of the run; the next run redoes it from
 the stored documents and embeddings. A run that fails with an error (not a kill) also takes
 the documents it ingested back out, in one transaction, and forgets its files: bad input
-cannot stay in the store and break every later run (issue 23).
+cannot stay in the store and break every later run (issue 23). Documents that are stored
+and break the clustering (a mistyped date that empties every window) are taken out with
+:class:`Quarantine` (``trendlens job --quarantine``): kept in the store's quarantine, never
+clustered or ingested again until restored.
 """
 
 from __future__ import annotations
@@ -38,8 +41,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from trendlens.corpus import load_corpus
-from trendlens.corpus.readers import SUPPORTED, data_suffix
-from trendlens.errors import ConfigError, StoreError
+from trendlens.corpus.readers import MAX_RECORD_BYTES, SUPPORTED, data_suffix
+from trendlens.errors import ConfigError, CorpusError, StoreError
 from trendlens.jobs.lock import store_lock
 from trendlens.jobs.matching import Event, _unit, match_clusters
 from trendlens.store.schema import rollback
@@ -90,6 +93,9 @@ class JobConfig:
         Accept any timestamp; by default one before 1990 or more than a day after the run's
         clock makes its record invalid (see :func:`~trendlens.load_corpus`), so a single
         mistyped date cannot enter the store and empty the latest window of every later run.
+    max_record_bytes
+        Longest line of an input file; a longer one is an invalid record, read in bounded chunks
+        and never held whole (``trendlens job --max-record-mb``).
     """
 
     embedder: str = "minilm"
@@ -104,6 +110,7 @@ class JobConfig:
     on_error: str = "raise"
     any_time: bool = False
     reembed: bool = False
+    max_record_bytes: int = MAX_RECORD_BYTES
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -130,6 +137,8 @@ class JobResult:
     events: tuple[Event, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     report: TrendReport | None = None
+    n_quarantined: int = 0
+    n_restored: int = 0
 
     def summary(self) -> str:
         """A few lines for the terminal."""
@@ -143,6 +152,8 @@ class JobResult:
             f"documents: {self.n_new} new, {self.n_changed} changed, {self.n_embedded} "
             f"{'to embed' if self.dry_run else 'embedded'}",
         ]
+        if self.n_quarantined or self.n_restored:
+            lines.append(f"documents: {self.n_quarantined} quarantined, {self.n_restored} restored before the run")
         if not self.dry_run:
             lines.append(
                 f"{self.n_documents} documents in the window, {self.n_trends} trends, {self.n_outliers} in no trend; "
@@ -181,6 +192,7 @@ def run_job(
     show_progress: bool = True,
     embedder: Any = None,
     with_report: bool = False,
+    quarantine: Quarantine | None = None,
 ) -> JobResult:
     """Run the job once on the store at ``store_path``; see the module docstring for the steps.
 
@@ -198,11 +210,47 @@ def run_job(
     with_report
         Also build the run's :class:`~trendlens.report.TrendReport` (stable trend ids) in
         ``result.report``; it reads every trend's documents again, so it is off by default.
+    quarantine
+        Documents to take out of the store (kept in its quarantine) or put back, before the run
+        and under its lock; committed even if the run then fails. Not with ``dry_run``.
     """
     config = config or JobConfig()
     files = expand_inputs(inputs)
+    if quarantine and dry_run:
+        raise ConfigError("a dry run writes nothing: run --quarantine and --restore without --dry-run")
     with store_lock(store_path, wait=wait), TrendStore(store_path) as store:
-        return _Run(store, config, show_progress, embedder, with_report).execute(files, dry_run)
+        moved = (0, 0)
+        if quarantine:
+            moved = (
+                store.quarantine(quarantine.ids, before=quarantine.before, after=quarantine.after),
+                store.restore(quarantine.restore),
+            )
+        result = _Run(store, config, show_progress, embedder, with_report).execute(files, dry_run)
+        return replace(result, n_quarantined=moved[0], n_restored=moved[1])
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """Documents a run takes out of its store before it clusters (``trendlens job --quarantine``), or puts back.
+
+    ``ids``, and documents dated before ``before`` or after ``after``, move to the store's
+    quarantine (:meth:`TrendStore.quarantine`); ``restore`` ids move back.
+    """
+
+    ids: tuple[str, ...] = ()
+    before: datetime | None = None
+    after: datetime | None = None
+    restore: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.before or self.after or self.restore)
+
+
+#: What the job's errors about the stored documents add: how to take bad documents out.
+QUARANTINE_HINT = (
+    "to take bad documents out of the store, run the job with --quarantine ID, --quarantine-before DATE "
+    "or --quarantine-after DATE (they are kept; --restore ID puts one back)"
+)
 
 
 class _Run:
@@ -267,7 +315,10 @@ class _Run:
         self._timed("embed", began)
         began = time.perf_counter()
         mode = self.choose_mode(corpus)
-        det = self.cluster(corpus, embeddings, mode)
+        try:
+            det = self.cluster(corpus, embeddings, mode)
+        except CorpusError as exc:  # what is stored cannot be clustered: say how to take documents out
+            raise CorpusError(f"{self.store.path}: {exc}; {QUARANTINE_HINT}") from exc
         self._timed("cluster", began)
         began = time.perf_counter()
         ids, events = self.match(corpus, embeddings, det, mode)
@@ -303,7 +354,12 @@ class _Run:
                 skipped += 1
                 continue
             times = {"earliest": None, "max_ahead": None} if self.config.any_time else {}
-            corpus = load_corpus(path, on_error=self.config.on_error, **times)  # type: ignore[arg-type]
+            corpus = load_corpus(
+                path,
+                on_error=self.config.on_error,
+                max_record_bytes=self.config.max_record_bytes,
+                **times,  # type: ignore[arg-type]
+            )
             if transactional:
                 with self.store.transaction():
                     new_ids, old_rows = self.store.before_ingest(corpus)

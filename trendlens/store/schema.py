@@ -122,7 +122,28 @@ CREATE TABLE lineage (
 """
 
 #: Statements taking a store from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+-- documents taken out of the clustering by `trendlens job --quarantine`: kept whole, to restore
+CREATE TABLE quarantine (
+    id VARCHAR PRIMARY KEY,
+    content_hash VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    timestamp TIMESTAMPTZ,
+    source VARCHAR,
+    author VARCHAR,
+    url VARCHAR,
+    likes BIGINT,
+    shares BIGINT,
+    comments BIGINT,
+    views BIGINT,
+    hashtags VARCHAR[],
+    origin VARCHAR,
+    ingested_at TIMESTAMPTZ NOT NULL,
+    quarantined_at TIMESTAMPTZ NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 #: The version this trendlens writes.
 SCHEMA_VERSION = len(MIGRATIONS)
 

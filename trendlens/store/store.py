@@ -154,7 +154,8 @@ class TrendStore:
         """
         import pandas as pd
 
-        rows = [_document_row(d) for d in corpus]
+        held = {r[0] for r in self.con.execute("SELECT id FROM quarantine").fetchall()}
+        rows = [_document_row(d) for d in corpus if d.id not in held]  # a quarantined document stays out
         if not rows:
             new = changed = 0
         else:
@@ -214,6 +215,58 @@ class TrendStore:
                 )
             if shas:
                 self.con.execute("DELETE FROM ingested_files WHERE list_contains(?, sha256)", [list(shas)])
+
+    def quarantine(
+        self, ids: Sequence[str] = (), *, before: datetime | None = None, after: datetime | None = None
+    ) -> int:
+        """Move documents out of the clustering into the ``quarantine`` table; returns how many moved.
+
+        Documents with one of ``ids``, or dated before ``before`` or after ``after``, leave
+        ``documents`` (every later run ignores them) but are kept whole: :meth:`restore` puts
+        them back. A quarantined id is not ingested again from another file either.
+        """
+        where, params = [], []
+        if ids:
+            where.append("list_contains(?, id)")
+            params.append(list(ids))
+        if before is not None:
+            where.append("timestamp < ?")
+            params.append(before)
+        if after is not None:
+            where.append("timestamp > ?")
+            params.append(after)
+        if not where:
+            return 0
+        condition = " OR ".join(where)
+        with self.transaction():
+            moved = self.con.execute(f"SELECT count(*) FROM documents WHERE {condition}", params).fetchall()[0][0]
+            self.con.execute(
+                f"""INSERT OR REPLACE INTO quarantine
+                    SELECT {_DOCUMENT_COLUMNS}, ? FROM documents WHERE {condition}""",
+                [_now(), *params],
+            )
+            self.con.execute(f"DELETE FROM documents WHERE {condition}", params)
+        return int(moved)
+
+    def restore(self, ids: Sequence[str]) -> int:
+        """Put quarantined documents back among the stored documents; returns how many came back."""
+        if not ids:
+            return 0
+        with self.transaction():
+            back = self.con.execute(
+                "SELECT count(*) FROM quarantine WHERE list_contains(?, id)", [list(ids)]
+            ).fetchall()[0][0]
+            self.con.execute(
+                f"""INSERT OR REPLACE INTO documents
+                    SELECT {_DOCUMENT_COLUMNS} FROM quarantine WHERE list_contains(?, id)""",
+                [list(ids)],
+            )
+            self.con.execute("DELETE FROM quarantine WHERE list_contains(?, id)", [list(ids)])
+        return int(back)
+
+    def quarantined(self) -> pd.DataFrame:
+        """The quarantined documents, with when they were quarantined."""
+        return self._frame("SELECT * FROM quarantine ORDER BY quarantined_at, id")
 
     def corpus(self, start: datetime | None = None) -> Corpus:
         """The stored documents (from ``start`` on, when given) as a :class:`Corpus`, ordered by time then id."""

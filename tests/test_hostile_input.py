@@ -496,6 +496,7 @@ def test_near_duplicates_are_texts_one_emoji_apart_not_two_headlines_on_one_stor
     assert stands_for[2:].tolist() == list(range(2, len(texts)))
 
 
+@pytest.mark.slow
 def test_a_campaign_of_300_texts_one_character_apart_is_one_voice_not_many_trends(embedder, e2e_records):
     # a real campaign post of the Bluesky corpus (twitterexodus.org posted 456 like it), 300 times with one
     # character changed, each from another account, among the 650 real headlines of the end-to-end sample

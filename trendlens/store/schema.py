@@ -17,11 +17,8 @@ logger = logging.getLogger(__name__)
 if TYPE_CHECKING:
     import duckdb
 
-_V1 = """
-CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
-
--- every document ever ingested; `content_hash` is the SHA-256 of its text
-CREATE TABLE documents (
+#: The columns of a stored document (``documents``, and ``quarantine`` besides its own column).
+_DOCUMENT_FIELDS = """
     id VARCHAR PRIMARY KEY,
     content_hash VARCHAR NOT NULL,
     text VARCHAR NOT NULL,
@@ -35,7 +32,14 @@ CREATE TABLE documents (
     views BIGINT,
     hashtags VARCHAR[],
     origin VARCHAR,
-    ingested_at TIMESTAMPTZ NOT NULL
+    ingested_at TIMESTAMPTZ NOT NULL"""
+
+_V1 = f"""
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+-- every document ever ingested; `content_hash` is the SHA-256 of its text
+CREATE TABLE documents (
+{_DOCUMENT_FIELDS}
 );
 
 -- files already read, by content: a file ingested twice adds nothing
@@ -122,23 +126,10 @@ CREATE TABLE lineage (
 """
 
 #: Statements taking a store from version i to i + 1.
-_V2 = """
+_V2 = f"""
 -- documents taken out of the clustering by `trendlens job --quarantine`: kept whole, to restore
 CREATE TABLE quarantine (
-    id VARCHAR PRIMARY KEY,
-    content_hash VARCHAR NOT NULL,
-    text VARCHAR NOT NULL,
-    timestamp TIMESTAMPTZ,
-    source VARCHAR,
-    author VARCHAR,
-    url VARCHAR,
-    likes BIGINT,
-    shares BIGINT,
-    comments BIGINT,
-    views BIGINT,
-    hashtags VARCHAR[],
-    origin VARCHAR,
-    ingested_at TIMESTAMPTZ NOT NULL,
+{_DOCUMENT_FIELDS},
     quarantined_at TIMESTAMPTZ NOT NULL
 );
 """

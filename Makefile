@@ -54,6 +54,7 @@ eval: $(STAMP)
 	@start=$$(date +%s); \
 	$(BIN)/trendlens eval --corpora-dir corpora \
 		--corpus bbc 20newsgroups trump huffpost crisislex --out benchmarks/results/evaluation.json && \
+	$(BIN)/trendlens eval --prospective --corpora-dir corpora --out benchmarks/results/prospective.json && \
 	echo "make eval: done in $$(( $$(date +%s) - start )) s"
 
 bench: $(STAMP)

@@ -202,10 +202,16 @@ def _job(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from trendlens.eval.run import run
+    from trendlens.eval.run import PROSPECTIVE, run, run_prospective
 
     directories = args.corpora_dir or ["corpora"]
-    run(args.corpus, directories, args.out, limit=args.limit, progress=None if args.quiet else print)
+    progress = None if args.quiet else print
+    if args.prospective:
+        corpora = args.corpus or list(PROSPECTIVE)
+        run_prospective(corpora, directories, args.out, limit=args.limit, progress=progress)
+    else:
+        corpora = args.corpus or ["bbc", "20newsgroups", "trump", "huffpost", "crisislex"]
+        run(corpora, directories, args.out, limit=args.limit, progress=progress)
     if not args.quiet:
         print(f"wrote {args.out}")
     return 0
@@ -352,9 +358,15 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--corpus",
         nargs="+",
-        default=["bbc", "20newsgroups", "trump", "huffpost", "crisislex"],
+        default=None,
         help="topic quality on bbc, 20newsgroups, trump, huffpost; the emergence back-test on crisislex "
-        "(default: all five)",
+        "(default: all five); with --prospective: huffpost, trump, bluesky_migration, crisislex, "
+        "threads_launch_reviews (default: all five)",
+    )
+    evaluate.add_argument(
+        "--prospective",
+        action="store_true",
+        help="score virality and the lifecycle flags against each trend's future growth, with two baselines",
     )
     evaluate.add_argument(
         "--corpora-dir",

@@ -430,6 +430,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         )
         with stage("signals per trend and window", self.show_progress):
             self.signals_, summary, self.window_ = trend_signals(docs, config)
+        self._signal_inputs = (docs, replace(config, window=self.window_))  # for trendlens.eval.prospective
         self.corpus_ = corpus
         self.embeddings_ = embeddings
         self.labels_ = labels

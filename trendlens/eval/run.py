@@ -70,17 +70,22 @@ BACKTESTS = {"crisislex": ("crisislex_dev", "event", "auto")}
 #: Everything ``trendlens eval`` can run, in its default order.
 CORPORA = (*PROTOCOLS, *BACKTESTS)
 
+#: ``trendlens eval --prospective``: corpus name → file. Each is fitted with the defaults, as a user gets it,
+#: and its rankings are scored against what came next (:mod:`trendlens.eval.prospective`).
+PROSPECTIVE = {
+    "huffpost": "huffpost",
+    "trump": "trump_tweets",
+    "bluesky_migration": "bluesky_migration",
+    "crisislex": "crisislex_dev",
+    "threads_launch_reviews": "threads_launch_reviews",
+}
+
 
 def find_corpus(name: str, directories: Sequence[str | Path]) -> Path:
     """The first ``<dir>/<file>.jsonl.gz`` of corpus ``name`` among ``directories``."""
     if name not in CORPORA:
         raise ConfigError(f"unknown corpus {name!r}; trendlens eval knows {sorted(CORPORA)}")
-    file = PROTOCOLS[name].file if name in PROTOCOLS else BACKTESTS[name][0]
-    tried = [Path(d) / f"{file}.jsonl.gz" for d in directories]
-    for path in tried:
-        if path.is_file():
-            return path
-    raise CorpusError(f"corpus {name!r} not found; looked for {', '.join(str(p) for p in tried)}")
+    return _first_file(PROTOCOLS[name].file if name in PROTOCOLS else BACKTESTS[name][0], directories)
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -244,3 +249,82 @@ def summary_line(name: str, result: dict[str, Any]) -> str:
                 f"outliers {s['outlier_share']:.1%}  seed ARI {fmt(s['seed_stability_ari'])}  topics {s['n_topics']}"
             )
     return "\n".join(lines)
+
+
+def prospective_corpus(
+    name: str, directories: Sequence[str | Path], *, limit: int | None = None, progress: Any = print
+) -> dict[str, Any]:
+    """Fit corpus ``name`` with the defaults and score its rankings prospectively
+    (:func:`~trendlens.eval.prospective.prospective`)."""
+    from trendlens import TrendDetector, load_corpus
+    from trendlens.eval.prospective import prospective
+
+    if name not in PROSPECTIVE:
+        raise ConfigError(f"unknown corpus {name!r}; trendlens eval --prospective knows {sorted(PROSPECTIVE)}")
+    path = _first_file(PROSPECTIVE[name], directories)
+    began = time.perf_counter()
+    corpus = load_corpus(path)
+    if limit and len(corpus) > limit:
+        corpus = corpus.sample(limit, random_state=0)
+    if progress:
+        progress(f"{name}: fitting {len(corpus):,} documents")
+    detector = TrendDetector(show_progress=False).fit(corpus)
+    docs, config = detector._signal_inputs
+    result = prospective(docs, config)
+    return {
+        "documents": len(corpus),
+        "trends": len(detector.trends_),
+        **result,
+        "seconds": round(time.perf_counter() - began, 1),
+    }
+
+
+def run_prospective(
+    corpora: Sequence[str],
+    directories: Sequence[str | Path],
+    out: str | Path,
+    *,
+    limit: int | None = None,
+    progress: Any = print,
+) -> dict[str, Any]:
+    """:func:`prospective_corpus` of each of ``corpora``, merged into ``out`` as ``{"corpora": {name: ...}}``
+    after each corpus."""
+    out = Path(out)
+    unknown = [c for c in corpora if c not in PROSPECTIVE]
+    if unknown:
+        raise ConfigError(f"unknown corpus {unknown}; trendlens eval --prospective knows {sorted(PROSPECTIVE)}")
+    for name in corpora:
+        _first_file(PROSPECTIVE[name], directories)  # fail before the work, not after
+    results: dict[str, Any] = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    results.setdefault("corpora", {})
+    for name in corpora:
+        results["corpora"][name] = prospective_corpus(name, directories, limit=limit, progress=progress)
+        results["created"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out, json.dumps(results, indent=2) + "\n")
+        if progress:
+            progress(prospective_line(name, results["corpora"][name]))
+    return results
+
+
+def prospective_line(name: str, result: dict[str, Any]) -> str:
+    """One line per ranking: precision@10 and the Spearman correlation with future growth."""
+
+    def fmt(value: Any) -> str:
+        return "—" if value is None else f"{value:.3f}"
+
+    lines = [f"{name}: {result['documents']} documents, {result['window']} windows, {result['cuts']} cuts"]
+    for method in ("trendlens", "count_growth", "bertrend_popularity"):
+        s = result[method]
+        lines.append(
+            f"  {method:<20} precision@10 {fmt(s['precision_at_10'])}  Spearman {fmt(s['spearman_future_growth'])}"
+        )
+    return "\n".join(lines)
+
+
+def _first_file(file: str, directories: Sequence[str | Path]) -> Path:
+    tried = [Path(d) / f"{file}.jsonl.gz" for d in directories]
+    for path in tried:
+        if path.is_file():
+            return path
+    raise CorpusError(f"corpus {file!r} not found; looked for {', '.join(str(p) for p in tried)}")

@@ -1,0 +1,66 @@
+"""Prospective validation (issue 22): rankings at window t scored by what the trends do after t."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from tests.conftest import CORPORA, read_jsonl_gz
+from tests.test_eval_run import _write
+from trendlens.cli import main
+from trendlens.eval.prospective import METHODS, _bertrend_popularity, prospective, signals_at
+
+
+def test_bertrend_popularity_adds_documents_and_decays_quiet_windows_by_their_run():
+    out = _bertrend_popularity(np.array([[2.0, 0, 0, 3, 0]]))[0]
+    d1, d2 = np.exp(-0.01), np.exp(-0.04)
+    assert out == pytest.approx([2, 2 * d1, 2 * d1 * d2, 2 * d1 * d2 + 3, (2 * d1 * d2 + 3) * d1])
+
+
+def test_the_three_rankings_are_scored_on_the_same_cuts_of_a_real_fit(fitted):
+    docs, config = fitted._signal_inputs
+    result = prospective(docs, config, horizon=2, max_cuts=3)
+    assert result["window"] == fitted.window_ and 1 <= result["cuts"] <= 3
+    for method in METHODS:
+        scores = result[method]
+        assert 0 <= scores["precision_at_10"] <= 1 and 0 <= scores["alive_at_10"] <= 1, method
+        assert scores["spearman_future_growth"] is None or -1 <= scores["spearman_future_growth"] <= 1
+    assert set(result["trendlens"]) == {"precision_at_10", "spearman_future_growth", "alive_at_10", "flag_precision"}
+
+
+def test_the_signals_of_a_cut_see_no_document_after_it(fitted):
+    """Scrambling which trend every later document belongs to changes nothing of a cut's virality and stages."""
+    from dataclasses import replace
+
+    from trendlens.signals.series import windows_of
+
+    docs, config = fitted._signal_inputs
+    windows = windows_of(docs.timestamps, config.window)
+    order = sorted(set(windows.tolist()) - {""})
+    cut = order[len(order) // 2]
+    later = windows > cut
+    assert later.sum() >= 50
+    labels = np.asarray(docs.labels).copy()
+    labels[later] = np.random.default_rng(0).permutation(labels[later])
+    before = signals_at(docs, config, cut)
+    after = signals_at(replace(docs, labels=labels), config, cut)
+    assert (before["ranked_window"] == cut).all()
+    assert before["virality"].equals(after["virality"]) and before["lifecycle"].equals(after["lifecycle"])
+    everything = fitted.signals_[fitted.signals_["window"] == cut].set_index("trend")["virality"]
+    assert not np.allclose(everything.reindex(before.index).to_numpy(), before["virality"].to_numpy())  # hindsight
+
+
+@pytest.mark.slow
+def test_eval_prospective_writes_the_issue_layout_for_a_real_corpus(tmp_path):
+    records = read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
+    _write(tmp_path / "bluesky_migration.jsonl.gz", records)
+    out = tmp_path / "prospective.json"
+    args = ["eval", "--prospective", "--corpus", "bluesky_migration", "--corpora-dir", str(tmp_path)]
+    assert main([*args, "--limit", "2000", "--out", str(out), "--quiet"]) == 0
+    result = json.loads(out.read_text())["corpora"]["bluesky_migration"]
+    assert result["documents"] == 2000
+    for method in METHODS:
+        assert isinstance(result[method]["precision_at_10"], float)
+        assert isinstance(result[method]["spearman_future_growth"], float)

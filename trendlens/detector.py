@@ -409,7 +409,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         to their own trend's centroid). ``speaks_as``: per document, the document whose voice it
         counts as (a near-duplicate's representative; default: its own).
         """
-        from trendlens.corpus.observations import engagement_growth
+        from trendlens.corpus.observations import engagement_growth, exposure_seconds
 
         start = time.perf_counter()
         voices = np.array([d.author or d.source or "" for d in corpus], dtype=object)
@@ -424,6 +424,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             voices=voices[speaks_as],
             hashtags=[d.hashtags for d in corpus],
             engagement_growth=np.array([engagement_growth(d) for d in corpus]),
+            exposure=np.array([exposure_seconds(d) for d in corpus]),
         )
         config = SignalConfig(
             window=self.window, baseline_windows=self.baseline_windows, min_count=self.min_count, alpha=self.alpha

@@ -84,3 +84,36 @@ def engagement_growth(doc: Document) -> float:
 def _observation(doc: Document) -> dict:
     counts = dataclasses.asdict(doc.engagement) if isinstance(doc.engagement, Engagement) else {}
     return {"timestamp": doc.timestamp.isoformat() if doc.timestamp else None, **counts}
+
+
+#: Metadata fields that say when a record's counts were collected (the first present wins).
+COLLECTED_KEYS = ("collected_at", "scraped_at", "retrieved_at", "crawled_at")
+
+
+def exposure_seconds(doc: Document) -> float:
+    """How long ``doc`` had been out when its counts were read, in seconds (``nan`` when unknown).
+
+    The counts of a snapshot were read at the record's ``collected_at`` (or ``scraped_at``,
+    ``retrieved_at``, ``crawled_at``; ISO 8601, UTC when it names no zone); those of an item
+    observed several times (:func:`merge_observations`) at its latest observation. A document
+    without a timestamp, or with neither, has no known exposure. A collection before the post
+    counts as 0.
+    """
+    if doc.timestamp is None:
+        return float("nan")
+    read = None
+    for key in COLLECTED_KEYS:
+        value = doc.metadata.get(key)
+        if isinstance(value, str) and value.strip():
+            try:
+                read = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            except ValueError:
+                return float("nan")
+            break
+    if read is None:
+        series = doc.metadata.get(SERIES_KEY)
+        if not series or not series[-1].get("timestamp"):
+            return float("nan")
+        read = datetime.fromisoformat(series[-1]["timestamp"])
+    read = read if read.tzinfo else read.replace(tzinfo=timezone.utc)
+    return max(0.0, (read - _when(doc)).total_seconds())

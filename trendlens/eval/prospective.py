@@ -192,4 +192,5 @@ def _subset(docs: DocumentSignals, rows: np.ndarray) -> DocumentSignals:
         voices=take(docs.voices),
         hashtags=take(docs.hashtags),
         engagement_growth=take(docs.engagement_growth),
+        exposure=take(docs.exposure),
     )

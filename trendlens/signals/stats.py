@@ -296,6 +296,47 @@ def _robust_z(x: np.ndarray) -> np.ndarray:
     return (x - median) / scale
 
 
+#: Documents an (source, exposure) group needs for its own engagement baseline; smaller ones use their source's.
+MIN_EXPOSURE_GROUP = 20
+
+
+def exposure_groups(
+    sources: np.ndarray, exposure: np.ndarray | None, min_group: int = MIN_EXPOSURE_GROUP
+) -> np.ndarray:
+    """Engagement baselines per source and, where known, per exposure time: the groups of :func:`robust_engagement`.
+
+    Counts read once (a snapshot) favour old posts: a post out for a month has gathered more
+    than one out for an hour. A document whose exposure (seconds between the post and the
+    reading of its counts; ``nan`` unknown) is known is compared with the documents of its
+    source in the same exposure bucket, doubling in length: under 1 day, 1-2 days, 2-4, 4-8 …
+    (``floor(log2(1 + days))``). A bucket with fewer than ``min_group`` documents, and a
+    document of unknown exposure, is compared with its whole source.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> day = 86_400.0
+    >>> exposure_groups(np.array(["a"] * 3), np.array([0.5 * day, 3 * day, np.nan]), min_group=1).tolist()
+    ['a|0', 'a|2', 'a']
+    """
+    base = np.array(["" if s is None else str(s) for s in sources], dtype=object)
+    if exposure is None:
+        return base
+    ages = np.asarray(exposure, dtype=float)
+    known = np.isfinite(ages)
+    if not known.any():
+        return base
+    buckets = np.full(len(ages), -1, dtype=np.int64)
+    buckets[known] = np.floor(np.log2(1.0 + ages[known] / 86_400.0)).astype(np.int64)
+    out = base.copy()
+    labels = np.array([f"{s}|{b}" for s, b in zip(base, buckets)], dtype=object)
+    names, counts = np.unique(labels[known], return_counts=True)
+    big = set(names[counts >= min_group].tolist())
+    use = known & np.array([label in big for label in labels])
+    out[use] = labels[use]
+    return out
+
+
 def robust_engagement(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Engagement (likes, shares, ...) as a robust z-score within each group (e.g. source).
 

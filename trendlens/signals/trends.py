@@ -20,6 +20,7 @@ from trendlens.signals.series import WINDOWS, window_counts, windows_of
 from trendlens.signals.stats import (
     acceleration,
     choose_window,
+    exposure_groups,
     kleinberg_bursts,
     robust_engagement,
     trailing_growth,
@@ -73,7 +74,9 @@ class DocumentSignals:
     ``hashtags`` (a tuple of tags per document), ``embeddings`` (for novelty) and
     ``engagement_growth`` (an item observed several times: its latest engagement total /
     its first, each + 1; nan for items seen once, see :mod:`trendlens.corpus.observations`)
-    are optional.
+    and ``exposure`` (seconds a document was out when its counts were read, nan unknown:
+    :func:`~trendlens.corpus.observations.exposure_seconds`; engagement is then compared
+    within exposure buckets, :func:`~trendlens.signals.stats.exposure_groups`) are optional.
     """
 
     labels: np.ndarray
@@ -84,6 +87,7 @@ class DocumentSignals:
     voices: np.ndarray | None = None
     hashtags: Sequence[tuple[str, ...]] | None = None
     engagement_growth: np.ndarray | None = None
+    exposure: np.ndarray | None = None
 
 
 def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
@@ -118,7 +122,8 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
     per_doc = pd.DataFrame({"trend": np.asarray(docs.labels, dtype=int), "window": windows})
     has_engagement = docs.engagement is not None and np.isfinite(docs.engagement).any()
     if has_engagement:
-        groups = docs.sources if docs.sources is not None else np.zeros(len(per_doc))
+        sources = docs.sources if docs.sources is not None else np.full(len(per_doc), "", dtype=object)
+        groups = exposure_groups(sources, docs.exposure)
         per_doc["engagement"] = robust_engagement(np.asarray(docs.engagement, dtype=float), groups)
     if docs.voices is not None:
         per_doc["voice"] = docs.voices

@@ -21,6 +21,10 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 # Models built on first use and the embedding cache go to a per-run folder, never the user's home.
 os.environ.setdefault("TRENDLENS_CACHE_DIR", tempfile.mkdtemp(prefix="trendlens-test-cache-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):  # parallel workers (pytest -n): one cache each, no two build one model
+    _worker_cache = Path(os.environ["TRENDLENS_CACHE_DIR"]) / os.environ["PYTEST_XDIST_WORKER"]
+    _worker_cache.mkdir(parents=True, exist_ok=True)
+    os.environ["TRENDLENS_CACHE_DIR"] = str(_worker_cache)
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The bundled corpora (corpora/README.md): tests read only what the repository holds.

@@ -127,3 +127,19 @@ def test_drivers_section_lists_document_drivers_first_and_marks_taxonomy_ones(bl
     assert first.children[0].cite == ("bskymig-3kr52tdlfdd2v",)
     assert second.title == "Typical driver from the taxonomy" and "platform fatigue" in second.text
     assert second.cite == ("taxonomy ct.x",)
+
+
+def test_a_cause_that_is_the_trend_s_own_name_is_no_driver(embedder):
+    """Regression (blind judgement): "Kilroy-Silk" led the drivers of the trend named "mr kilroy-silk"."""
+    bbc = {r["id"]: r for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz")}
+    ids = ["bbc-politics-111", "bbc-politics-293"]  # "UKIP achieved a major advance, partly ... due to Kilroy-Silk."
+    sentences = parse_sentences([bbc[i]["text"] for i in ids], ids, min_chars=0)
+    assert "Kilroy-Silk" in [d.cause for d in document_drivers(sentences, embedder)]
+    assert "Kilroy-Silk" not in [d.cause for d in document_drivers(sentences, embedder, names=("mr kilroy-silk",))]
+    assert "Kilroy-Silk" in [d.cause for d in document_drivers(sentences, embedder, names=("ukip",))]
+    from trendlens.enrich.drivers import _restates, _words
+
+    ban = set(_words("the TikTok ban"))
+    assert not _restates(ban, set(_words("tiktok refugees")))  # the cause of a migration stays its driver
+    assert _restates(set(_words("explosion at Boston Marathon finish line")), set(_words("boston marathon")))
+    assert _restates(set(_words("Ukraine war")), set(_words("ukraine war")))

@@ -10,6 +10,7 @@ by one of its phrases and backed by verbatim sentences with their document ids.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -158,7 +159,12 @@ def _average_linkage(vectors: np.ndarray, min_similarity: float) -> np.ndarray:
 
 
 def document_drivers(
-    sentences: Sequence[Sentence], embedder: Embedder, *, exclude: Sequence[str] = (), **kwargs: Any
+    sentences: Sequence[Sentence],
+    embedder: Embedder,
+    *,
+    exclude: Sequence[str] = (),
+    names: Sequence[str] = (),
+    **kwargs: Any,
 ) -> tuple[Driver, ...]:
     """The drivers the documents state: :func:`cause_mentions` grouped by :func:`group_causes`.
 
@@ -167,15 +173,35 @@ def document_drivers(
     used as a date ("after the latest exodus"); before "so I ..." or "that's why", a cause made of them
     only restates the trend. Both are left out. Purely causal connectives keep theirs: in a trend about
     a ban, "due to the ban" is the driver.
+
+    ``names``: the trend's name (and its consumer trend's). A cause made only of a name's words
+    ("Kilroy-Silk" in "mr kilroy-silk"), or holding every word of a name of two words or more
+    ("explosion at Boston Marathon finish line" in "boston marathon"), is the trend itself under any
+    connective and is left out; "the TikTok ban" in a trend named "tiktok refugees" stays.
     """
     own = {singular_form(w) for phrase in exclude for w in phrase.casefold().split()}
+    named = [set(_words(name)) for name in names if _words(name)]
     mentions = [
         m
         for m in cause_mentions(sentences)
         if not ({singular_form(w) for w in m.words} <= own and m.marker not in CAUSAL_MARKERS)
         and not (m.marker in TEMPORAL_MARKERS and own.intersection(map(singular_form, m.keys)))
+        and not any(_restates(set(_words(m.cause)), name) for name in named)
     ]
     return group_causes(mentions, embedder, **kwargs)
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text``, case-folded and singular, split at anything but letters and digits."""
+    return [singular_form(w) for w in re.findall(r"[^\W_]+", text.casefold()) if w not in _ARTICLES]
+
+
+def _restates(cause: set[str], name: set[str]) -> bool:
+    return bool(cause) and (cause <= name or (len(name) >= 2 and name <= cause))
+
+
+#: Words a cause and a name may differ by and still say the same ("the Ukraine war" / "ukraine war").
+_ARTICLES = frozenset({"the", "a", "an"})
 
 
 def driver_statements(drivers: Sequence[Driver], documents_read: int) -> tuple[Statement, ...]:

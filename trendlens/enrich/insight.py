@@ -170,7 +170,13 @@ def enrich_trend(
         consumer_trend=group,
         success_factors=brand_profiles(sentences, members or _documents(texts, doc_ids, engagement)),
         motivations=matched("motivations"),
-        drivers=_drivers(document_drivers(reading.scan, embedder, exclude=own), reading, matched("drivers")),
+        drivers=_drivers(
+            document_drivers(
+                reading.scan, embedder, exclude=own, names=(facts.label, *((group.name,) if group else ()))
+            ),
+            reading,
+            matched("drivers"),
+        ),
         motivation_beyond=_beyond(path),
         audience=describe_audience(reading.scan, documents_read=reading.scanned),
         implications=_implications(path),

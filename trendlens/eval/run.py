@@ -214,16 +214,36 @@ def run(
         raise ConfigError(f"unknown corpus {unknown}; trendlens eval knows {sorted(CORPORA)}")
     for name in corpora:
         find_corpus(name, directories)  # fail before hours of work, not after
+
+    def score(name: str) -> dict[str, Any]:
+        evaluate = backtest_corpus if name in BACKTESTS else evaluate_corpus
+        return evaluate(name, directories, limit=limit, progress=progress)
+
+    return _merge_each(out, corpora, score, summary_line, progress=progress)
+
+
+def _merge_each(
+    out: Path,
+    corpora: Sequence[str],
+    score: Any,
+    line: Any,
+    *,
+    section: str | None = None,
+    progress: Any = print,
+) -> dict[str, Any]:
+    """``score(name)`` of each of ``corpora``, merged into the JSON file ``out`` (under ``section`` when
+    given, with a ``created`` stamp) and written after each corpus, so a crash loses at most the corpus
+    under way; ``line(name, result)`` is printed through ``progress``."""
     results: dict[str, Any] = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    target = results.setdefault(section, {}) if section else results
     for name in corpora:
-        if name in BACKTESTS:
-            results[name] = backtest_corpus(name, directories, limit=limit, progress=progress)
-        else:
-            results[name] = evaluate_corpus(name, directories, limit=limit, progress=progress)
+        target[name] = score(name)
+        if section:
+            results["created"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         out.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(out, json.dumps(results, indent=2) + "\n")
         if progress:
-            progress(summary_line(name, results[name]))
+            progress(line(name, target[name]))
     return results
 
 
@@ -295,16 +315,11 @@ def run_prospective(
         raise ConfigError(f"unknown corpus {unknown}; trendlens eval --prospective knows {sorted(PROSPECTIVE)}")
     for name in corpora:
         _first_file(PROSPECTIVE[name], directories)  # fail before the work, not after
-    results: dict[str, Any] = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
-    results.setdefault("corpora", {})
-    for name in corpora:
-        results["corpora"][name] = prospective_corpus(name, directories, limit=limit, progress=progress)
-        results["created"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(out, json.dumps(results, indent=2) + "\n")
-        if progress:
-            progress(prospective_line(name, results["corpora"][name]))
-    return results
+
+    def score(name: str) -> dict[str, Any]:
+        return prospective_corpus(name, directories, limit=limit, progress=progress)
+
+    return _merge_each(out, corpora, score, prospective_line, section="corpora", progress=progress)
 
 
 def prospective_line(name: str, result: dict[str, Any]) -> str:

@@ -185,13 +185,6 @@ class TopicResult:
     #: (:mod:`trendlens.topics.duplicates`). ``None``: every document stood for itself.
     representatives: np.ndarray | None = field(default=None, repr=False)
 
-    @property
-    def n_near_duplicates(self) -> int:
-        """Documents clustered as a near-duplicate of another (they take its trend)."""
-        if self.representatives is None:
-            return 0
-        return int((self.representatives != np.arange(len(self.representatives))).sum())
-
     def core_labels(self, min_membership: float = 0.5) -> np.ndarray:
         """``labels`` with members weaker than ``min_membership`` set to -1: the clusters' cores.
 

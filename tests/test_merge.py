@@ -175,3 +175,38 @@ def test_n_groups_cuts_the_same_tree_into_that_many_groups():
 def test_n_groups_must_be_positive():
     with pytest.raises(ConfigError, match="n_groups"):
         merge_clusters(CENTROIDS, SIZES, KEYWORDS, n_groups=0)
+
+
+def _pair(distance: float, axes: tuple[int, int], dims: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """Two unit vectors in the plane of ``axes`` whose cosine distance is ``distance``."""
+    angle = math.acos(1 - distance)
+    first, second = np.zeros(dims), np.zeros(dims)
+    first[axes[0]] = 1
+    second[axes[0]], second[axes[1]] = math.cos(angle), math.sin(angle)
+    return first, second
+
+
+def test_a_merge_just_above_the_cut_joins_when_the_next_merge_is_far_above():
+    # Pair (0, 1) merges at 0.506, pair (2, 3) at 0.58; everything else is 1 apart. A hard cut at
+    # 0.5 would split both pairs on the third decimal; the widest gap in the band lies between 0.506
+    # and 0.58, so the first pair is one consumer trend and the second is two.
+    a, b = _pair(0.506, (0, 1))
+    c, d = _pair(0.58, (2, 3))
+    groups = merge_clusters({0: a, 1: b, 2: c, 3: d}, {0: 4, 1: 3, 2: 2, 3: 1}, {i: [] for i in range(4)})
+    assert sorted({g.members for g in groups.values()}) == [(0, 1), (2,), (3,)]
+
+
+def test_facets_far_apart_in_time_stay_apart_and_facets_together_in_time_merge():
+    a, b = _pair(0.46, (0, 1))
+    far = np.zeros(6)
+    far[4] = 1
+    centroids, sizes, words = {0: a, 1: b, 2: far}, {0: 30, 1: 20, 2: 5}, {0: [], 1: [], 2: []}
+    assert merge_clusters(centroids, sizes, words)[0].members == (0, 1)
+    together = {0: np.array([2, 9, 12, 5, 1, 0.0]), 1: np.array([1, 6, 8, 4, 1, 0.0]), 2: np.ones(6)}
+    assert merge_clusters(centroids, sizes, words, profiles=together)[0].members == (0, 1)
+    # Two floods a month apart: alike in words, disjoint in time.
+    apart = {0: np.array([20, 10, 0, 0, 0, 0.0]), 1: np.array([0, 0, 0, 0, 8, 12.0]), 2: np.ones(6)}
+    assert merge_clusters(centroids, sizes, words, profiles=apart)[0].members == (0,)
+    # Too few windows to tell a time profile: meaning alone decides.
+    short = {k: v[:3] for k, v in apart.items()}
+    assert merge_clusters(centroids, sizes, words, profiles=short)[0].members == (0, 1)

@@ -676,7 +676,14 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         ids = list(self.trends_.index)
         centroids = self.centroids_
         sizes = {t: int(self.trends_.at[t, "size"]) for t in ids}
-        groups = merge_clusters(centroids, sizes, self.keywords_, max_distance=self.merge_distance or 0.0)
+        profiles = None
+        if len(self.signals_) and ids:
+            counts = self.signals_.pivot_table(index="trend", columns="window", values="count", fill_value=0)
+            counts = counts.reindex(index=ids, fill_value=0)
+            profiles = {t: counts.loc[t].to_numpy(dtype=float) for t in ids}
+        groups = merge_clusters(
+            centroids, sizes, self.keywords_, max_distance=self.merge_distance or 0.0, profiles=profiles
+        )
         names = self._phrase_names({g.id: g.members for g in groups.values()})
         made = {t: TrendGroup(g.id, names.groups[g.id], g.keywords, g.members, g.size) for t, g in groups.items()}
         if ids:

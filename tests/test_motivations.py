@@ -133,3 +133,14 @@ def test_a_sentence_of_exactly_the_minimum_length_counts(model):
 def test_short_sentences_are_never_evidence_even_with_the_lowest_floor(model):
     alone, alone_vectors = _parsed({"short": "Save money on groceries."}, model)
     assert match_phrases(PHRASES[:1], alone, alone_vectors, model, min_similarity=-1.0) == []
+
+
+def test_a_phrase_one_document_resembles_is_not_supported_when_two_are_required(model):
+    """Blind judgement of issue 20: "social media reach" was the typical driver of seismic-alert bots."""
+    sentences, vectors = _parsed(GROCERY, model)
+    groceries = [("save money on groceries", "ct.a")]
+    one = match_phrases(groceries, sentences[:1], vectors[:1], model)
+    assert [m.evidence.doc_id for m in one] == ["g1"]
+    assert match_phrases(groceries, sentences[:1], vectors[:1], model, min_documents=2) == []
+    several = match_phrases([("spend less on food", "ct.e")], sentences, vectors, model, min_documents=2)
+    assert [m.phrase for m in several] == ["spend less on food"]

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens.topics.model import term_stop_words
-from trendlens.topics.names import document_phrases, phrase_key
+from trendlens.topics.names import document_phrases, name_trends, nameable, phrase_key
 from trendlens.topics.terms import Terms
 
 
@@ -45,8 +45,11 @@ def test_trend_names_are_document_phrases_distinct_among_siblings(bluesky_fit):
         name = row["label"]
         assert " / " not in name, (trend, name, row["keywords"])
         assert not terms.is_stop(name), name  # not a filler word on its own
-        found = _phrase_counts(detector, terms, [trend])[phrase_key(terms, name)]
-        assert found >= 2, (name, found)  # a phrase of at least two of its own documents
+        counts = _phrase_counts(detector, terms, [trend])
+        words = phrase_key(terms, name).split()
+        # a phrase of at least two of its own documents, or a proper name and the common nouns after it
+        splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
+        assert counts[" ".join(words)] >= 2 or any(min(counts[a], counts[b]) >= 2 for a, b in splits), name
     assert table["label"].is_unique, list(table["label"])
     for group in {g.id: g for g in detector.groups_.values()}.values():
         siblings = [table.at[m, "label"] for m in group.members]
@@ -62,6 +65,7 @@ def test_group_names_are_shared_phrases_distinct_among_groups(bluesky_fit):
     assert several, "the fit should merge some sub trends"
     for group in several:
         key = phrase_key(terms, group.name)
+        key = key if any(_phrase_counts(detector, terms, [m])[key] for m in group.members) else key.split()[0]
         holders = [m for m in group.members if _phrase_counts(detector, terms, [m])[key] >= 1]
         assert len(holders) >= 2, (group.name, group.members)  # what members share, not one member's word
 
@@ -72,3 +76,39 @@ def test_keywords_carry_no_spelling_variants(bluesky_fit):
         squashed = Counter(k.replace(" ", "") for k in keywords)
         assert max(squashed.values()) == 1, keywords
         assert not [k for k in keywords if len(set(k.split())) < len(k.split())], keywords  # "xodus xodus"
+
+
+def _docs(*spec: tuple[int, int, dict[str, str]]) -> tuple[list[dict[str, str]], list[int]]:
+    """``(trend, how many, phrases)`` → per document its phrases and its trend."""
+    phrases, labels = [], []
+    for trend, n, doc in spec:
+        phrases += [doc] * n
+        labels += [trend] * n
+    return phrases, labels
+
+
+def test_a_bare_place_takes_the_common_nouns_that_say_what_happened_there():
+    """Issue 20 blind judgement: "colorado", "manila" and "tony blair" named only where or who."""
+    phrases, labels = _docs(
+        (0, 6, {"colorado": "colorado", "flood": "floods"}),
+        (0, 4, {"colorado": "colorado", "boulder": "boulder"}),
+        (1, 8, {"storm": "storm", "flood": "floods"}),
+        (1, 2, {"storm": "storm"}),
+        (2, 5, {"calgary": "calgary", "canada": "canada"}),
+        (2, 5, {"calgary": "calgary"}),
+    )
+    texts = ["we drove from Boulder to Colorado in the floods and the storm"] * 3
+    terms = Terms.from_texts(texts, term_stop_words("english"))
+    assert terms.proper("boulder") and not terms.proper("floods")  # "Boulder" the town, not the rock
+    names = name_trends(phrases, labels, {0: [0], 1: [1], 2: [2]}, terms=terms)
+    assert names.trends[0] == "colorado floods"  # where, then what
+    assert names.trends[1] == "storm"  # a common noun is a name already
+    assert names.trends[2] == "calgary"  # nothing but names: no common noun to add
+    assert names.groups[0] == "colorado floods"
+
+
+def test_a_title_starts_no_name():
+    terms = Terms.from_texts(["Mr Ebbers denied fraud.", "Mr Ebbers was convicted."], term_stop_words("english"))
+    assert not nameable(terms, ["mr", "ebbers"])
+    assert nameable(terms, ["ebbers"])
+    assert "mr ebbers" not in document_phrases(terms, "Mr Ebbers denied fraud.")

@@ -114,3 +114,14 @@ def test_function_words_of_other_languages_are_no_keywords(static_embedder):
     assert not keywords & {"und", "nicht", "ich", "het", "een", "niet", "der", "jetzt", "op"}, result.keywords
     assert result.terms is not None and {"und", "het"} <= result.terms.stop_words
     assert "war" not in result.terms.stop_words  # an English word, even though German uses it as a function word
+
+
+def test_proper_names_are_told_by_the_case_the_posts_write_them_in(bluesky_terms):
+    assert bluesky_terms.proper("bluesky") is True  # "Bluesky" inside sentences
+    assert bluesky_terms.proper("twitter") is True
+    assert bluesky_terms.proper("people") is False and bluesky_terms.proper("account") is False
+    records = read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")[:500]
+    title_case = Terms.from_texts([r["headline"] for r in records], term_stop_words("english"))
+    assert title_case.proper("people") is None  # every word capitalised: case tells nothing
+    both = Terms.from_texts([r["text"] for r in records], term_stop_words("english"))  # headline. description
+    assert both.proper("people") is False and both.proper("trump") is True

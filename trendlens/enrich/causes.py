@@ -142,6 +142,7 @@ class CauseMention:
     evidence: Finding
     words: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
+    head: str = ""
 
 
 def _norm(token: Token) -> str:
@@ -310,17 +311,20 @@ def _keys(phrase: Span) -> tuple[str, ...]:
     )
 
 
-def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
-    """The causes a parsed sentence states, in order, as ``(cause phrase, connective, content words, keys)``.
+def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...], str]]:
+    """The causes a parsed sentence states, in order, as ``(cause phrase, connective, content words, keys,
+    head)``.
 
-    The keys are what the cause is about (see ``_keys``): causes sharing one are grouped together.
+    The keys are what the cause is about (see ``_keys``): causes sharing one are grouped together. The
+    head is a noun phrase's head noun, lower case ("fires" in "the fires in Boulder"), empty for a clause
+    ("Twitter is a bigoted hellhole").
     """
     text = sent.text.rstrip()
     if text.endswith("?"):
         return []
     tokens = list(sent)
     words = [_norm(t) for t in tokens]
-    out: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = []
+    out: list[tuple[str, str, tuple[str, ...], tuple[str, ...], str]] = []
     i = 0
     while i < len(tokens):
         found = _match_at(words, i)
@@ -342,7 +346,8 @@ def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[s
             cause = _forward(sent, i + n, "clause" if clause else kind)
         if cause and not negated and _usable(sent, i, marker, cause):
             phrase = sent.doc[cause[0].i : cause[-1].i + 1]
-            out.append((phrase.text, marker, tuple(content_words(phrase)), _keys(phrase)))
+            head = phrase.root.lower_ if phrase.root.pos_ in {"NOUN", "PROPN"} else ""
+            out.append((phrase.text, marker, tuple(content_words(phrase)), _keys(phrase), head))
         i += n
     return out
 
@@ -383,8 +388,8 @@ def cause_mentions(sentences: Sequence[Sentence]) -> list[CauseMention]:
     out = []
     for sentence in sentences:
         span = sentence.span if sentence.span is not None else _parse(sentence.text)
-        for cause, marker, words, keys in sentence_causes(span):
-            out.append(CauseMention(cause, marker, Finding(sentence.text, sentence.doc_id), words, keys))
+        for cause, marker, words, keys, head in sentence_causes(span):
+            out.append(CauseMention(cause, marker, Finding(sentence.text, sentence.doc_id), words, keys, head))
     return out
 
 

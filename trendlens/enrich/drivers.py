@@ -30,8 +30,16 @@ if TYPE_CHECKING:
 #: Bluesky posts: paraphrases sit at 0.60-0.96 ("#Trump's Election" / "the US election" 0.60, "the ban on
 #: TikTok" / "the TikTok ban" 0.96) but average linkage needs headroom under them; 0.6 split the election.
 MIN_SIMILARITY = 0.55
-#: Distinct documents a driver needs to be reported: a cause given once is one story's, not the trend's.
+#: Distinct stories a driver needs to be reported: a cause given once is one story's, not the trend's.
 MIN_DOCUMENTS = 2
+#: Two sentences are one story when this share of their words is shared (Jaccard): a headline run twice,
+#: a post and its copy. The blind judgement of issue 20 saw "Heart Surgery" lead a cluster of obituaries on
+#: one story told twice; different people giving one reason in their own words stay separate stories.
+SAME_STORY = 0.5
+#: A cause whose every word occurs in this share of the trend's documents is what the trend is about, not
+#: why ("floods" in a cluster of flood reports, "the coronavirus pandemic" in the COVID news). In the 1,200
+#: CrisisLex tweets of the 2012 Colorado wildfires "fire" is in 34% and "wildfire" in 28%; "danger" in none.
+SUBJECT_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,8 @@ class Driver:
         The group's most central cause phrase, verbatim from a document.
     documents
         Distinct documents stating a cause of the group.
+    stories
+        Distinct stories among them: documents whose sentences share most of their words count once.
     evidence
         Sentences stating it, verbatim with their document id (one per document, in reading order).
     variants
@@ -54,6 +64,7 @@ class Driver:
     documents: int
     evidence: tuple[Finding, ...]
     variants: tuple[str, ...] = ()
+    stories: int = 0
 
 
 def group_causes(
@@ -74,7 +85,8 @@ def group_causes(
     embedder
         Embeds the cause phrases; groups join while their average cosine is at least ``min_similarity``.
     min_documents
-        Distinct documents a group needs to be kept.
+        Distinct stories (:data:`SAME_STORY`) a group needs to be kept; groups are ranked by stories,
+        then documents.
     top
         Most groups returned.
     max_evidence
@@ -93,7 +105,8 @@ def group_causes(
     drivers = []
     for members in groups.values():
         docs = list(dict.fromkeys(m.evidence.doc_id for m in members))
-        if len(docs) < min_documents:
+        stories = _stories(members)
+        if stories < min_documents:
             continue
         rows = sorted({by_phrase[m.cause.casefold()] for m in members})
         sims = vectors[rows] @ vectors[rows].T
@@ -107,9 +120,35 @@ def group_causes(
                 seen.add(m.evidence.doc_id)
                 evidence.append(m.evidence)
         variants = tuple(sorted(counts, key=lambda c: -counts[c]))
-        drivers.append(Driver(best, len(docs), tuple(evidence), variants))
-    drivers.sort(key=lambda d: -d.documents)  # stable: ties keep reading order
+        drivers.append(Driver(best, len(docs), tuple(evidence), variants, stories))
+    drivers.sort(key=lambda d: (-d.stories, -d.documents))  # stable: ties keep reading order
     return tuple(drivers[:top])
+
+
+def _stories(members: Sequence[CauseMention]) -> int:
+    """How many distinct stories the mentions' documents tell: documents joined while a sentence of one
+    and a sentence of the other share at least :data:`SAME_STORY` of their words."""
+    by_doc: dict[str, list[set[str]]] = {}
+    for m in members:
+        by_doc.setdefault(m.evidence.doc_id, []).append(set(_words(m.evidence.text)))
+    docs = list(by_doc)
+    parent = list(range(len(docs)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i in range(len(docs)):
+        for j in range(i + 1, len(docs)):
+            if any(_jaccard(a, b) >= SAME_STORY for a in by_doc[docs[i]] for b in by_doc[docs[j]]):
+                parent[root(j)] = root(i)
+    return len({root(i) for i in range(len(docs))})
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
 
 
 def _representative(members: Sequence[CauseMention], counts: dict[str, int], centrality: dict[str, float]) -> str:
@@ -164,6 +203,7 @@ def document_drivers(
     *,
     exclude: Sequence[str] = (),
     names: Sequence[str] = (),
+    texts: Sequence[str] = (),
     **kwargs: Any,
 ) -> tuple[Driver, ...]:
     """The drivers the documents state: :func:`cause_mentions` grouped by :func:`group_causes`.
@@ -178,17 +218,39 @@ def document_drivers(
     ("Kilroy-Silk" in "mr kilroy-silk"), or holding every word of a name of two words or more
     ("explosion at Boston Marathon finish line" in "boston marathon"), is the trend itself under any
     connective and is left out; "the TikTok ban" in a trend named "tiktok refugees" stays.
+
+    ``texts``: the trend's documents (those scanned). A cause whose every content word, or whose head
+    noun, occurs in :data:`SUBJECT_SHARE` of them is the trend's subject ("floods" or "the fires in
+    Boulder" in fire reports) and is left out under any connective.
     """
     own = {singular_form(w) for phrase in exclude for w in phrase.casefold().split()}
     named = [set(_words(name)) for name in names if _words(name)]
+    subject = _subject_words(texts)
     mentions = [
         m
         for m in cause_mentions(sentences)
         if not ({singular_form(w) for w in m.words} <= own and m.marker not in CAUSAL_MARKERS)
         and not (m.marker in TEMPORAL_MARKERS and own.intersection(map(singular_form, m.keys)))
         and not any(_restates(set(_words(m.cause)), name) for name in named)
+        and not _about_subject(m, subject)
     ]
     return group_causes(mentions, embedder, **kwargs)
+
+
+def _about_subject(mention: CauseMention, subject: set[str]) -> bool:
+    words = {singular_form(w) for w in mention.words}
+    return bool(words) and (words <= subject or singular_form(mention.head) in subject)
+
+
+def _subject_words(texts: Sequence[str]) -> set[str]:
+    """Words (singular, case-folded) in at least :data:`SUBJECT_SHARE` of ``texts``; none for fewer than 10."""
+    if len(texts) < 10:
+        return set()
+    counts: dict[str, int] = {}
+    for text in texts:
+        for w in set(_words(text)):
+            counts[w] = counts.get(w, 0) + 1
+    return {w for w, n in counts.items() if n >= SUBJECT_SHARE * len(texts)}
 
 
 def _words(text: str) -> list[str]:

@@ -125,7 +125,7 @@ def enrich_trend(
     leaf = taxonomy.nodes[placement.levels[0].node_id] if mapped else None
     path = taxonomy.path(leaf.id) if mapped else []
 
-    def matched(field: str) -> tuple[Statement, ...]:
+    def matched(field: str, min_documents: int = 1) -> tuple[Statement, ...]:
         if not mapped:
             return (Statement(UNMAPPED, "none"),)
         phrases = [
@@ -133,7 +133,7 @@ def enrich_trend(
             for node_id, _ in placement.candidates
             for phrase in getattr(taxonomy.nodes[node_id], field)
         ]
-        found = match_phrases(phrases, sentences, vectors, embedder) if sentences else []
+        found = match_phrases(phrases, sentences, vectors, embedder, min_documents=min_documents) if sentences else []
         if found:
             return tuple(Statement(m.phrase, "taxonomy", m.node_id, None, (m.evidence,)) for m in found)
         return tuple(Statement(phrase, "taxonomy", leaf.id) for phrase in getattr(leaf, field)) or (
@@ -172,10 +172,14 @@ def enrich_trend(
         motivations=matched("motivations"),
         drivers=_drivers(
             document_drivers(
-                reading.scan, embedder, exclude=own, names=(facts.label, *((group.name,) if group else ()))
+                reading.scan,
+                embedder,
+                exclude=own,
+                names=(facts.label, *((group.name,) if group else ())),
+                texts=texts[: reading.scanned],
             ),
             reading,
-            matched("drivers"),
+            matched("drivers", min_documents=2),
         ),
         motivation_beyond=_beyond(path),
         audience=describe_audience(reading.scan, documents_read=reading.scanned),
@@ -194,9 +198,17 @@ def _documents(
 
 
 def _drivers(found: Sequence[Driver], reading: Reading, typical: tuple[Statement, ...]) -> tuple[Statement, ...]:
-    """Drivers the documents state (with counts) first, then the taxonomy's typical drivers in addition."""
+    """Drivers the documents state (with counts) first, then the taxonomy's typical drivers in addition.
+
+    When neither the documents state a cause nor two of them echo a typical driver, the section says
+    so first ("not stated in the sources") and lists the taxonomy's drivers after it, unquoted.
+    """
     stated = driver_statements(found, reading.scanned)
-    return stated + tuple(s for s in typical if s.source != "none") if stated else typical
+    if stated:
+        return stated + tuple(s for s in typical if s.source != "none")
+    if typical and typical[0].source == "taxonomy" and not typical[0].evidence:
+        return (Statement(NOT_STATED, "none"),) + typical
+    return typical
 
 
 def _beyond(path: Sequence[TaxonomyNode]) -> tuple[Statement, ...]:

@@ -44,6 +44,7 @@ def match_phrases(
     *,
     min_similarity: float = MIN_SIMILARITY,
     top: int = 4,
+    min_documents: int = 1,
 ) -> list[PhraseMatch]:
     """Phrases stated by some sentence, best first, each with a different sentence as evidence.
 
@@ -55,6 +56,9 @@ def match_phrases(
         The trend's sentences and their unit-length embeddings (same order).
     embedder
         Embeds the phrases into the space of ``sentence_vectors``.
+    min_documents
+        Distinct documents with a sentence at least ``min_similarity`` close that a phrase needs: a
+        typical driver one sentence resembles is a coincidence, not what the trend's documents say.
     """
     unique = list(dict.fromkeys(phrases))
     if not unique or not len(sentences):
@@ -62,7 +66,12 @@ def match_phrases(
     vectors = np.asarray(embedder.encode([p for p, _ in unique]), dtype=np.float32)
     sims = vectors @ np.asarray(sentence_vectors, dtype=np.float32).T
     usable = [j for j, s in enumerate(sentences) if len(s.text) >= MIN_SENTENCE_CHARS]
-    pairs = sorted(((float(sims[i, j]), i, j) for i in range(len(unique)) for j in usable), key=lambda pair: -pair[0])
+    supported = {
+        i
+        for i in range(len(unique))
+        if len({sentences[j].doc_id for j in usable if sims[i, j] >= min_similarity}) >= min_documents
+    }
+    pairs = sorted(((float(sims[i, j]), i, j) for i in supported for j in usable), key=lambda pair: -pair[0])
     matched: list[PhraseMatch] = []
     used_phrase: set[int] = set()
     used_sentence: set[int] = set()

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from trendlens.topics.terms import Terms
@@ -46,6 +46,12 @@ PRECISION_WEIGHT = 0.75
 MIN_SHARE = 0.05
 #: A phrase counts as shared by a group member when it occurs in at least this share of the member's documents.
 MEMBER_SHARE = 0.05
+#: A name that is only a proper name ("colorado", "tony blair") takes, after it, the trend's best phrase
+#: of common nouns ("floods", "election") when that scores at least this share of the name's score: the
+#: what beside the where or who. The blind judgement of issue 20 marked bare places and persons "partly".
+COMPLEMENT_SHARE = 0.25
+#: Titles that start no name: "mr ebbers" is named "ebbers".
+HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir"})
 
 
 @dataclass(frozen=True)
@@ -79,8 +85,9 @@ def document_phrases(terms: Terms, text: str, max_words: int = MAX_WORDS) -> dic
 def nameable(terms: Terms, words: Sequence[str]) -> bool:
     """Whether words in a row can name something: no stop word at either end, no word twice in a row,
     the last word a noun or a word the dictionary does not know (a name, a new word), the first one
-    not only a verb or an adverb ("deleted account" and "just" cannot; "twitter exodus" can)."""
-    if terms.is_stop(words[0]) or terms.is_stop(words[-1]):
+    not only a verb or an adverb ("deleted account" and "just" cannot; "twitter exodus" can) and not
+    a title ("mr")."""
+    if terms.is_stop(words[0]) or terms.is_stop(words[-1]) or words[0] in HONORIFICS:
         return False
     if any(a == b for a, b in zip(words, words[1:])):
         return False
@@ -171,6 +178,10 @@ def name_trends(
             continue
         group_keys[group] = key
         group_names[group] = written(members, key)
+        extra = _complement(key, scores, terms, taken=group_keys.values())
+        if extra is not None:
+            group_keys[group] = f"{key} {extra}"
+            group_names[group] = f"{group_names[group]} {written(members, extra)}"
 
     trend_names: dict[int, str] = {}
     used: set[str] = set()
@@ -194,13 +205,60 @@ def name_trends(
             best = {t: _best({k: v for k, v in own.items() if k not in used}) for t, own in scores.items()}
             trend = min(best, key=lambda t: (-scores[t][best[t]] if best[t] else 0.0, -sizes[t], t))
             key = best[trend]
-            del scores[trend]
+            own = scores.pop(trend)
             if key is None:
                 trend_names[trend] = fallback.get(trend, "(no keywords)")
                 continue
             used.add(key)
             trend_names[trend] = written([trend], key)
+            extra = _complement(key, own, terms, taken=used)
+            if extra is not None:
+                used.add(f"{key} {extra}")
+                trend_names[trend] += " " + written([trend], extra)
     return Names(trend_names, group_names)
+
+
+def _complement(key: str, scores: Mapping[str, float], terms: Terms | None, taken: Iterable[str]) -> str | None:
+    """What to put after a name that is only a proper name: the best phrase of common nouns sharing
+    no word with it, when it scores at least :data:`COMPLEMENT_SHARE` of the name ("colorado" →
+    "colorado floods"); ``None`` for any other name or when no such phrase is common enough."""
+    if not _proper(key, terms) or key not in scores:
+        return None
+    words, taken = set(key.split()), set(taken)
+    options = {
+        q: v
+        for q, v in scores.items()
+        if len(q.split()) <= 2
+        and not words.intersection(q.split())
+        and f"{key} {q}" not in taken
+        and _common_nouns(q, terms)
+        and v >= COMPLEMENT_SHARE * scores[key]
+    }
+    return _best(options)
+
+
+def _proper(key: str, terms: Terms | None) -> bool:
+    """Whether a phrase is only a proper name: every word one the corpus capitalises inside sentences
+    or, where its case tells nothing, one the dictionary does not know ("colorado", "costa rica",
+    "tony blair"; not "storm", "boston marathon", "bluesky users")."""
+    content = [w for w in key.split() if terms is None or not terms.is_stop(w)]
+    return bool(content) and all(w.isascii() and w.isalpha() and _name_word(w, terms) for w in content)
+
+
+def _common_nouns(key: str, terms: Terms | None) -> bool:
+    """Whether every word of a phrase is a common word (known to the dictionary, not written as a name),
+    the last one a noun ("floods", "relief fund"); stop words aside."""
+    content = [w for w in key.split() if terms is None or not terms.is_stop(w)]
+    return (
+        bool(content)
+        and all(w.isascii() and _tags(w) and not _name_word(w, terms) for w in content)
+        and "NOUN" in _tags(content[-1])
+    )
+
+
+def _name_word(word: str, terms: Terms | None) -> bool:
+    proper = terms.proper(word) if terms is not None else None
+    return proper if proper is not None else not _tags(word)
 
 
 def _length_factor(key: str, terms: Terms | None) -> float:

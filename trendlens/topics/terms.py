@@ -57,6 +57,10 @@ MIN_SPLIT_LENGTH = 6
 #: can be part of a split: "girth" (4.9e5) and "aturday" (1.5e4) cannot. Shorter words need ten
 #: times more per missing letter, so abbreviations ("gi", "rt") do not cut unknown words apart.
 MIN_WEB_COUNT = 5e5
+#: Occurrences inside sentence-case runs of words from which the case of a word tells whether it is a name.
+MIN_CASED = 3
+#: Share of those occurrences capitalised from which a word is a proper name ("Boulder", "Manila").
+PROPER_SHARE = 0.7
 #: A word boundary that the case of a string's occurrences marks ("FirstPost") makes the split
 #: 10 ** (CASE_WEIGHT x the marked share) times likelier. With corpus counts the split weighs the
 #: spaced form's count against the joined form's. Bluesky posts: "first post" 510 x 10**(3 x 0.16)
@@ -210,12 +214,16 @@ class Terms:
         pairs: Counter,
         marks: dict[str, Counter] | None = None,
         seen: Counter | None = None,
+        cased: Counter | None = None,
+        capitalised: Counter | None = None,
     ) -> None:
         self.stop_words = frozenset(stop_words)
         self.counts = counts  # plain (not hashtag) words
         self.pairs = pairs  # plain word pairs in a row
         self.marks = marks or {}  # lower-cased string → its word boundaries marked by case, with counts
         self.seen = seen or Counter()  # lower-cased string → occurrences, as a word or a hashtag
+        self.cased = cased or Counter()  # plain word → occurrences inside a sentence-case run of words
+        self.capitalised = capitalised or Counter()  # ... of which capitalised
         self.phrases: dict[str, set[tuple[str, ...]]] = {}
         self._cache: dict[str, tuple[tuple[str, str], ...]] = {}
         self._splits: dict[str, list[str]] = {}
@@ -234,10 +242,13 @@ class Terms:
         tags: Counter = Counter()
         marks: dict[str, Counter] = {}
         seen: Counter = Counter()
+        cased: Counter = Counter()
+        capitalised: Counter = Counter()
         for text in texts:
             for segment in _raw_segments(text):
+                sentence_case = _sentence_case(segment)
                 previous = None
-                for raw in segment:
+                for k, raw in enumerate(segment):
                     body = raw.lstrip("#").replace("’", "").replace("'", "")
                     for part in re.split(r"_+", body) if "_" in body else (body,):
                         low = part.lower()
@@ -251,10 +262,13 @@ class Terms:
                         continue
                     word = _plain(raw)
                     counts[word] += 1
+                    if sentence_case and k > 0:
+                        cased[word] += 1
+                        capitalised[word] += raw[0].isupper()
                     if previous is not None:
                         pairs[previous, word] += 1
                     previous = word
-        terms = cls(stop_words, counts, pairs, marks, seen)
+        terms = cls(stop_words, counts, pairs, marks, seen, cased, capitalised)
         for tag, n in sorted(tags.items()):
             words = [key for key, _ in terms.tokens(tag)]
             if n >= 2 and any(terms.is_stop(w) for w in words):
@@ -382,6 +396,16 @@ class Terms:
             }
         return self._joins
 
+    def proper(self, key: str) -> bool | None:
+        """Whether the corpus writes a word as a proper name: capitalised in at least :data:`PROPER_SHARE`
+        of its occurrences inside sentence-case runs of words ("Boulder" the town, not "boulder"
+        the rock); ``None`` when it is seen so fewer than :data:`MIN_CASED` times (headlines in title
+        case tell nothing)."""
+        cased = getattr(self, "cased", Counter())
+        if cased.get(key, 0) < MIN_CASED:
+            return None
+        return self.capitalised[key] / cased[key] >= PROPER_SHARE
+
     def is_stop(self, key: str) -> bool:
         """A stop word, or a one-letter or one-character token (too short to be a keyword)."""
         return key in self.stop_words or len(key) < 2 or not (_LETTER.search(key) or _CJK.search(key))
@@ -441,6 +465,13 @@ def _plain(raw: str) -> str:
     if word.endswith("'s"):
         word = word[:-2]
     return word.replace("'", "").strip("-")
+
+
+def _sentence_case(segment: list[str]) -> bool:
+    """Whether a run of words is written in sentence case: fewer than half of its words after the first
+    (hashtags aside; at least 3) are capitalised. Title-case headlines and all-caps shouts are not."""
+    inner = [raw for raw in segment[1:] if raw[0] != "#" and raw[0].isalpha()]
+    return len(inner) >= 3 and sum(raw[0].isupper() for raw in inner) < 0.5 * len(inner)
 
 
 def _raw_segments(text: str) -> list[list[str]]:

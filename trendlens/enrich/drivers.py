@@ -238,17 +238,23 @@ def document_drivers(
 
 
 def _about_subject(mention: CauseMention, subject: set[str]) -> bool:
-    words = {singular_form(w) for w in mention.words}
-    return bool(words) and (words <= subject or singular_form(mention.head) in subject)
+    words = {_stem(w) for w in mention.words}
+    return bool(words) and (words <= subject or (bool(mention.head) and _stem(mention.head) in subject))
+
+
+def _stem(word: str) -> str:
+    """A word without a plural or "-ing" ending, so "flooding", "floods" and "flood" compare equal."""
+    word = singular_form(word.casefold())
+    return word[:-3] if word.endswith("ing") and len(word) >= 8 else word
 
 
 def _subject_words(texts: Sequence[str]) -> set[str]:
-    """Words (singular, case-folded) in at least :data:`SUBJECT_SHARE` of ``texts``; none for fewer than 10."""
+    """Words (stemmed: :func:`_stem`) in at least :data:`SUBJECT_SHARE` of ``texts``; none for fewer than 10."""
     if len(texts) < 10:
         return set()
     counts: dict[str, int] = {}
     for text in texts:
-        for w in set(_words(text)):
+        for w in {_stem(w) for w in _words(text)}:
             counts[w] = counts.get(w, 0) + 1
     return {w for w, n in counts.items() if n >= SUBJECT_SHARE * len(texts)}
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import time
 import warnings
 from dataclasses import replace
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -150,9 +152,13 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         temporary file and each index reads them (``np.asarray`` reads them all).
     centroids_ : dict
         Trend id → the unit-length mean direction of its documents.
-    topic_model_ : bertopic.BERTopic
+    topic_model_ : bertopic.BERTopic or None
         The fitted topic model. Its topic ids are BERTopic's (by size); ``bertopic_ids_``
         maps them to trend ids, which follow the corpus order of each trend's first document.
+        ``None`` after :meth:`fit_assigned` or :meth:`load`.
+    layout_ : numpy.ndarray or None
+        The reduced vectors of the rows clustering saw (``fit_rows_``), where the reduction
+        kept them: the document map's coordinates.
     placements_ : dict
         Trend id → :class:`~trendlens.hierarchy.mapping.Placement` in the taxonomy
         (change one with :meth:`override_placement`).
@@ -188,6 +194,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     >>> from trendlens import TrendDetector, load_corpus  # doctest: +SKIP
     >>> det = TrendDetector().fit(load_corpus("corpora/huffpost.jsonl.gz"))  # doctest: +SKIP
     >>> det.trends_.head()  # doctest: +SKIP
+    >>> det.save("models/huffpost-trends")  # doctest: +SKIP
+    >>> TrendDetector.load("models/huffpost-trends").predict(["Senate passes the relief bill"])  # doctest: +SKIP
     """
 
     def __init__(
@@ -347,7 +355,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             assignment = NearestCentroids.from_labels(labels, embeddings, threshold)
             rest = np.setdiff1d(np.arange(n_docs), rows, assume_unique=True)
             labels[rest] = assignment.assign(embeddings, rest, executor=executor)[0]
-        return self._fit_labelled(
+        self._fit_labelled(
             corpus,
             embeddings,
             labels,
@@ -358,6 +366,42 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             min_similarity=threshold,
             speaks_as=speaks_as,
         )
+        # UMAP's layout of the rows clustering saw: the document map's coordinates
+        self.layout_ = getattr(getattr(topics.model, "umap_model", None), "embedding_", None)
+        return self
+
+    def _restore(
+        self,
+        corpus: Corpus,
+        embeddings: np.ndarray,
+        labels: np.ndarray,
+        keywords: dict[int, list[str]],
+        *,
+        assignment: NearestCentroids,
+        speaks_as: np.ndarray,
+        fit_rows: np.ndarray,
+        layout: np.ndarray | None,
+    ) -> TrendDetector:
+        """The state of a saved fit (:mod:`trendlens.persist`): what follows clustering, rerun on its decisions."""
+        from trendlens.topics.model import corpus_terms
+
+        texts = corpus.texts
+        kept = fit_rows[speaks_as[fit_rows] == fit_rows]  # the rows clustering saw, near-duplicates collapsed
+        self._terms = corpus_terms([texts[i] for i in kept], TopicConfig().stop_words)
+        self.fit_rows_ = fit_rows
+        self._fit_labelled(
+            corpus,
+            embeddings,
+            labels,
+            keywords,
+            None,
+            {},
+            assignment=assignment,
+            min_similarity=assignment.min_similarity,
+            speaks_as=speaks_as,
+        )
+        self.layout_ = layout
+        return self
 
     def fit_assigned(
         self, corpus: Any, labels: np.ndarray, keywords: dict[int, list[str]], *, embeddings: np.ndarray
@@ -415,6 +459,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         voices = np.array([d.author or d.source or "" for d in corpus], dtype=object)
         speaks_as = np.arange(len(corpus)) if speaks_as is None else np.asarray(speaks_as, dtype=np.int64)
         self.near_duplicates_ = int((speaks_as != np.arange(len(corpus))).sum())
+        self._speaks_as = speaks_as
         docs = DocumentSignals(
             labels=labels,
             timestamps=corpus.timestamps,
@@ -878,6 +923,33 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self._check_fitted()
         labels, sims = self.assignment_.assign(self._vectors(docs, embeddings))
         return (labels, sims) if return_similarity else labels
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the fitted detector to the directory ``path`` (JSON, NumPy files, gzipped JSON lines; no pickle).
+
+        :meth:`load` gives back a detector that predicts the same and writes the same report;
+        the format is in :mod:`trendlens.persist`. Returns the directory.
+        """
+        from trendlens.persist import save_detector
+
+        return save_detector(self, path)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        embedder: Any = None,
+        taxonomy: Any = None,
+        show_progress: bool | None = None,
+    ) -> TrendDetector:
+        """A fitted detector from a directory written by :meth:`save` (checksums verified, newer formats refused).
+
+        ``embedder``, ``taxonomy``: needed when they were objects at save time (they are saved by name only).
+        """
+        from trendlens.persist import load_detector
+
+        return load_detector(path, embedder=embedder, taxonomy=taxonomy, show_progress=show_progress)
 
     def _vectors(self, docs: Any, embeddings: np.ndarray | None) -> np.ndarray:
         """The unit vectors of ``docs`` in the fit's space (embedded by the fit's embedder unless given)."""

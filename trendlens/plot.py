@@ -325,7 +325,7 @@ def map_points(source: Any, sample: int = 3000, random_state: int = 0) -> pd.Dat
     _check_fitted(source)
     n = len(source.labels_)
     # UMAP's layout covers the documents the clustering was fitted on (all, or the fit sample)
-    layout = getattr(getattr(source.topic_model_, "umap_model", None), "embedding_", None)
+    layout = getattr(source, "layout_", None)
     fitted = getattr(source, "fit_rows_", None)
     if layout is not None and fitted is not None and len(layout) == len(fitted):
         pool, base = np.asarray(fitted), layout

@@ -350,13 +350,19 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     )
 
 
+def corpus_terms(texts: Sequence[str], language: str | None = "english") -> Terms:
+    """The term normaliser of the documents clustering sees: their words, pairs and hashtags, with the
+    stop words of ``language`` and, with them, the function words of the other languages the texts use."""
+    stops = term_stop_words(language)
+    if language is not None:  # other languages' function words are no keywords either
+        stops |= function_words(language_mix(texts, sample=WORDS_SAMPLE))
+    return Terms.from_texts(texts, stops)
+
+
 def _fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig) -> TopicResult:
     """:func:`fit_topics` of documents that stand for themselves (no near-duplicates collapsed)."""
     n_docs = len(texts)
-    stops = term_stop_words(config.stop_words)
-    if config.stop_words is not None:  # other languages' function words are no keywords either
-        stops |= function_words(language_mix(texts, sample=WORDS_SAMPLE))
-    terms = Terms.from_texts(texts, stops)
+    terms = corpus_terms(texts, config.stop_words)
     vocabulary, analyzer = fallback_vocabulary(texts, terms, config.ngram_range, min_docs=2 if n_docs >= 200 else 1)
     model = build_bertopic(config, n_docs, embeddings, terms, vocabulary or None, analyzer)
     topics, _ = model.fit_transform(list(texts), embeddings=embeddings)

@@ -105,6 +105,10 @@ def test_a_bare_place_takes_the_common_nouns_that_say_what_happened_there():
     assert names.trends[1] == "storm"  # a common noun is a name already
     assert names.trends[2] == "calgary"  # nothing but names: no common noun to add
     assert names.groups[0] == "colorado floods"
+    baseball = _docs(
+        (0, 4, {"mlb": "mlb", "major league": "major league"}), (0, 6, {"mlb": "mlb"}), (1, 10, {"nba": "nba"})
+    )
+    assert name_trends(*baseball, {0: [0], 1: [1]}).trends[0] == "mlb"  # not "mlb major league"
 
 
 def test_a_title_starts_no_name():

@@ -233,8 +233,15 @@ def _complement(key: str, scores: Mapping[str, float], terms: Terms | None, take
         and f"{key} {q}" not in taken
         and _common_nouns(q, terms)
         and v >= COMPLEMENT_SHARE * scores[key]
+        and not _spells_out(key, q)
     }
     return _best(options)
+
+
+def _spells_out(acronym: str, phrase: str) -> bool:
+    """Whether ``phrase`` spells out (the start of) a one-word ``acronym``: "major league" for "mlb"."""
+    initials = "".join(w[0] for w in phrase.split())
+    return " " not in acronym and len(acronym) <= 5 and len(initials) > 1 and acronym.startswith(initials)
 
 
 def _proper(key: str, terms: Terms | None) -> bool:

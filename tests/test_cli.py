@@ -43,10 +43,16 @@ def test_run_writes_reports_and_prints_the_table(tmp_path, e2e_records):
     assert "Example documents" in markdown
 
     # --json: one JSON object on stdout, for scripts (the vectors come from the cache this time)
-    again = run_cli("run", str(source), "--out", str(tmp_path / "again"), "--json")
+    model = tmp_path / "model"
+    again = run_cli("run", str(source), "--out", str(tmp_path / "again"), "--json", "--save-model", str(model))
     assert again.returncode == 0, again.stderr[-2000:]
     summary = json.loads(again.stdout)
     assert summary["documents"] == 650 and summary["files"]["json"].endswith("report.json")
+    assert summary["files"]["model"] == str(model)
+    from trendlens import TrendDetector
+
+    loaded = TrendDetector.load(model, show_progress=False)  # the run's detector, kept: its trends, its predictions
+    assert sorted(loaded.trends_.index) == sorted(t["id"] for t in report["trends"])
     assert [t["id"] for t in summary["trends"]] == [t["id"] for t in report["trends"]]
     assert summary["trends"][0]["rank"] == 1 and summary["trends"][0]["label"] == report["trends"][0]["label"]
 

@@ -132,6 +132,9 @@ def _run(args: argparse.Namespace) -> int:
     report = det.report()
     with stage(f"writing the report to {args.out}", not args.quiet):
         paths = report.save(args.out)
+    if args.save_model:
+        with stage(f"saving the fitted detector to {args.save_model}", not args.quiet):
+            paths["model"] = det.save(args.save_model)
     if args.json:
         import json
 
@@ -142,8 +145,10 @@ def _run(args: argparse.Namespace) -> int:
             f"in the latest {det.window_}:\n"
         )
         _print_table(report, args.top)
+        model = f"; the fitted detector in {paths['model']}" if "model" in paths else ""
         print(
-            f"\nwrote {paths['markdown']}, {paths['html']} and {paths['json']} in {time.perf_counter() - started:.0f} s"
+            f"\nwrote {paths['markdown']}, {paths['html']} and {paths['json']}{model} "
+            f"in {time.perf_counter() - started:.0f} s"
         )
     return 0
 
@@ -283,6 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bars or table")
     run.add_argument(
         "--json", action="store_true", help="print the ranked trends and the files written as one JSON object"
+    )
+    run.add_argument(
+        "--save-model",
+        default=None,
+        metavar="DIR",
+        help="also save the fitted detector to DIR (TrendDetector.load(DIR) in Python: predict, report)",
     )
     run.set_defaults(func=_run)
     again = sub.add_parser("report", help="render a saved report.json again (Markdown, HTML) without recomputing")

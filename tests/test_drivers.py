@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tests.conftest import CORPORA, read_jsonl_gz
@@ -180,3 +181,28 @@ def test_with_no_supported_driver_the_section_says_so_before_the_taxonomy_s():
     ev = parse_sentences(["People turn to satire during heavy news cycles."], ["d1"])[0]
     echoed = (Statement("heavy news cycles", "taxonomy", "ct.x", None, (ev,)),)
     assert _drivers((), reading, echoed) == echoed  # two documents echo it: it leads, quoted
+
+
+def test_a_headline_s_after_orders_events_and_gives_no_driver(embedder):
+    """Blind judgement of issue 20: "Heart Surgery" led the drivers of a cluster of deaths and returns."""
+    huffpost = {r["id"]: r for r in read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")}
+    ids = ["huffpost-9d2471cee002d32a", "huffpost-f5511f4bae55a79b"]  # "... After Hip/Heart Surgery"
+    sentences = parse_sentences([huffpost[i]["text"] for i in ids], ids, min_chars=0)
+    assert {m.marker for m in cause_mentions(sentences)} == {"after"}
+    assert not document_drivers(sentences, embedder)
+    told = ["I left the old site after the US election results.", "Moved here after the US election, no regrets."]
+    assert document_drivers(parse_sentences(told, ["a", "b"], min_chars=0), embedder)  # posts: a reason
+
+
+def test_a_cause_close_to_the_trend_itself_restates_it(embedder):
+    """Blind judgement of issue 20: "earthquake rocks Guatemala" was the driver of the Guatemala quake tweets."""
+    crisis = read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")
+    records = [r for r in crisis if r["event"] == "2012_Guatemala_earthquake"]
+    texts, ids = [r["text"] for r in records], [r["id"] for r in records]
+    scanned = parse_matching(texts, ids, CANDIDATES.search)
+    before = document_drivers(scanned, embedder, min_documents=1)
+    assert any("guatemala" in d.cause.lower() for d in before)
+    vectors = embedder.encode(texts)
+    centroid = vectors.mean(axis=0) / np.linalg.norm(vectors.mean(axis=0))
+    after = document_drivers(scanned, embedder, centroid=centroid, min_documents=1)
+    assert not any("guatemala" in v.lower() and "quake" in v.lower() for d in after for v in d.variants)

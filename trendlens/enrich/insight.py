@@ -177,6 +177,7 @@ def enrich_trend(
                 exclude=own,
                 names=(facts.label, *((group.name,) if group else ())),
                 texts=texts[: reading.scanned],
+                centroid=centroid,
             ),
             reading,
             matched("drivers", min_documents=2),

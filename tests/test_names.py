@@ -116,3 +116,12 @@ def test_a_title_starts_no_name():
     assert not nameable(terms, ["mr", "ebbers"])
     assert nameable(terms, ["ebbers"])
     assert "mr ebbers" not in document_phrases(terms, "Mr Ebbers denied fraud.")
+
+
+def test_a_name_does_not_cut_a_fixed_expression_in_two():
+    """Blind judgement of issue 20: "hits costa" named the Costa Rica earthquake tweets."""
+    texts = [r["text"] for r in read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")[::4]]
+    terms = Terms.from_texts(texts, term_stop_words("english"))
+    assert terms.glued("costa") and terms.glued("rica", after=False) and not terms.glued("colorado")
+    phrases = document_phrases(terms, "Strong quake hits Costa Rica, tsunami warning")
+    assert "costa rica" in phrases and not [p for p in phrases if p.endswith("costa") or p.startswith("rica")]

@@ -85,12 +85,14 @@ def document_phrases(terms: Terms, text: str, max_words: int = MAX_WORDS) -> dic
 def nameable(terms: Terms, words: Sequence[str]) -> bool:
     """Whether words in a row can name something: no stop word at either end, no word twice in a row,
     the last word a noun or a word the dictionary does not know (a name, a new word), the first one
-    not only a verb or an adverb ("deleted account" and "just" cannot; "twitter exodus" can) and not
-    a title ("mr")."""
+    not only a verb or an adverb ("deleted account" and "just" cannot; "twitter exodus" can), not
+    a title ("mr"), and neither end inside a fixed expression (:meth:`Terms.glued`: not "hits costa")."""
     if terms.is_stop(words[0]) or terms.is_stop(words[-1]) or words[0] in HONORIFICS:
         return False
     if any(a == b for a, b in zip(words, words[1:])):
         return False
+    if terms.glued(words[-1], after=True) or terms.glued(words[0], after=False):
+        return False  # half of a fixed expression: "hits costa" of "hits costa rica"
     return _noun(words[-1]) and not _verb_or_adverb(words[0])
 
 

@@ -57,6 +57,10 @@ MIN_SPLIT_LENGTH = 6
 #: can be part of a split: "girth" (4.9e5) and "aturday" (1.5e4) cannot. Shorter words need ten
 #: times more per missing letter, so abbreviations ("gi", "rt") do not cut unknown words apart.
 MIN_WEB_COUNT = 5e5
+#: Occurrences of a word from which its neighbours tell whether it is half of a fixed expression ("costa rica").
+MIN_GLUED = 5
+#: Share of those occurrences next to one same word from which the word is glued to it.
+GLUE_SHARE = 0.8
 #: Occurrences inside sentence-case runs of words from which the case of a word tells whether it is a name.
 MIN_CASED = 3
 #: Share of those occurrences capitalised from which a word is a proper name ("Boulder", "Manila").
@@ -230,6 +234,7 @@ class Terms:
         self._segmenter: _Segmenter | None = None
         self._joins: dict[tuple[str, str], str] | None = None
         self._segments: dict[str, list[list[tuple[str, str]]]] = {}
+        self._neighbours: tuple[Counter, Counter] | None = None
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], stop_words: Iterable[str]) -> Terms:
@@ -395,6 +400,24 @@ class Terms:
                 and self.split(a + b) == [a + b]
             }
         return self._joins
+
+    def glued(self, word: str, after: bool = True) -> bool:
+        """Whether ``word`` is nearly always followed (``after``) or preceded by one same other word (not a
+        stop word): at least :data:`GLUE_SHARE` of its occurrences (at least :data:`MIN_GLUED`). A name that ends
+        with "costa" or starts with "rica" cuts "costa rica" in two."""
+        n = self.counts.get(word, 0)
+        if n < MIN_GLUED:
+            return False
+        if getattr(self, "_neighbours", None) is None:
+            following: Counter = Counter()
+            preceding: Counter = Counter()
+            for (a, b), k in self.pairs.items():
+                if not self.is_stop(b):
+                    following[a] = max(following[a], k)
+                if not self.is_stop(a):
+                    preceding[b] = max(preceding[b], k)
+            self._neighbours = (following, preceding)
+        return self._neighbours[0 if after else 1][word] >= GLUE_SHARE * n
 
     def proper(self, key: str) -> bool | None:
         """Whether the corpus writes a word as a proper name: capitalised in at least :data:`PROPER_SHARE`

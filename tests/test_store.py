@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from trendlens import load_corpus
+from trendlens._io import sha256_file
 from trendlens.errors import ConfigError, StoreError
 from trendlens.store import SCHEMA_VERSION, TrendStore, content_hash
-from trendlens.store.store import file_sha256
 
 MODEL = "test-model"
 
@@ -42,7 +42,7 @@ def store(tmp_path):
 
 
 def ingest_file(store: TrendStore, path: str) -> tuple[int, int]:
-    sha = file_sha256(path)
+    sha = sha256_file(path)
     corpus = load_corpus(path)
     with store.transaction():
         return store.ingest(corpus, path=path, sha256=sha)
@@ -73,7 +73,7 @@ def test_reopening_keeps_the_data(tmp_path, sample):
         before = store.documents()
     with TrendStore(path) as store:
         assert store.documents().equals(before)
-        assert store.file_seen(file_sha256(source))
+        assert store.file_seen(sha256_file(source))
         assert store.con.execute("SELECT count(*) FROM meta").fetchone()[0] == 1
     with TrendStore(path, read_only=True) as store:
         assert len(store.corpus()) == len(sample)
@@ -137,17 +137,17 @@ def test_file_seen_is_by_content(tmp_path, store, sample):
     copy = tmp_path / "renamed.jsonl"
     copy.write_bytes((tmp_path / "a.jsonl").read_bytes())
     other = write_jsonl(tmp_path / "b.jsonl", sample[:-1])
-    assert not store.file_seen(file_sha256(source))
+    assert not store.file_seen(sha256_file(source))
     ingest_file(store, source)
-    assert store.file_seen(file_sha256(source))
-    assert file_sha256(copy) == file_sha256(source) and store.file_seen(file_sha256(copy))
-    assert not store.file_seen(file_sha256(other))
+    assert store.file_seen(sha256_file(source))
+    assert sha256_file(copy) == sha256_file(source) and store.file_seen(sha256_file(copy))
+    assert not store.file_seen(sha256_file(other))
 
 
 def test_ingest_right_after_file_seen_in_one_transaction(tmp_path, store, sample):
     # the dry run's pattern; file_seen() must not leave an unfinished result (duckdb 2 refuses register() then)
     source = write_jsonl(tmp_path / "a.jsonl", sample)
-    sha = file_sha256(source)
+    sha = sha256_file(source)
     with store.transaction():
         if not store.file_seen(sha):
             store.ingest(load_corpus(source), path=source, sha256=sha)
@@ -218,7 +218,7 @@ def test_embeddings_keep_order_and_require_every_vector(store):
 
 def test_a_failed_transaction_leaves_nothing_behind(tmp_path, store, sample):
     source = write_jsonl(tmp_path / "a.jsonl", sample)
-    sha = file_sha256(source)
+    sha = sha256_file(source)
     corpus = load_corpus(source)
     with pytest.raises(RuntimeError, match="boom"), store.transaction():
         store.ingest(corpus, path=source, sha256=sha)
@@ -263,7 +263,7 @@ def test_a_database_error_in_a_transaction_is_a_store_error_and_changes_nothing(
     with TrendStore(path, read_only=True) as reader:  # a reader cannot write: DuckDB refuses the INSERT
         refused = pytest.raises(StoreError, match=r"store\.duckdb: the store refused an update .*nothing of this run")
         with refused, reader.transaction():
-            reader.ingest(corpus, path=source, sha256=file_sha256(source))
+            reader.ingest(corpus, path=source, sha256=sha256_file(source))
         assert count(reader, "documents") == 0
         assert reader.runs().empty  # still readable after the rollback
     with TrendStore(path) as writer:

@@ -24,7 +24,6 @@ previous save (or nothing), never half of one.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import shutil
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from trendlens._io import sha256_file
 from trendlens.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def save_detector(detector: TrendDetector, path: str | os.PathLike[str]) -> Path
             "languages": getattr(detector, "languages_", None),
             "bertopic_ids": _json_ready(getattr(detector, "bertopic_ids_", None)),
             "timings": getattr(detector, "timings_", {}),
-            "files": {name: _sha256(work / name) for name in sorted(files)},
+            "files": {name: sha256_file(work / name) for name in sorted(files)},
         }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         if target.exists():
@@ -235,14 +235,6 @@ def _json_ready(value: Any) -> Any:
     return value
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _version() -> str:
     from trendlens import __version__
 
@@ -271,7 +263,7 @@ def _read_manifest(root: Path) -> dict[str, Any]:
     for name, expected in manifest["files"].items():
         if not (root / name).is_file():
             raise ConfigError(f"{root / name}: missing; the saved detector is incomplete")
-        if _sha256(root / name) != expected:
+        if sha256_file(root / name) != expected:
             raise ConfigError(f"{root / name}: checksum differs from the one saved; the file was changed or damaged")
     return manifest
 

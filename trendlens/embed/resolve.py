@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from trendlens._io import sha256_file
 from trendlens.errors import ModelNotFoundError
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -45,15 +46,6 @@ def user_cache_dir() -> Path:
 def user_models_dir() -> Path:
     """Where models built on first use are kept: ``<user_cache_dir>/models``."""
     return user_cache_dir() / "models"
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def weights_fingerprint(model_dir: Path) -> str:

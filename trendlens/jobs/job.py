@@ -40,13 +40,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from trendlens._io import sha256_file
 from trendlens.corpus import load_corpus
 from trendlens.corpus.readers import MAX_RECORD_BYTES, SUPPORTED, data_suffix
 from trendlens.errors import ConfigError, CorpusError, StoreError
 from trendlens.jobs.lock import store_lock
 from trendlens.jobs.matching import Event, _unit, match_clusters
 from trendlens.store.schema import rollback
-from trendlens.store.store import TrendStore, content_hash, file_sha256
+from trendlens.store.store import TrendStore, content_hash
 from trendlens.topics.assign import NearestCentroids
 from trendlens.topics.model import cluster_centroids
 
@@ -349,7 +350,7 @@ class _Run:
     def ingest(self, files: list[Path], *, transactional: bool) -> tuple[int, int, int, int]:
         read = skipped = new = changed = 0
         for path in files:
-            sha = file_sha256(path)
+            sha = sha256_file(path)
             if self.store.file_seen(sha):
                 skipped += 1
                 continue

@@ -125,3 +125,16 @@ def test_a_name_does_not_cut_a_fixed_expression_in_two():
     assert terms.glued("costa") and terms.glued("rica", after=False) and not terms.glued("colorado")
     phrases = document_phrases(terms, "Strong quake hits Costa Rica, tsunami warning")
     assert "costa rica" in phrases and not [p for p in phrases if p.endswith("costa") or p.startswith("rica")]
+
+
+def test_the_corpus_s_own_subject_does_not_name_its_largest_group():
+    """Issue 20: the Bluesky migration was named "bluesky" (then "bluesky post") in a corpus of Bluesky posts."""
+    phrases, labels = _docs(
+        (0, 6, {"bluesky": "bluesky", "xodus": "xodus"}),
+        (0, 4, {"bluesky": "bluesky"}),
+        (1, 6, {"bluesky": "bluesky", "xodus": "xodus"}),
+        (1, 4, {"bluesky": "bluesky"}),
+        (2, 3, {"bluesky": "bluesky", "ukraine war": "ukraine war"}),
+    )
+    names = name_trends(phrases, labels, {0: [0, 1], 1: [2]})
+    assert names.groups[0] == "xodus" and names.groups[1] == "ukraine war"

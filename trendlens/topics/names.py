@@ -14,7 +14,9 @@ phrase of one to :data:`MAX_WORDS` words that occurs in its documents ("twitter 
 * a sub trend of a consumer-trend group multiplies in its precision within the group, so it
   is named by what sets it apart from its siblings; a group's score multiplies in the share
   of its members' documents that contain the phrase in members where it is common
-  (:data:`MEMBER_SHARE`), so a group is named by what its members share;
+  (:data:`MEMBER_SHARE`), so a group is named by what its members share, and the share of all
+  the documents read that do *not* contain it, so the corpus's own subject ("bluesky" in a
+  corpus of Bluesky posts) does not name the group that holds most of it;
 * groups are named first, largest first, then sub trends, largest first; no two groups and
   no two trends get the same name, and a sub trend of a group of several is not named like
   its group. A trend with no phrase in at least :data:`MIN_SHARE` of its documents falls back
@@ -162,17 +164,19 @@ def name_trends(
 
     group_names: dict[int, str] = {}
     group_keys: dict[int, str] = {}
+    total = max(len(phrases), 1)
     by_size = sorted(groups, key=lambda g: (-sum(sizes[m] for m in groups[g]), g))
     for group in by_size:
         members = [m for m in groups[group] if sizes[m]]
         counts = sum((per_trend[m] for m in members), Counter())
         n = sum(sizes[m] for m in members)
-        scores = {}
+        scores, base = {}, {}
         for key, df in counts.items():
             if df < max(2, MIN_SHARE * n) or key in group_keys.values():
                 continue
             shared = sum(per_trend[m][key] for m in members if per_trend[m][key] >= MEMBER_SHARE * sizes[m])
-            scores[key] = (df / n) * (df / corpus[key]) * (shared / df) * _length_factor(key, terms)
+            base[key] = (df / n) * (df / corpus[key]) * (shared / df) * _length_factor(key, terms)
+            scores[key] = base[key] * (1.0 - corpus[key] / total)
         key = _best(scores)
         if key is None:
             biggest = max(members or groups[group], key=lambda m: (sizes[m], -m))
@@ -180,7 +184,7 @@ def name_trends(
             continue
         group_keys[group] = key
         group_names[group] = written(members, key)
-        extra = _complement(key, scores, terms, taken=group_keys.values())
+        extra = _complement(key, base, terms, taken=group_keys.values())
         if extra is not None:
             group_keys[group] = f"{key} {extra}"
             group_names[group] = f"{group_names[group]} {written(members, extra)}"

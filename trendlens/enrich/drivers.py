@@ -139,19 +139,12 @@ def _stories(members: Sequence[CauseMention]) -> int:
     for m in members:
         by_doc.setdefault(m.evidence.doc_id, []).append(set(_words(m.evidence.text)))
     docs = list(by_doc)
-    parent = list(range(len(docs)))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    parent = {i: i for i in range(len(docs))}
     for i in range(len(docs)):
         for j in range(i + 1, len(docs)):
             if any(_jaccard(a, b) >= SAME_STORY for a in by_doc[docs[i]] for b in by_doc[docs[j]]):
-                parent[root(j)] = root(i)
-    return len({root(i) for i in range(len(docs))})
+                _join(parent, i, j)
+    return len({_root(parent, i) for i in parent})
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -173,24 +166,30 @@ def _representative(members: Sequence[CauseMention], counts: dict[str, int], cen
 def _link_keys(labels: np.ndarray, phrases: list[str], mentions: Sequence[CauseMention]) -> np.ndarray:
     """``labels`` with the clusters of causes that share a key (the same head noun or name) joined."""
     parent = {int(label): int(label) for label in labels}
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     index = {p: i for i, p in enumerate(phrases)}
     owner: dict[str, int] = {}
     for m in mentions:
         label = int(labels[index[m.cause.casefold()]])
         for key in m.keys:
             if key in owner:
-                a, b = root(owner[key]), root(label)
-                parent[max(a, b)] = min(a, b)
+                _join(parent, owner[key], label)
             else:
                 owner[key] = label
-    return np.array([root(int(label)) for label in labels])
+    return np.array([_root(parent, int(label)) for label in labels])
+
+
+def _root(parent: dict[int, int], x: int) -> int:
+    """The representative of ``x`` in a union-find forest (path halving)."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+def _join(parent: dict[int, int], a: int, b: int) -> None:
+    """Join the sets of ``a`` and ``b``; the smaller representative stays."""
+    a, b = _root(parent, a), _root(parent, b)
+    parent[max(a, b)] = min(a, b)
 
 
 def _average_linkage(vectors: np.ndarray, min_similarity: float) -> np.ndarray:

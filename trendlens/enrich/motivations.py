@@ -10,7 +10,7 @@ the evidence of a section is not one sentence repeated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,11 +66,14 @@ def match_phrases(
     vectors = np.asarray(embedder.encode([p for p, _ in unique]), dtype=np.float32)
     sims = vectors @ np.asarray(sentence_vectors, dtype=np.float32).T
     usable = [j for j, s in enumerate(sentences) if len(s.text) >= MIN_SENTENCE_CHARS]
-    supported = {
-        i
-        for i in range(len(unique))
-        if len({sentences[j].doc_id for j in usable if sims[i, j] >= min_similarity}) >= min_documents
-    }
+    supported: Iterable[int] = range(len(unique))  # one close sentence suffices: the pairs below check it
+    if min_documents > 1:
+        close = sims[:, usable] >= min_similarity
+        supported = [
+            i
+            for i in range(len(unique))
+            if len({sentences[usable[j]].doc_id for j in np.flatnonzero(close[i])}) >= min_documents
+        ]
     pairs = sorted(((float(sims[i, j]), i, j) for i in supported for j in usable), key=lambda pair: -pair[0])
     matched: list[PhraseMatch] = []
     used_phrase: set[int] = set()

@@ -101,7 +101,10 @@ def test_causes_that_say_the_same_thing_are_one_driver(bluesky, embedder):
     election += [i for i, r in bluesky.items() if "driven by political reaction following the US election" in r["text"]]
     others = ["bskymig-3l6v2cyhobc2o", "bskymig-3kr52tdlfdd2v", "bskymig-3kazqenmdf32l"]
     ids = election + others
-    drivers = document_drivers(parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0), embedder)
+    sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
+    # both posts give the election after "after"/"following" only: by default that orders events, no driver
+    assert not document_drivers(sentences, embedder, min_documents=2)
+    drivers = document_drivers(sentences, embedder, min_documents=2, sequence=frozenset())
     assert len(election) == 2
     assert len(drivers) == 1 and drivers[0].documents == 2  # the single causes stay out: one post is no trend
     assert {e.doc_id for e in drivers[0].evidence} == set(election)
@@ -113,7 +116,9 @@ def test_a_time_connective_before_the_trend_itself_is_no_driver(bluesky, embedde
     sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
     assert len(ids) >= 3 and any(m.cause.lower() == "the mass xodus" for m in cause_mentions(sentences))
     assert not document_drivers(sentences, embedder, exclude=("xodus", "bluesky"))
-    assert document_drivers(sentences, embedder)  # without the trend's keywords it would be one
+    anyway = {"min_documents": 2, "sequence": frozenset()}  # the keyword rule alone
+    assert not document_drivers(sentences, embedder, exclude=("xodus", "bluesky"), **anyway)
+    assert document_drivers(sentences, embedder, **anyway)  # without the trend's keywords it would be one
 
 
 def test_drivers_section_lists_document_drivers_first_and_marks_taxonomy_ones(bluesky):
@@ -165,8 +170,8 @@ def test_one_story_told_twice_counts_once(embedder):
     copy = "Schools in the county closed today due to the heavy rain and flooding."
     other = "The derby was called off because of heavy rain."
     sentences = parse_sentences([copy, copy.replace("today", "on Monday"), other], ["a", "b", "c"], min_chars=0)
-    assert not document_drivers(sentences[:2], embedder)  # a headline run twice is one story
-    (driver,) = document_drivers(sentences, embedder)
+    assert not document_drivers(sentences[:2], embedder, min_documents=2)  # a headline run twice is one story
+    (driver,) = document_drivers(sentences, embedder, min_documents=2)
     assert "rain" in driver.cause and (driver.documents, driver.stories) == (3, 2)
 
 
@@ -180,7 +185,8 @@ def test_with_no_supported_driver_the_section_says_so_before_the_taxonomy_s():
     assert [s.text for s in _drivers((), reading, typical)] == [NOT_STATED, "heavy news cycles", "platform fatigue"]
     ev = parse_sentences(["People turn to satire during heavy news cycles."], ["d1"])[0]
     echoed = (Statement("heavy news cycles", "taxonomy", "ct.x", None, (ev,)),)
-    assert _drivers((), reading, echoed) == echoed  # two documents echo it: it leads, quoted
+    # two documents echo it: quoted, but a typical driver still never leads (blind judgement: "labour shortages")
+    assert _drivers((), reading, echoed) == (Statement(NOT_STATED, "none"),) + echoed
 
 
 def test_a_headline_s_after_orders_events_and_gives_no_driver(embedder):
@@ -189,9 +195,10 @@ def test_a_headline_s_after_orders_events_and_gives_no_driver(embedder):
     ids = ["huffpost-9d2471cee002d32a", "huffpost-f5511f4bae55a79b"]  # "... After Hip/Heart Surgery"
     sentences = parse_sentences([huffpost[i]["text"] for i in ids], ids, min_chars=0)
     assert {m.marker for m in cause_mentions(sentences)} == {"after"}
-    assert not document_drivers(sentences, embedder)
+    anyway = {"min_documents": 2, "sequence": frozenset()}  # the headline rule alone
+    assert not document_drivers(sentences, embedder, **anyway)
     told = ["I left the old site after the US election results.", "Moved here after the US election, no regrets."]
-    assert document_drivers(parse_sentences(told, ["a", "b"], min_chars=0), embedder)  # posts: a reason
+    assert document_drivers(parse_sentences(told, ["a", "b"], min_chars=0), embedder, **anyway)  # posts: a reason
 
 
 def test_a_cause_close_to_the_trend_itself_restates_it(embedder):
@@ -200,9 +207,34 @@ def test_a_cause_close_to_the_trend_itself_restates_it(embedder):
     records = [r for r in crisis if r["event"] == "2012_Guatemala_earthquake"]
     texts, ids = [r["text"] for r in records], [r["id"] for r in records]
     scanned = parse_matching(texts, ids, CANDIDATES.search)
-    before = document_drivers(scanned, embedder, min_documents=1)
+    before = document_drivers(scanned, embedder, min_documents=1, sequence=frozenset())
     assert any("guatemala" in d.cause.lower() for d in before)
     vectors = embedder.encode(texts)
     centroid = vectors.mean(axis=0) / np.linalg.norm(vectors.mean(axis=0))
-    after = document_drivers(scanned, embedder, centroid=centroid, min_documents=1)
+    after = document_drivers(scanned, embedder, centroid=centroid, min_documents=1, sequence=frozenset())
     assert not any("guatemala" in v.lower() and "quake" in v.lower() for d in after for v in d.variants)
+
+
+def test_causes_that_only_share_a_name_are_not_one_driver(bluesky, embedder):
+    """Blind judgement of issue 20: three prayers ("because God knows everything", "because God was too busy
+    protecting our home ...", "because of God's presence") led a disaster group as one driver, joined by "God"."""
+    crisis = {r["id"]: r for r in read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")}
+    prayers = [
+        "2013_Brazil_nightclub_fire:295686063022829568",
+        "2013_Bohol_earthquake:390088953434361856",
+        "2013_Bohol_earthquake:390343124062842880",
+    ]
+    sentences = parse_sentences([crisis[i]["text"] for i in prayers], prayers, min_chars=0)
+    assert len({m.keys for m in cause_mentions(sentences)} - {()}) >= 1  # they do share the name
+    assert not document_drivers(sentences, embedder, min_documents=2)
+    # causes about one person that say related things still join: "Musk" in four posts, four wordings
+    musk = ["bskymig-3lbwazoiy7d2l", "bskymig-3lc5d5jabss2a", "bskymig-3lefgrg72uk2d", "bskymig-3lhlu52r7g22z"]
+    drivers = document_drivers(parse_sentences([bluesky[i]["text"] for i in musk], musk, min_chars=0), embedder)
+    assert drivers and drivers[0].documents >= 3 and "musk" in drivers[0].cause.lower()
+
+
+def test_a_preposition_that_ends_its_clause_stays_in_the_cause(bluesky):
+    """Blind judgement of issue 20: the driver "fuck Musk and everything he stands" lost its last word."""
+    text = bluesky["bskymig-3lefgrg72uk2d"]["text"]
+    assert ("fuck Musk and everything he stands for", "because") in causes_of(text)
+    # one whose object the cut left out still goes: test_a_schedule_or_a_cut_phrase_is_no_driver_regression

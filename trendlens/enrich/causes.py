@@ -238,8 +238,13 @@ def _forward(sent: Span, start: int, kind: str) -> list[Token]:
 
 
 def _complete(tokens: list[Token]) -> list[Token]:
-    """``tokens`` without the function words a cut leaves at the end ("the suspicion that the")."""
+    """``tokens`` without the function words a cut leaves at the end ("the suspicion that the").
+
+    A preposition with no object of its own ends its clause and stays: "everything he stands for".
+    """
     while tokens and (tokens[-1].pos_ in _DANGLING or tokens[-1].tag_ in {"WDT", "WP", "PRP$"}):
+        if tokens[-1].pos_ == "ADP" and tokens[-1].dep_ == "prep" and not list(tokens[-1].children):
+            break
         tokens = tokens[:-1]
     return tokens
 

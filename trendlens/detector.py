@@ -10,6 +10,7 @@ import logging
 import os
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -790,6 +791,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                 self.group_placements_.get(gid),
                 group,
                 n_scan=n_scan,
+                parts=self.labels_[order[: max(self.enrich_documents, n_scan)]].tolist(),
             )
         return self.group_findings_[gid], self.group_insights_[gid]
 
@@ -831,6 +833,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         placement: Any,
         group: TrendGroup | None,
         n_scan: int | None = None,
+        parts: Sequence[int] = (),
     ) -> tuple[tuple[Evidence, ...], Insight]:
         """Findings and sections of the documents ``members`` (most central first).
 
@@ -858,6 +861,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             n_scan=n_scan,
             engagement=[self.corpus_[i].engagement for i in order],
             members=TrendDocuments.of([self.corpus_[i] for i in members]),
+            parts=parts,
         )
 
     def _by_centrality(self, members: np.ndarray) -> np.ndarray:

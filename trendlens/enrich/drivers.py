@@ -248,6 +248,7 @@ def document_drivers(
     exclude: Sequence[str] = (),
     names: Sequence[str] = (),
     texts: Sequence[str] = (),
+    parts: Sequence[int] = (),
     centroid: np.ndarray | None = None,
     **kwargs: Any,
 ) -> tuple[Driver, ...]:
@@ -266,7 +267,9 @@ def document_drivers(
 
     ``texts``: the trend's documents (those scanned). A cause whose every content word, or whose head
     noun, occurs in :data:`SUBJECT_SHARE` of them is the trend's subject ("floods" or "the fires in
-    Boulder" in fire reports) and is left out under any connective.
+    Boulder" in fire reports) and is left out under any connective. ``parts``: for a consumer trend,
+    the sub trend of each of ``texts``; the subject of any one sub trend is left out as well ("the
+    fires" in a group of the Colorado wildfires and floods).
 
     ``centroid``: the trend's unit direction in ``embedder``'s space. A cause that close to it
     (:data:`RESTATES_AFTER` after a time connective, :data:`RESTATES` after any) restates the
@@ -277,6 +280,8 @@ def document_drivers(
     own = {singular_form(w) for phrase in exclude for w in phrase.casefold().split()}
     named = [set(_words(name)) for name in names if _words(name)]
     subject = _subject_words(texts)
+    for part in dict.fromkeys(parts):
+        subject |= _subject_words([t for t, p in zip(texts, parts) if p == part])
     mentions = [
         m
         for m in cause_mentions(sentences)

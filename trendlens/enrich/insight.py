@@ -91,6 +91,7 @@ def enrich_trend(
     members: TrendDocuments | None = None,
     n_read: int | None = None,
     n_scan: int = SCAN_DOCUMENTS,
+    parts: Sequence[int] = (),
 ) -> tuple[tuple[Evidence, ...], Insight]:
     """Detailed findings and the :class:`~trendlens.report.model.Insight` of one trend.
 
@@ -115,6 +116,9 @@ def enrich_trend(
     members
         Every document of the trend, most representative first: brands and their success
         factors are counted over them (default: ``texts`` with ``engagement``).
+    parts
+        For a consumer trend, the sub trend of each of ``texts``: what one sub trend is about is
+        no driver of the whole.
     """
     reading = read_trend(texts, doc_ids, n_read=n_read, n_scan=n_scan, n_informative=n_findings)
     sentences = reading.sentences
@@ -177,6 +181,7 @@ def enrich_trend(
                 exclude=own,
                 names=(facts.label, *((group.name,) if group else ())),
                 texts=texts[: reading.scanned],
+                parts=parts[: reading.scanned],
                 centroid=centroid,
             ),
             reading,

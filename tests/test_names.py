@@ -64,10 +64,12 @@ def test_group_names_are_shared_phrases_distinct_among_groups(bluesky_fit):
     several = [g for g in groups.values() if len(g.members) > 1]
     assert several, "the fit should merge some sub trends"
     for group in several:
-        key = phrase_key(terms, group.name)
+        name, _, rest = group.name.partition(" and ")  # "storm and earthquake": the second names the rest
+        key = phrase_key(terms, name)
         key = key if any(_phrase_counts(detector, terms, [m])[key] for m in group.members) else key.split()[0]
         holders = [m for m in group.members if _phrase_counts(detector, terms, [m])[key] >= 1]
         assert len(holders) >= 2, (group.name, group.members)  # what members share, not one member's word
+        assert not rest or _phrase_counts(detector, terms, group.members)[phrase_key(terms, rest)] >= 2
 
 
 def test_keywords_carry_no_spelling_variants(bluesky_fit):
@@ -138,3 +140,26 @@ def test_the_corpus_s_own_subject_does_not_name_its_largest_group():
     )
     names = name_trends(phrases, labels, {0: [0, 1], 1: [2]})
     assert names.groups[0] == "xodus" and names.groups[1] == "ukraine war"
+
+
+def test_a_group_its_name_covers_only_in_part_adds_what_names_the_rest():
+    """Blind judgement of issue 20: "storm" named a HuffPost group of storms, hurricanes and earthquakes
+    ("covers only part"). Real headlines: quake news and hurricane news, one consumer trend of two."""
+    heads = [r["text"].split(". ")[0] for r in read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")]
+    kinds = ("earthquake", "hurricane", "tornado")
+
+    def about(kind: str) -> list[str]:
+        return [h for h in heads if kind in h.lower() and not any(k in h.lower() for k in kinds if k != kind)]
+
+    quakes, storms, tornadoes = about("earthquake")[:35], about("hurricane")[:35], about("tornado")[:30]
+    other = [h for h in heads if not any(k in h.lower() for k in kinds)][:400]
+    texts = quakes + storms + tornadoes + other
+    terms = Terms.from_texts(texts, term_stop_words("english"))
+    phrases = [document_phrases(terms, t) for t in texts]
+    labels = [0] * len(quakes) + [1] * len(storms) + [2] * len(tornadoes) + [-1] * len(other)
+    name = name_trends(phrases, labels, {0: [0, 1, 2]}, terms=terms).groups[0]
+    first, _, second = name.partition(" and ")
+    assert second and len({k for k in kinds if k in name}) == 2, name
+    # a group whose name covers most of it keeps the one phrase
+    alone = name_trends(phrases[: len(quakes)], [0] * len(quakes), {0: [0]}, terms=terms).groups[0]
+    assert " and " not in alone and "earthquake" in alone

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -253,3 +255,18 @@ def test_what_one_sub_trend_is_about_is_no_driver_of_its_group(embedder):
     causes = [d.cause.lower() for d in by_part]
     assert not any(c in ("the fires", "the wildfires in colorado", "colorado floods") for c in causes)
     assert all("danger" in c or ("fire" not in c and "flood" not in c) for c in causes), causes
+
+
+def test_a_driver_is_named_by_what_it_says_not_by_a_bare_name(bluesky, embedder):
+    """Issue 20: a driver of the Bluesky migration read "Elon": "because of Elon" was its most frequent phrase."""
+    posts = ["I left because of Elon.", "We moved over here because of Elon!", "Quit the old site because of Elon"]
+    posts.append("#firstpost i'm here because elon has ruined twitter")
+    sentences = parse_sentences(posts, ["a", "b", "c", "d"], min_chars=0)
+    (driver,) = document_drivers(sentences, embedder)
+    assert driver.variants[0] == "Elon" and driver.cause == "elon has ruined twitter"
+    # the same on the posts of the corpus that give Elon as their reason
+    said = re.compile(r"because (of )?(fuck )?elon\b|elon has ruined", re.IGNORECASE)
+    ids = [i for i, r in bluesky.items() if said.search(r["text"])]
+    sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
+    (driver,) = [d for d in document_drivers(sentences, embedder) if "Elon" in d.variants]
+    assert driver.cause != "Elon" and "elon" in driver.cause.lower() and driver.stories >= 3

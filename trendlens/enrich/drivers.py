@@ -171,14 +171,16 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def _representative(members: Sequence[CauseMention], counts: dict[str, int], centrality: dict[str, float]) -> str:
-    """The phrase that names a group: the one stated most often (case aside), else the most central one
-    (highest mean cosine to the group's phrases); ties go to the first read."""
+    """The phrase that names a group: one that says more than a name ("elon has ruined twitter", not "Elon")
+    where there is one, then the one stated most often (case aside), else the most central one (highest
+    mean cosine to the group's phrases); ties go to the first read."""
     often: dict[str, int] = {}
     for cause, n in counts.items():
         often[cause.casefold()] = often.get(cause.casefold(), 0) + n
+    says = {m.cause for m in members if not set(m.words) <= set(m.keys)}
     return max(
         dict.fromkeys(m.cause for m in members),
-        key=lambda c: (often[c.casefold()], centrality[c.casefold()]),
+        key=lambda c: (c in says, often[c.casefold()], centrality[c.casefold()]),
     )
 
 

@@ -270,3 +270,26 @@ def test_a_driver_is_named_by_what_it_says_not_by_a_bare_name(bluesky, embedder)
     sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
     (driver,) = [d for d in document_drivers(sentences, embedder) if "Elon" in d.variants]
     assert driver.cause != "Elon" and "elon" in driver.cause.lower() and driver.stories >= 3
+
+
+def test_a_consumer_trend_s_insight_leaves_out_what_its_sub_trends_are_about(embedder):
+    """The whole path of a consumer trend's insight: ``enrich_trend`` with its sub trends named and each document's
+    sub trend given (the report of the shared CrisisLex tweets led a wildfire-and-flood group with "the fires")."""
+    from trendlens.enrich.insight import TrendFacts, enrich_trend
+
+    crisis = read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")
+    records = [r for r in crisis if r["event"] in ("2012_Colorado_wildfires", "2013_Colorado_floods")]
+    records = records[::2]  # 1,100 tweets, both events
+    texts, ids, parts = [r["text"] for r in records], [r["id"] for r in records], [r["event"] for r in records]
+    vectors = embedder.encode(texts[:200])
+    centroid = vectors.mean(axis=0) / np.linalg.norm(vectors.mean(axis=0))
+    facts = TrendFacts("colorado", ("colorado",), len(texts), None, None, sub_trends=(("fires", 600), ("floods", 500)))
+
+    def drivers(**kwargs) -> list[str]:
+        _, insight = enrich_trend(texts, ids, centroid, embedder, facts, n_read=50, n_scan=len(texts), **kwargs)
+        return [s.text.lower() for s in insight.drivers if s.source == "documents"]
+
+    whole = drivers()
+    assert [d for d in whole if "fire" in d and "danger" not in d] and [d for d in whole if "flood" in d]
+    by_part = drivers(parts=parts)
+    assert not [d for d in by_part if ("fire" in d and "danger" not in d) or "flood" in d], by_part

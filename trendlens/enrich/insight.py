@@ -153,8 +153,8 @@ def enrich_trend(
         evidence=findings[:1],
     )
     if facts.sub_trends:
-        parts = "; ".join(f"“{name}” ({size} documents)" for name, size in facts.sub_trends)
-        sub = Statement(f"{len(facts.sub_trends)} sub trends: {parts}.", "documents", title=facts.label)
+        listed = "; ".join(f"“{name}” ({size} documents)" for name, size in facts.sub_trends)
+        sub = Statement(f"{len(facts.sub_trends)} sub trends: {listed}.", "documents", title=facts.label)
     else:
         sub = Statement(
             f"The fine cluster itself ({facts.size} documents)"

@@ -271,7 +271,8 @@ def document_drivers(
     noun, occurs in :data:`SUBJECT_SHARE` of them is the trend's subject ("floods" or "the fires in
     Boulder" in fire reports) and is left out under any connective. ``parts``: for a consumer trend,
     the sub trend of each of ``texts``; the subject of any one sub trend is left out as well ("the
-    fires" in a group of the Colorado wildfires and floods).
+    fires" in a group of the Colorado wildfires and floods), unless it is a name the cause is about:
+    a sub trend about Musk does not make "I refuse to support Elon Musk" the migration's subject.
 
     ``centroid``: the trend's unit direction in ``embedder``'s space. A cause that close to it
     (:data:`RESTATES_AFTER` after a time connective, :data:`RESTATES` after any) restates the
@@ -282,8 +283,9 @@ def document_drivers(
     own = {singular_form(w) for phrase in exclude for w in phrase.casefold().split()}
     named = [set(_words(name)) for name in names if _words(name)]
     subject = _subject_words(texts)
+    part_subject: set[str] = set()
     for part in dict.fromkeys(parts):
-        subject |= _subject_words([t for t, p in zip(texts, parts) if p == part])
+        part_subject |= _subject_words([t for t, p in zip(texts, parts) if p == part])
     mentions = [
         m
         for m in cause_mentions(sentences)
@@ -291,6 +293,7 @@ def document_drivers(
         and not (m.marker in TEMPORAL_MARKERS and own.intersection(map(singular_form, m.keys)))
         and not any(_restates(set(_words(m.cause)), name) for name in named)
         and not _about_subject(m, subject)
+        and not _about_subject(m, part_subject - {_stem(k) for k in m.keys})
         and not (m.marker in TEMPORAL_MARKERS and _title_case(m.evidence.text))
     ]
     if centroid is not None and mentions:

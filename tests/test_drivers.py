@@ -307,3 +307,13 @@ def test_a_sub_trend_about_a_person_leaves_that_person_a_driver_of_the_whole(blu
     scanned = parse_matching(texts, ids, CANDIDATES.search)
     drivers = document_drivers(scanned, embedder, texts=texts, parts=parts)
     assert any("Elon" in d.variants for d in drivers), [d.cause for d in drivers]
+
+
+def test_a_cause_read_from_the_sentence_before_is_quoted_with_it(bluesky):
+    """Issue 20: a driver of the Bluesky migration quoted "So I went through and did some pruning, ..." as
+    evidence of a cause that its previous sentence states."""
+    doc = "bskymig-3ldbps6us6s2a"  # "... make for a cluttered feed. So I went through and did some pruning, ..."
+    mentions = cause_mentions(parse_sentences([bluesky[doc]["text"]], [doc], min_chars=0))
+    result = [m for m in mentions if m.marker == "so"]
+    assert result and all(m.cause in m.evidence.text for m in mentions)
+    assert result[0].evidence.text.endswith("lists of people to *potentially* follow.")

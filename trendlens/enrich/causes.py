@@ -388,13 +388,18 @@ def _usable(sent: Span, i: int, marker: str, cause: list[Token]) -> bool:
 def cause_mentions(sentences: Sequence[Sentence]) -> list[CauseMention]:
     """Every cause stated in ``sentences``, in order, each with its sentence as evidence.
 
-    A sentence without a parsed span is parsed here.
+    A cause read from the sentence before ("... a cluttered feed. So I went through and did some
+    pruning") is quoted with that sentence in front, so the evidence shows what it cites. A
+    sentence without a parsed span is parsed here.
     """
     out = []
     for sentence in sentences:
         span = sentence.span if sentence.span is not None else _parse(sentence.text)
         for cause, marker, words, keys, head in sentence_causes(span):
-            out.append(CauseMention(cause, marker, Finding(sentence.text, sentence.doc_id), words, keys, head))
+            text = sentence.text
+            if cause not in text and span.start > 0:
+                text = f"{span.doc[span.start - 1].sent.text.strip()} {text}"
+            out.append(CauseMention(cause, marker, Finding(text, sentence.doc_id), words, keys, head))
     return out
 
 

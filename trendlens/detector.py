@@ -10,7 +10,6 @@ import logging
 import os
 import time
 import warnings
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -791,7 +790,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
                 self.group_placements_.get(gid),
                 group,
                 n_scan=n_scan,
-                parts=self.labels_[order[: max(self.enrich_documents, n_scan)]].tolist(),
+                by_part=True,
             )
         return self.group_findings_[gid], self.group_insights_[gid]
 
@@ -833,9 +832,11 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         placement: Any,
         group: TrendGroup | None,
         n_scan: int | None = None,
-        parts: Sequence[int] = (),
+        by_part: bool = False,
     ) -> tuple[tuple[Evidence, ...], Insight]:
         """Findings and sections of the documents ``members`` (most central first).
+
+        ``by_part``: ``members`` are a consumer trend's; its insight learns each document's sub trend.
 
         Findings and taxonomy matches read the ``enrich_documents`` most central ones; brand
         mentions are counted over all of them.
@@ -861,7 +862,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             n_scan=n_scan,
             engagement=[self.corpus_[i].engagement for i in order],
             members=TrendDocuments.of([self.corpus_[i] for i in members]),
-            parts=parts,
+            parts=self.labels_[order].tolist() if by_part else (),
         )
 
     def _by_centrality(self, members: np.ndarray) -> np.ndarray:

@@ -144,6 +144,11 @@ class CauseMention:
     keys: tuple[str, ...] = ()
     head: str = ""
 
+    @property
+    def only_names(self) -> bool:
+        """Whether the cause says nothing but the names it is about ("because of Elon")."""
+        return set(self.words) <= set(self.keys)
+
 
 def _norm(token: Token) -> str:
     return token.lower_.replace("’", "'").replace("‘", "'")

@@ -177,7 +177,7 @@ def _representative(members: Sequence[CauseMention], counts: dict[str, int], cen
     often: dict[str, int] = {}
     for cause, n in counts.items():
         often[cause.casefold()] = often.get(cause.casefold(), 0) + n
-    says = {m.cause for m in members if not set(m.words) <= set(m.keys)}
+    says = {m.cause for m in members if not m.only_names}
     return max(
         dict.fromkeys(m.cause for m in members),
         key=lambda c: (c in says, often[c.casefold()], centrality[c.casefold()]),
@@ -197,7 +197,7 @@ def _link_keys(
     index = {p: i for i, p in enumerate(phrases)}
     only_name = [True] * len(phrases)
     for m in mentions:
-        only_name[index[m.cause.casefold()]] &= set(m.words) <= set(m.keys)
+        only_name[index[m.cause.casefold()]] &= m.only_names
     owner: dict[str, int] = {}
     for m in mentions:
         label = int(labels[index[m.cause.casefold()]])
@@ -282,10 +282,11 @@ def document_drivers(
     """
     own = {singular_form(w) for phrase in exclude for w in phrase.casefold().split()}
     named = [set(_words(name)) for name in names if _words(name)]
-    subject = _subject_words(texts)
+    words = [{_stem(w) for w in _words(text)} for text in texts]
+    subject = _subject_words(words)
     part_subject: set[str] = set()
     for part in dict.fromkeys(parts):
-        part_subject |= _subject_words([t for t, p in zip(texts, parts) if p == part])
+        part_subject |= _subject_words([w for w, p in zip(words, parts) if p == part])
     mentions = [
         m
         for m in cause_mentions(sentences)
@@ -325,15 +326,16 @@ def _stem(word: str) -> str:
     return word[:-3] if word.endswith("ing") and len(word) >= 8 else word
 
 
-def _subject_words(texts: Sequence[str]) -> set[str]:
-    """Words (stemmed: :func:`_stem`) in at least :data:`SUBJECT_SHARE` of ``texts``; none for fewer than 10."""
-    if len(texts) < 10:
+def _subject_words(documents: Sequence[set[str]]) -> set[str]:
+    """Words in at least :data:`SUBJECT_SHARE` of ``documents`` (each its set of stemmed words, :func:`_stem`);
+    none for fewer than 10."""
+    if len(documents) < 10:
         return set()
     counts: dict[str, int] = {}
-    for text in texts:
-        for w in {_stem(w) for w in _words(text)}:
+    for words in documents:
+        for w in words:
             counts[w] = counts.get(w, 0) + 1
-    return {w for w, n in counts.items() if n >= SUBJECT_SHARE * len(texts)}
+    return {w for w, n in counts.items() if n >= SUBJECT_SHARE * len(documents)}
 
 
 def _words(text: str) -> list[str]:

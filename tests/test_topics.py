@@ -44,7 +44,7 @@ def test_cluster_size_scales_and_settings_are_checked():
 def test_exact_neighbors_match_a_brute_force_search_on_real_embeddings(huffpost_records, embedder):
     from sklearn.neighbors import NearestNeighbors
 
-    from trendlens.topics.model import exact_neighbors
+    from trendlens.topics.neighbors import exact_neighbors
 
     texts = [r["text"] for r in huffpost_records[:300]]
     vectors = np.asarray(embedder.encode(texts), dtype=np.float32)

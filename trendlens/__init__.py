@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from trendlens._version import __version__
 from trendlens.errors import (
     ConfigError,
     CorpusError,
@@ -20,8 +21,6 @@ from trendlens.errors import (
     StoreError,
     TrendlensError,
 )
-
-__version__ = "0.1.0"
 
 _LAZY = {
     "NotFittedError": "trendlens.errors",  # subclasses scikit-learn's: built on first use

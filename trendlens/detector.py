@@ -954,7 +954,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         """
         from trendlens.persist import load_detector
 
-        return load_detector(path, embedder=embedder, taxonomy=taxonomy, show_progress=show_progress)
+        return load_detector(cls, path, embedder=embedder, taxonomy=taxonomy, show_progress=show_progress)
 
     def _vectors(self, docs: Any, embeddings: np.ndarray | None) -> np.ndarray:
         """The unit vectors of ``docs`` in the fit's space (embedded by the fit's embedder unless given)."""

@@ -182,7 +182,7 @@ def encode_on_worker(texts: list[str], spec: Any, expected: str) -> np.ndarray:
     if isinstance(spec, str):
         with _WORKER_LOCK:  # a worker with several threads loads the model once
             if spec not in _WORKER_EMBEDDERS:
-                from trendlens.embed.base import get_embedder
+                from trendlens.embed.registry import get_embedder
 
                 _WORKER_EMBEDDERS[spec] = get_embedder(spec, show_progress=False)
         embedder = _WORKER_EMBEDDERS[spec]

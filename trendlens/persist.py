@@ -32,15 +32,15 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from trendlens._io import sha256_file
 from trendlens.errors import ConfigError
 
-if TYPE_CHECKING:
-    from trendlens.detector import TrendDetector
+#: The class :func:`load_detector` builds (``TrendDetector``), passed in: this module imports no detector.
+Detector = TypeVar("Detector")
 
 #: Version of the directory layout. A reader refuses a newer one; an older one is read as written.
 FORMAT = 1
@@ -49,7 +49,7 @@ MANIFEST = "trendlens-model.json"
 CHUNK = 65_536
 
 
-def save_detector(detector: TrendDetector, path: str | os.PathLike[str]) -> Path:
+def save_detector(detector: Any, path: str | os.PathLike[str]) -> Path:
     """Write ``detector`` (fitted) to the directory ``path``; returns it.
 
     An existing trendlens model directory at ``path`` is replaced; any other non-empty
@@ -102,16 +102,20 @@ def save_detector(detector: TrendDetector, path: str | os.PathLike[str]) -> Path
 
 
 def load_detector(
-    path: str | os.PathLike[str], *, embedder: Any = None, taxonomy: Any = None, show_progress: bool | None = None
-) -> TrendDetector:
-    """A fitted :class:`~trendlens.TrendDetector` from a directory written by :func:`save_detector`.
+    cls: type[Detector],
+    path: str | os.PathLike[str],
+    *,
+    embedder: Any = None,
+    taxonomy: Any = None,
+    show_progress: bool | None = None,
+) -> Detector:
+    """A fitted ``cls`` (:class:`~trendlens.TrendDetector`) from a directory written by :func:`save_detector`.
 
     ``embedder``, ``taxonomy``: required when the saved detector was given them as objects
     (the manifest names them); otherwise they override the saved names. ``show_progress``
     overrides the saved setting.
     """
     from trendlens.corpus import Corpus
-    from trendlens.detector import TrendDetector
     from trendlens.topics.assign import NearestCentroids
 
     root = Path(path)
@@ -127,7 +131,7 @@ def load_detector(
             )
     if show_progress is not None:
         params["show_progress"] = show_progress
-    detector = TrendDetector(**params)
+    detector = cls(**params)
     arrays = {name: np.load(root / name, allow_pickle=False) for name in manifest["files"] if name.endswith(".npy")}
     corpus = Corpus(
         _read_documents(root / "corpus.jsonl.gz"),
@@ -166,7 +170,7 @@ def load_detector(
 # -- writing -------------------------------------------------------------------------------------------------------
 
 
-def _write_state(detector: TrendDetector, out: Path) -> list[str]:
+def _write_state(detector: Any, out: Path) -> list[str]:
     """The files of the fitted state; returns their names."""
     n = len(detector.corpus_)
     _write_documents(detector.corpus_, out / "corpus.jsonl.gz")
@@ -203,7 +207,7 @@ def _write_documents(corpus: Any, path: Path) -> None:
             gz.write((json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
 
 
-def _params(detector: TrendDetector) -> dict[str, Any]:
+def _params(detector: Any) -> dict[str, Any]:
     """The estimator's parameters as JSON: objects (an embedder, a taxonomy, an executor) by default value."""
     out = {}
     defaults = type(detector)().get_params()
@@ -236,7 +240,7 @@ def _json_ready(value: Any) -> Any:
 
 
 def _version() -> str:
-    from trendlens import __version__
+    from trendlens._version import __version__
 
     return __version__
 

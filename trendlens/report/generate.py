@@ -23,10 +23,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from trendlens.errors import ConfigError
-from trendlens.report.model import Evidence, Statement
+from trendlens.report.content import Evidence, Statement
 
 if TYPE_CHECKING:
-    from trendlens.report.model import TrendReport
+    from trendlens.report.content import Report
 
 #: Sections a generator may rewrite (names of :class:`~trendlens.report.model.Insight` fields).
 SECTIONS = ("takeaway", "main_trend", "motivations", "drivers", "motivation_beyond", "implications", "strategies")
@@ -81,7 +81,7 @@ def load_generator(spec: str) -> Generator:
     return generator
 
 
-def rewrite_report(report: TrendReport, generator: Generator, sections: Iterable[str] = SECTIONS) -> TrendReport:
+def rewrite_report(report: Report, generator: Generator, sections: Iterable[str] = SECTIONS) -> Report:
     """A copy of ``report`` with the statements of ``sections`` reworded by ``generator``."""
     chosen = tuple(sections)
     unknown = sorted(set(chosen) - set(SECTIONS))

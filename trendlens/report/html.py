@@ -16,7 +16,7 @@ from trendlens.report.markdown import SERIES_SHOWN, fmt_growth, fmt_number, fmt_
 from trendlens.report.sections import NO_TRENDS, Item, insight_sections
 
 if TYPE_CHECKING:
-    from trendlens.report.model import ConsumerTrend, Example, Trend, TrendReport
+    from trendlens.report.content import ConsumerTrend, Example, ReportContent, Trend
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:70rem;
@@ -89,7 +89,7 @@ def _trend(number: str, t: Trend, window: str, depth: int = 2, anchor: str = "tr
     )
 
 
-def _group(rank: int, group: ConsumerTrend, report: TrendReport) -> str:
+def _group(rank: int, group: ConsumerTrend, report: ReportContent) -> str:
     """A consumer trend's section with its sub trends nested."""
     body = _trend(str(rank), group, report.window, depth=2, anchor="consumer-trend")
     subs = report.sub_trends(group)
@@ -101,7 +101,7 @@ def _group(rank: int, group: ConsumerTrend, report: TrendReport) -> str:
     return body[: -len("</section>")] + f"<h3>{_text(title)}</h3>{nested}</section>"
 
 
-def charts(report: TrendReport) -> list[tuple[str, object]]:
+def charts(report: ReportContent) -> list[tuple[str, object]]:
     """The figures the page shows for ``report``: (caption, plotly figure), those its data allows."""
     from trendlens import plot
 
@@ -118,7 +118,7 @@ def charts(report: TrendReport) -> list[tuple[str, object]]:
     return shown
 
 
-def _figures(report: TrendReport) -> tuple[str, str]:
+def _figures(report: ReportContent) -> tuple[str, str]:
     """(plotly.js script for the head, the figures' HTML) or two empty strings when there is nothing to draw."""
     import plotly.io as pio
     from plotly.offline import get_plotlyjs
@@ -135,7 +135,7 @@ def _figures(report: TrendReport) -> tuple[str, str]:
     return f'<script type="text/javascript">{get_plotlyjs()}</script>', f"<h2>Charts</h2>{blocks}"
 
 
-def render_html(report: TrendReport, with_charts: bool = True) -> str:
+def render_html(report: ReportContent, with_charts: bool = True) -> str:
     """The whole report as a standalone HTML page (``with_charts=False``: tables only, no script)."""
     from trendlens.report.markdown import main_trend_line, near_duplicates_note
 
@@ -181,7 +181,7 @@ def render_html(report: TrendReport, with_charts: bool = True) -> str:
     )
 
 
-def _anchor(trend: Trend, report: TrendReport) -> str:
+def _anchor(trend: Trend, report: ReportContent) -> str:
     """Where a sub trend's section is on the page: its own, or its consumer trend's when that is this trend alone."""
     alone = {g.members[0]: g.id for g in report.consumer_trends if g.n_members == 1 and g.members}
     return f"consumer-trend-{alone[trend.id]}" if trend.id in alone else f"trend-{trend.id}"
@@ -209,7 +209,7 @@ def notebook_table(title: str, rows: list[tuple[object, ...]], limit: int = 20) 
     return f"<div><p><strong>{_text(title)}</strong></p>{ranking_table(rows[:limit])}{more}</div>"
 
 
-def render_notebook(report: TrendReport) -> str:
+def render_notebook(report: ReportContent) -> str:
     """The report as Jupyter shows it: what went in and the ranked trends (figures: :mod:`trendlens.plot`)."""
     c = report.corpus
     title = f"TrendReport: {len(report.trends)} trends in {c.n_documents:,} documents ({c.origin}), by virality"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from trendlens.report.sections import NO_TRENDS, Item, insight_sections
 
 if TYPE_CHECKING:
-    from trendlens.report.model import ConsumerTrend, CorpusSummary, Trend, TrendReport
+    from trendlens.report.content import ConsumerTrend, CorpusSummary, ReportContent, Trend
 
 #: Windows of history shown per trend in the Markdown report.
 SERIES_SHOWN = 6
@@ -151,7 +151,7 @@ def _trend_row(rank: int, t: Trend, *extra: str) -> tuple[str, ...]:
     )
 
 
-def main_trend_line(report: TrendReport) -> str | None:
+def main_trend_line(report: ReportContent) -> str | None:
     """One sentence when a single consumer trend holds most documents in trends: the corpus's main trend."""
     if not report.consumer_trends:
         return None
@@ -165,7 +165,7 @@ def main_trend_line(report: TrendReport) -> str | None:
     )
 
 
-def render_markdown(report: TrendReport) -> str:
+def render_markdown(report: ReportContent) -> str:
     """The whole report: consumer trends ranked, each with its sub trends nested; then every sub trend ranked."""
     c = report.corpus
     span = f"{c.start[:10]} to {c.end[:10]}" if c.start and c.end else "no timestamps"
@@ -209,7 +209,7 @@ def render_markdown(report: TrendReport) -> str:
     return "\n".join(lines)
 
 
-def _group_section(rank: int, group: ConsumerTrend, report: TrendReport) -> list[str]:
+def _group_section(rank: int, group: ConsumerTrend, report: ReportContent) -> list[str]:
     lines = _trend_section(str(rank), group, report.window, depth=2, kind="Consumer trend")
     subs = report.sub_trends(group)
     if group.n_members == 1 and subs:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trendlens.report.model import NOT_STATED, EntityFactors, Evidence, HierarchyLevel, ProposedNode, Statement, Trend
+from trendlens.report.content import NOT_STATED, EntityFactors, Evidence, HierarchyLevel, ProposedNode, Statement, Trend
 
 #: Display names of the hierarchy levels.
 LEVEL_NAMES = {

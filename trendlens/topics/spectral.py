@@ -9,7 +9,7 @@ CPU) gives a layout as different as another seed's, and HDBSCAN's clusters move 
 :class:`SpectralLayout` keeps UMAP's graph and drops the random layout:
 
 1. each document's exact ``n_neighbors`` nearest neighbours by cosine
-   (:func:`~trendlens.topics.model.exact_neighbors`, ties broken by row order);
+   (:func:`~trendlens.topics.neighbors.exact_neighbors`, ties broken by row order);
 2. UMAP's fuzzy neighbourhood graph of them (``umap.umap_.fuzzy_simplicial_set``,
    deterministic when the neighbours are given);
 3. the leading eigenvectors of the graph's normalised adjacency ``D^-1/2 W D^-1/2``
@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from trendlens.errors import ConfigError
+from trendlens.topics.neighbors import exact_neighbors
 
 #: Bounds of the range the number of eigenvectors is chosen from by the widest eigengap (see the module
 #: text): ``n // 100`` to ``n // 40`` for ``n`` documents, held within 3..30 and 8..60 (two eigenvectors
@@ -51,8 +52,6 @@ def component_range(n_docs: int) -> tuple[int, int]:
 def neighbour_graph(embeddings: np.ndarray, n_neighbors: int) -> tuple:
     """UMAP's fuzzy graph (sparse CSR, symmetric) of the exact cosine neighbours, and the neighbours themselves."""
     from umap.umap_ import fuzzy_simplicial_set
-
-    from trendlens.topics.model import exact_neighbors
 
     indices, distances = exact_neighbors(embeddings, n_neighbors)
     graph, _, _ = fuzzy_simplicial_set(

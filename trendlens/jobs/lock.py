@@ -1,9 +1,9 @@
-"""One job per store at a time: an advisory lock on ``<store>.lock``.
+"""One job per store at a time: a ``filelock`` lock on ``<store>.lock``.
 
-The lock is ``fcntl.flock`` on a side file, so the operating system releases it
-when the holder exits in any way, SIGKILL included: a crashed job never leaves a
-stale lock behind. The file records the holder's pid and start time for the
-message the next job prints.
+The lock is the operating system's (``flock`` on Unix, through ``filelock.FileLock``), so it is
+released when the holder exits in any way, SIGKILL included: a crashed job never leaves a stale
+lock behind. The holder writes its pid and start time to ``<store>.lock.holder`` for the message
+the next job prints (a side file: ``filelock`` may truncate the lock file when it opens it).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO
 
 from trendlens.errors import TrendlensError
 
@@ -33,40 +32,35 @@ def store_lock(store: str | Path, wait: float = 0.0, poll: float = 0.2) -> Itera
         When another process still holds it after ``wait`` seconds; the message
         names that process.
     """
-    import fcntl
+    from filelock import FileLock, Timeout
 
     path = Path(f"{store}.lock")
+    holder = Path(f"{store}.lock.holder")
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o644), "r+")
+    # not thread-local: the scheduler may release from another thread than the one that locked
+    lock = FileLock(path, thread_local=False)
     try:
-        deadline = time.monotonic() + max(wait, 0.0)
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise StoreLockedError(
-                        f"{store} is in use by {_holder(handle)}; wait for it to finish, "
-                        "or pass --wait SECONDS to queue"
-                    ) from None
-                time.sleep(poll)
+        lock.acquire(timeout=max(wait, 0.0), poll_interval=poll)
+    except Timeout:
+        raise StoreLockedError(
+            f"{store} is in use by {_holder(holder)}; wait for it to finish, or pass --wait SECONDS to queue"
+        ) from None
+    try:
         since = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        handle.seek(0)
-        handle.write(f"trendlens job pid {os.getpid()} since {since}")  # write, then cut: never empty
-        handle.truncate()
-        handle.flush()
+        partial = holder.with_name(f"{holder.name}.{os.getpid()}")
+        partial.write_text(f"trendlens job pid {os.getpid()} since {since}", encoding="utf-8")
+        os.replace(partial, holder)  # whole or not at all: a reader never sees it half-written
         yield path
     finally:
-        handle.close()  # closing the file releases the lock
+        lock.release()
 
 
-def _holder(handle: IO[str], tries: int = 10) -> str:
+def _holder(path: Path, tries: int = 10) -> str:
     """Who holds the lock, as the holder wrote it (it may take a moment after the lock is taken)."""
     for _ in range(tries):
-        handle.seek(0)
-        text = handle.read().strip()
-        if text:
-            return text
+        with contextlib.suppress(OSError):
+            text = path.read_text(encoding="utf-8").strip()
+            if text:
+                return text
         time.sleep(0.1)
     return "another process"

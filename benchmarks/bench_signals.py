@@ -36,7 +36,7 @@ COVID_WORDS = {"coronavirus", "covid", "covid 19", "pandemic", "virus", "vaccine
 def fit(name: str, embedder: str, window: str) -> tuple[TrendDetector, list[dict]]:
     records = read_records(name)
     start = time.perf_counter()
-    det = TrendDetector(embedder=embedder, window=window, show_progress=False).fit(load_corpus(records))
+    det = TrendDetector(embedder=embedder, signals={"window": window}, show_progress=False).fit(load_corpus(records))
     print(f"[signals] {name}: {len(det.trends_)} trends in {time.perf_counter() - start:.0f} s", flush=True)
     return det, records
 

@@ -33,7 +33,7 @@ def main() -> None:
     with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
         records = [r for r in map(json.loads, f) if str(r["timestamp"]) < args.cut]
     corpus = load_corpus(records)
-    det = TrendDetector(embedder="minilm-onnx", window=args.window, show_progress=False).fit(corpus)
+    det = TrendDetector(embedder="minilm-onnx", signals={"window": args.window}, show_progress=False).fit(corpus)
     n = len(corpus)
     print(f"{n} posts before {args.cut}; window {det.window_}")
     for name, table in (("consumer trends", det.consumer_trends_), ("sub trends", det.trends_)):

@@ -11,23 +11,31 @@ from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
 from trendlens import ConfigError, NotFittedError, TrendDetector, TrendlensError, plot
+from trendlens.signals import SignalConfig
+from trendlens.topics import TopicConfig
 
 #: Every parameter away from its default (names and plain values: clone deep-copies parameters).
 CHANGED = {
     "embedder": "minilm-static",
-    "window": "week",
-    "baseline_windows": 4,
-    "min_count": 3,
-    "alpha": 0.01,
-    "min_cluster_size": 12,
-    "min_samples": 4,
-    "max_cluster_share": None,
-    "n_neighbors": 10,
-    "n_components": 8,
-    "top_n_words": 7,
+    "topics": TopicConfig(
+        n_neighbors=10,
+        n_components=8,
+        min_dist=0.1,
+        min_cluster_size=12,
+        min_samples=4,
+        max_cluster_share=None,
+        exact_neighbors_max=0,
+        reduce_frequent_words=True,
+        top_n_words=7,
+        ngram_range=(1, 3),
+        stop_words=None,
+        random_state=7,
+        reduction="umap",
+        near_duplicate_similarity=None,
+    ),
+    "signals": SignalConfig(window="week", baseline_windows=4, min_count=3, alpha=0.01, burst_s=3.0, burst_gamma=0.5),
     "n_examples": 2,
     "n_findings": 3,
-    "random_state": 7,
     "embedding_cache": False,
     "taxonomy": None,
     "merge_distance": None,
@@ -139,3 +147,67 @@ def test_a_failed_fit_leaves_the_detector_unfitted(static_embedder, e2e_corpus):
     assert set(vars(det)) == set(det.get_params())  # no languages_, labels_, assignment_ ... of either fit
     with pytest.raises(NotFittedError):
         det.report()
+
+
+#: A value away from the default for every field of the two settings dataclasses, as typed on the command line.
+TOPIC_FLAGS = {
+    "n_neighbors": ("10", 10),
+    "n_components": ("none", None),
+    "min_dist": ("0.1", 0.1),
+    "min_cluster_size": ("12", 12),
+    "min_samples": ("4", 4),
+    "max_cluster_share": ("none", None),
+    "exact_neighbors_max": ("0", 0),
+    "reduce_frequent_words": ("true", True),
+    "top_n_words": ("7", 7),
+    "ngram_range": ("1,3", (1, 3)),
+    "stop_words": ("none", None),
+    "random_state": ("7", 7),
+    "reduction": ("umap", "umap"),
+    "near_duplicate_similarity": ("0.99", 0.99),
+}
+SIGNAL_FLAGS = {
+    "window": ("day", "day"),
+    "baseline_windows": ("4", 4),
+    "min_count": ("3", 3),
+    "alpha": ("0.01", 0.01),
+    "burst_s": ("3", 3.0),
+    "burst_gamma": ("0.5", 0.5),
+}
+
+
+def test_every_setting_of_the_stages_is_reachable_from_python_the_cli_and_the_job():
+    import dataclasses
+
+    from trendlens.cli import _configs, build_parser
+    from trendlens.jobs import JobConfig
+
+    assert set(TOPIC_FLAGS) == {f.name for f in dataclasses.fields(TopicConfig)}
+    assert set(SIGNAL_FLAGS) == {f.name for f in dataclasses.fields(SignalConfig)}
+    topic_args = [a for k, (text, _) in TOPIC_FLAGS.items() for a in ("--topic", f"{k}={text}")]
+    signal_args = [a for k, (text, _) in SIGNAL_FLAGS.items() for a in ("--signal", f"{k}={text}")]
+    expected_topics = TopicConfig(**{k: v for k, (_, v) in TOPIC_FLAGS.items()})
+    expected_signals = SignalConfig(**{k: v for k, (_, v) in SIGNAL_FLAGS.items()})
+    for command in (["run", "posts.jsonl"], ["job"]):
+        args = build_parser().parse_args([*command, *topic_args, *signal_args])
+        assert _configs(args) == (expected_topics, expected_signals)
+    job = JobConfig(topics=expected_topics, signals=expected_signals)
+    det = TrendDetector(topics=job.topics, signals=dataclasses.asdict(job.signals))
+    assert det._topic_config() == expected_topics and det._signal_config() == expected_signals
+
+
+def test_a_setting_that_does_not_exist_is_refused_by_name_before_any_work():
+    det = TrendDetector(embedder="no-such-embedder", topics={"min_clustr_size": 5})
+    with pytest.raises(ConfigError, match="no setting 'min_clustr_size'; TopicConfig has .*min_cluster_size"):
+        det.fit(["a headline"] * 30)
+    with pytest.raises(ConfigError, match="TopicConfig.min_cluster_size=1 is out of range"):
+        TrendDetector(embedder="no-such-embedder", topics=TopicConfig(min_cluster_size=1)).fit(["a headline"] * 30)
+    from trendlens.cli import _configs, build_parser
+
+    for flag, pair, message in [
+        ("--topic", "min_cluster_size", "expected KEY=VALUE"),
+        ("--signal", "burst_s=fast", "cannot read 'fast' as float"),
+        ("--topic", "colour=blue", "KEY one of n_neighbors"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            _configs(build_parser().parse_args(["run", "posts.jsonl", flag, pair]))

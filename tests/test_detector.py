@@ -10,7 +10,7 @@ from sklearn.base import clone
 from sklearn.metrics import normalized_mutual_info_score
 
 from tests.conftest import E2E_CATEGORIES
-from trendlens import CorpusError, NotFittedError, TrendDetector, TrendReport
+from trendlens import CorpusError, NotFittedError, SignalConfig, TopicConfig, TrendDetector, TrendReport
 
 pytestmark = pytest.mark.slow
 
@@ -99,9 +99,9 @@ def test_report_carries_trends_and_examples(fitted, e2e_corpus):
 
 
 def test_estimator_contract():
-    det = TrendDetector(min_cluster_size=12)
-    assert det.get_params()["min_cluster_size"] == 12
-    assert det.set_params(window="week").window == "week"
+    det = TrendDetector(topics={"min_cluster_size": 12})
+    assert det.get_params()["topics"] == {"min_cluster_size": 12}
+    assert det.set_params(signals=SignalConfig(window="week")).signals.window == "week"
     with pytest.raises(NotFittedError, match="call fit"):
         det.report()
 
@@ -149,7 +149,8 @@ def test_a_corpus_with_no_cluster_gives_an_empty_ranking_and_says_why(huffpost_r
 
     corpus = load_corpus(huffpost_records[:60])
     # HDBSCAN never returns one cluster holding everything: 60 documents cannot make two of 40
-    detector = TrendDetector(embedder=embedder, min_cluster_size=40, show_progress=False).fit(corpus)
+    detector = TrendDetector(embedder=embedder, topics=TopicConfig(min_cluster_size=40), show_progress=False)
+    detector.fit(corpus)
     assert len(detector.trends_) == 0 and (detector.labels_ < 0).all()
     report = detector.report()
     assert len(report.trends) == 0 and report.corpus.n_outliers == 60

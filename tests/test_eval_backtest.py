@@ -17,7 +17,7 @@ EVENTS = ("2013_Boston_bombings", "2013_Alberta_floods", "2012_Costa_Rica_earthq
 @pytest.fixture(scope="module")
 def crisis():
     records = [r for r in read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz") if r["event"] in EVENTS][::3]
-    detector = TrendDetector(window="day", show_progress=False).fit(load_corpus(records))
+    detector = TrendDetector(signals={"window": "day"}, show_progress=False).fit(load_corpus(records))
     event_of = {r["id"]: r["event"] for r in records}
     return detector, records, [event_of[d.id] for d in detector.corpus_]
 

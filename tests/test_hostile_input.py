@@ -252,7 +252,7 @@ def test_job_out_is_checked_before_the_store_is_touched(tmp_path, huffpost_recor
 def test_a_window_the_detector_does_not_know_is_refused_before_any_model_work(huffpost_records):
     began = time.perf_counter()
     with pytest.raises(ConfigError, match=r"window must be one of 'auto', 'day', 'week', 'month', got 'year'"):
-        TrendDetector(window="year", embedder="no-such-embedder").fit(headlines(huffpost_records, 50))
+        TrendDetector(signals={"window": "year"}, embedder="no-such-embedder").fit(headlines(huffpost_records, 50))
     assert time.perf_counter() - began < 5
 
 

@@ -28,13 +28,14 @@ from trendlens import load_corpus
 from trendlens.errors import TrendlensError
 from trendlens.jobs import JobConfig, StoreLockedError, run_job, store_lock
 from trendlens.store import TrendStore, content_hash
+from trendlens.topics import TopicConfig
 
 pytestmark = pytest.mark.slow
 
 MONTHS = ("2022-03", "2022-04", "2022-05")
 PER_FILE = 120  # headlines per monthly file for the in-process runs
 CLI_PER_FILE = 25  # ... and for the CLI processes (2 files: 50 documents)
-CONFIG = JobConfig(min_cluster_size=5, taxonomy=None)
+CONFIG = JobConfig(topics=TopicConfig(min_cluster_size=5), taxonomy=None)
 STATUSES = {"active", "merged", "died"}
 
 

@@ -59,6 +59,24 @@ def test_a_saved_detector_names_what_it_needs_and_refuses_damage(fitted, saved, 
     assert TrendDetector.load(saved, embedder=fitted.embedder).labels_.tolist() == fitted.labels_.tolist()
 
 
+@pytest.mark.slow
+def test_settings_are_saved_and_a_model_saved_with_them_as_parameters_still_loads(fitted, saved, tmp_path):
+    manifest = json.loads((saved / MANIFEST).read_text())
+    assert manifest["params"]["topics"] is None or isinstance(manifest["params"]["topics"], dict)
+    tuned = shutil.copytree(saved, tmp_path / "tuned")
+    params = manifest["params"]
+    # as a model saved before TrendDetector took topics= and signals= wrote them
+    params.pop("topics"), params.pop("signals")
+    params.update({"window": "week", "baseline_windows": 4, "min_cluster_size": 9, "top_n_words": 7})
+    (tuned / MANIFEST).write_text(json.dumps(manifest))
+    loaded = TrendDetector.load(tuned, embedder=fitted.embedder)
+    assert loaded.get_params()["signals"] == {"window": "week", "baseline_windows": 4}
+    assert loaded.get_params()["topics"] == {"min_cluster_size": 9, "top_n_words": 7}
+    assert loaded.labels_.tolist() == fitted.labels_.tolist()
+    again = loaded.save(tmp_path / "again")
+    assert json.loads((again / MANIFEST).read_text())["params"]["topics"] == {"min_cluster_size": 9, "top_n_words": 7}
+
+
 def test_a_newer_format_is_refused_with_what_to_do(tmp_path):
     (tmp_path / MANIFEST).write_text(json.dumps({"format": FORMAT + 1, "trendlens": "9.0", "files": {}}))
     with pytest.raises(ConfigError, match=rf"format {FORMAT + 1} by trendlens 9\.0.*upgrade trendlens"):

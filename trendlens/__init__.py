@@ -32,6 +32,8 @@ _LAZY = {
     "TrendReport": "trendlens.report",
     "TrendStore": "trendlens.store",
     "run_job": "trendlens.jobs",
+    "TopicConfig": "trendlens.topics",
+    "SignalConfig": "trendlens.signals",
 }
 
 __all__ = [
@@ -41,7 +43,9 @@ __all__ = [
     "Document",
     "ModelNotFoundError",
     "NotFittedError",
+    "SignalConfig",
     "StoreError",
+    "TopicConfig",
     "TrendDetector",
     "TrendReport",
     "TrendStore",
@@ -59,7 +63,9 @@ if TYPE_CHECKING:
     from trendlens.errors import NotFittedError
     from trendlens.jobs import run_job
     from trendlens.report import TrendReport
+    from trendlens.signals import SignalConfig
     from trendlens.store import TrendStore
+    from trendlens.topics import TopicConfig
 
 
 def __getattr__(name: str) -> Any:

@@ -106,6 +106,7 @@ def _run(args: argparse.Namespace) -> int:
             "--workers needs a number of at least 1, and no --scheduler (a running cluster has its own workers)"
         )
     check_output_dir(args.out)
+    topics, signals = _configs(args)  # a bad setting fails before the files are read
     source = args.paths if len(args.paths) > 1 else args.paths[0]
     with stage(f"reading {len(args.paths)} file(s)", not args.quiet):
         corpus = load_corpus(
@@ -120,9 +121,8 @@ def _run(args: argparse.Namespace) -> int:
     det = TrendDetector(
         embedder=args.embedder,
         embedding_cache=not args.no_cache,
-        window=args.window,
-        min_cluster_size=args.min_cluster_size,
-        random_state=args.seed,
+        topics=topics,
+        signals=signals,
         fit_sample=args.fit_sample or None,
         executor="dask" if args.scheduler or args.workers else "local",
         scheduler=args.scheduler,
@@ -173,12 +173,13 @@ def _job(args: argparse.Namespace) -> int:
 
     if args.out:  # before the run commits: a report that cannot be written must not be lost after it
         check_output_dir(args.out)
+    topics, signals = _configs(args)
     config = JobConfig(
         embedder=args.embedder,
         window_days=args.window_days,
         mode=args.mode,
-        min_cluster_size=args.min_cluster_size,
-        random_state=args.seed,
+        topics=topics,
+        signals=signals,
         on_error=args.on_error,
         any_time=args.any_time,
         reembed=args.reembed,
@@ -242,6 +243,44 @@ _MAX_RECORD = {
 _ANY_TIME = "accept any timestamp (default: one before 1990 or more than a day ahead is an invalid record)"
 
 
+_CONFIG_HELP = (
+    "any {kind} setting as KEY=VALUE (repeatable), e.g. {example}; none, true/false and 1,2 are read by type; "
+    "see docs/api.md"
+)
+
+
+def _configs(args: argparse.Namespace) -> tuple:
+    """The run's ``TopicConfig`` and ``SignalConfig``: the shortcut flags, then ``--topic`` / ``--signal`` pairs."""
+    from trendlens.signals.trends import SignalConfig
+    from trendlens.topics.model import TopicConfig
+    from trendlens.validation import config_pairs
+
+    topics: dict = {"random_state": args.seed}
+    if args.min_cluster_size is not None:
+        topics["min_cluster_size"] = args.min_cluster_size
+    topics.update(config_pairs(TopicConfig, args.topic, "--topic"))
+    signals: dict = {"window": args.window} if getattr(args, "window", None) else {}
+    signals.update(config_pairs(SignalConfig, args.signal, "--signal"))
+    config = TopicConfig(**topics)
+    config.validate()
+    return config, SignalConfig(**signals)
+
+
+def _config_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--topic",
+        action="append",
+        metavar="KEY=VALUE",
+        help=_CONFIG_HELP.format(kind="TopicConfig (clustering, keywords)", example="--topic ngram_range=1,3"),
+    )
+    parser.add_argument(
+        "--signal",
+        action="append",
+        metavar="KEY=VALUE",
+        help=_CONFIG_HELP.format(kind="SignalConfig (windows, tests, bursts)", example="--signal burst_s=3"),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = _Parser(prog="trendlens", description="Find emergent trends in time-stamped text.")
@@ -256,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--sample", type=_at_least(1), default=None, help="use a random sample of N documents")
     run.add_argument("--seed", type=_at_least(0), default=42, help="random seed (0 or more)")
     run.add_argument("--max-record-mb", **_MAX_RECORD)
+    _config_flags(run)
     run.add_argument(
         "--embedder",
         default="minilm",
@@ -329,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     job.add_argument("--embedder", default="minilm", help="embedder name (default: minilm)")
     job.add_argument("--min-cluster-size", type=_at_least(2), default=None, help="HDBSCAN minimum cluster size")
     job.add_argument("--seed", type=_at_least(0), default=42, help="random seed (0 or more)")
+    _config_flags(job)
     job.add_argument("--on-error", default="raise", choices=["raise", "skip"], help="invalid records: stop or skip")
     job.add_argument("--any-time", action="store_true", help=_ANY_TIME)
     job.add_argument("--max-record-mb", **_MAX_RECORD)

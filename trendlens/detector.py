@@ -5,13 +5,11 @@ corpus → embeddings → topics (BERTopic) → per-window signals → ranked tr
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import time
 import warnings
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,18 +24,13 @@ from trendlens.embed.disk import DiskVectors
 from trendlens.errors import ConfigError, NotFittedError
 from trendlens.parallel import embed_texts, open_executor
 from trendlens.progress import stage
+from trendlens.report.assemble import finite_or_none
 from trendlens.report.model import (
-    ConsumerTrend,
-    CorpusSummary,
     Evidence,
-    Example,
     HierarchyLevel,
     Insight,
-    MapPoint,
-    Trend,
     TrendGroup,
     TrendReport,
-    WindowCount,
 )
 from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
 from trendlens.topics import TopicConfig, fit_topics
@@ -49,7 +42,7 @@ from trendlens.topics.assign import (
     similarity_to_own_centroid,
 )
 from trendlens.topics.model import cluster_centroids, label_from_keywords, require_documents
-from trendlens.validation import as_texts, check_detector_params, check_embeddings
+from trendlens.validation import as_config, as_texts, check_detector_params, check_embeddings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,33 +58,26 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     embedder
         An embedder name for :func:`trendlens.get_embedder` (default ``"minilm"``)
         or any object following the :class:`~trendlens.embed.Embedder` protocol.
-    window
-        Time window of the series: ``"auto"`` (from the documents' density), ``"day"``,
-        ``"week"`` or ``"month"``.
-    baseline_windows
-        Trailing windows each window's share is compared with (growth, tests).
-    min_count
-        Documents a trend needs in a window before it gets a lifecycle stage other than "noise".
-    alpha
-        Significance level of the growth and decline tests.
-    min_cluster_size, min_samples
-        HDBSCAN settings; ``None`` scales ``min_cluster_size`` with the corpus.
-    max_cluster_share
-        Largest share of the documents one cluster may take (keeps HDBSCAN from
-        merging distinct trends into one giant cluster); ``None`` for no cap.
-    n_neighbors, n_components
-        The layout before HDBSCAN (:class:`~trendlens.topics.TopicConfig`): neighbours per
-        document in the kNN graph, and the layout's dimensions (``None``: the spectral
-        layout's widest eigengap in a range that grows with the corpus).
-    top_n_words
-        Keywords kept per trend.
+    topics
+        Settings of the clustering stage, a :class:`~trendlens.topics.TopicConfig` or a dict of
+        its fields (``None``: the defaults): the layout (``reduction``, ``n_neighbors``,
+        ``n_components``, ``min_dist`` for UMAP), HDBSCAN (``min_cluster_size`` — ``None`` scales
+        it with the corpus —, ``min_samples``, ``max_cluster_share``), the keywords
+        (``top_n_words``, ``ngram_range``, ``stop_words``, ``reduce_frequent_words``),
+        ``exact_neighbors_max``, ``near_duplicate_similarity`` and ``random_state``, the seed of
+        every random component (the fit sample too): the same corpus and seed give the same trends.
+    signals
+        Settings of the signal stage, a :class:`~trendlens.signals.SignalConfig` or a dict of its
+        fields (``None``: the defaults): ``window`` (``"auto"``, from the documents' density,
+        ``"day"``, ``"week"`` or ``"month"``), ``baseline_windows`` (trailing windows a window's
+        share is compared with), ``min_count`` (documents a trend needs in a window before it gets
+        a stage other than "noise"), ``alpha`` (significance of the growth and decline tests),
+        ``burst_s`` and ``burst_gamma`` (Kleinberg's burst automaton).
     n_examples
         Representative documents kept per trend (closest to the trend's centroid).
     n_findings
         Detailed findings per trend in the report: diverse representative sentences
         (maximal marginal relevance), each quoted from a document and cited by its id.
-    random_state
-        Seed of every random component; the same corpus and seed give the same trends.
     taxonomy
         Where trends are placed in the hierarchy: ``"default"`` (the taxonomy shipped
         with trendlens), a :class:`~trendlens.hierarchy.Taxonomy`, a path to a YAML/JSON
@@ -201,19 +187,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     def __init__(
         self,
         embedder: str | Embedder = "minilm",
-        window: str = "auto",
-        baseline_windows: int = 6,
-        min_count: int = 5,
-        alpha: float = 0.05,
-        min_cluster_size: int | None = None,
-        min_samples: int | None = None,
-        max_cluster_share: float | None = 0.15,
-        n_neighbors: int = 15,
-        n_components: int | None = None,
-        top_n_words: int = 10,
+        topics: TopicConfig | dict | None = None,
+        signals: SignalConfig | dict | None = None,
         n_examples: int = 3,
         n_findings: int = 5,
-        random_state: int = 42,
         embedding_cache: bool | str = True,
         taxonomy: Any = "default",
         merge_distance: float | None = 0.5,
@@ -226,19 +203,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         show_progress: bool = True,
     ) -> None:
         self.embedder = embedder
-        self.window = window
-        self.baseline_windows = baseline_windows
-        self.min_count = min_count
-        self.alpha = alpha
-        self.min_cluster_size = min_cluster_size
-        self.min_samples = min_samples
-        self.max_cluster_share = max_cluster_share
-        self.n_neighbors = n_neighbors
-        self.n_components = n_components
-        self.top_n_words = top_n_words
+        self.topics = topics
+        self.signals = signals
         self.n_examples = n_examples
         self.n_findings = n_findings
-        self.random_state = random_state
         self.embedding_cache = embedding_cache
         self.taxonomy = taxonomy
         self.merge_distance = merge_distance
@@ -261,7 +229,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         """
         self._reset()
         try:  # a failed fit leaves an unfitted detector, never a half-fitted one
-            check_detector_params(self.window, self.fit_sample)
+            topics, signals = self._topic_config(), self._signal_config()  # bad settings fail before any work
+            topics.validate()
+            check_detector_params(signals.window, self.fit_sample)
             self._embedder_params = (self.embedder, self.embedding_cache)  # predict embeds as this fit did
             corpus = corpus if isinstance(corpus, Corpus) else load_corpus(as_texts(corpus))
             if embeddings is not None:
@@ -310,17 +280,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
 
         start = time.perf_counter()
         log.debug("clustering %d documents", len(corpus))
-        config = TopicConfig(
-            n_neighbors=self.n_neighbors,
-            n_components=self.n_components,
-            min_cluster_size=self.min_cluster_size,
-            min_samples=self.min_samples,
-            max_cluster_share=self.max_cluster_share,
-            top_n_words=self.top_n_words,
-            random_state=self.random_state,
-        )
+        config = self._topic_config()
         rows = (
-            time_stratified_sample(corpus.timestamps, self.fit_sample, self.random_state)
+            time_stratified_sample(corpus.timestamps, self.fit_sample, config.random_state)
             if sampled
             else np.arange(n_docs)
         )
@@ -387,7 +349,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
 
         texts = corpus.texts
         kept = fit_rows[speaks_as[fit_rows] == fit_rows]  # the rows clustering saw, near-duplicates collapsed
-        self._terms = corpus_terms([texts[i] for i in kept], TopicConfig().stop_words)
+        self._terms = corpus_terms([texts[i] for i in kept], self._topic_config().stop_words)
         self.fit_rows_ = fit_rows
         self._fit_labelled(
             corpus,
@@ -471,9 +433,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             engagement_growth=np.array([engagement_growth(d) for d in corpus]),
             exposure=np.array([exposure_seconds(d) for d in corpus]),
         )
-        config = SignalConfig(
-            window=self.window, baseline_windows=self.baseline_windows, min_count=self.min_count, alpha=self.alpha
-        )
+        config = self._signal_config()
         with stage("signals per trend and window", self.show_progress):
             self.signals_, summary, self.window_ = trend_signals(docs, config)
         self._signal_inputs = (docs, replace(config, window=self.window_))  # for trendlens.eval.prospective
@@ -507,6 +467,14 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         timings["hierarchy"] = time.perf_counter() - start
         self.timings_ = timings
         return self
+
+    def _topic_config(self) -> TopicConfig:
+        """``topics`` as a :class:`TopicConfig` (``None``: the defaults; a dict: its fields)."""
+        return as_config(TopicConfig, self.topics, "topics")
+
+    def _signal_config(self) -> SignalConfig:
+        """``signals`` as a :class:`SignalConfig` (``None``: the defaults; a dict: its fields)."""
+        return as_config(SignalConfig, self.signals, "signals")
 
     def _multilingual(self) -> bool:
         """True when the embedder is the multilingual tier (by name, or an instance of it, cached or not)."""
@@ -818,8 +786,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             row["last_seen"],
             window=self.window_,
             lifecycle=row.get("lifecycle") if isinstance(row.get("lifecycle"), str) else None,
-            virality=_opt(row.get("virality")),
-            growth=_opt(row.get("growth")),
+            virality=finite_or_none(row.get("virality")),
+            growth=finite_or_none(row.get("growth")),
             peak=row.get("peak") if isinstance(row.get("peak"), str) else None,
             sub_trends=sub_trends,
         )
@@ -1002,141 +970,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         (:func:`trendlens.plot.document_map`); 0 for none.
         """
         self._check_fitted()
-        table = self.trends_ if top is None else self.trends_.head(top)
-        by_id = {d.id: d for d in self.corpus_}
-        series = {int(t): part for t, part in self.signals_.groupby("trend")} if len(self.signals_) else {}
-        trends = [
-            self._trend_entry(int(t), row, by_id, series.get(int(t)), self.placements_.get(int(t)))
-            for t, row in table.iterrows()
-        ]
-        from tqdm.auto import tqdm
+        from trendlens.report.assemble import build_report
 
-        enriched = {
-            t.id: self._enrich(t.id) for t in tqdm(trends, desc="report", disable=not self.show_progress, delay=1.0)
-        }
-        trends = [replace(t, findings=enriched[t.id][0], insight=enriched[t.id][1]) for t in trends]
-        consumer_trends = self._consumer_entries({t.id for t in trends}, by_id)
-        stamps = self.corpus_.timestamps
-        stamps = stamps[~np.isnat(stamps)]
-        summary = CorpusSummary(
-            origin=self.corpus_.origin,
-            n_documents=len(self.corpus_),
-            n_duplicates=self.corpus_.n_duplicates,
-            n_outliers=int((self.labels_ < 0).sum()),
-            start=str(stamps.min()) if len(stamps) else None,
-            end=str(stamps.max()) if len(stamps) else None,
-            n_near_duplicates=self.near_duplicates_,
-        )
-        params = {
-            k: v if isinstance(v, (int, float, str, type(None))) else repr(v) for k, v in self.get_params().items()
-        }
-        if hasattr(self, "embedder_"):
-            params["embedder_name"] = self.embedder_.name
-        points: tuple[MapPoint, ...] = ()
-        if map_points:
-            from trendlens.plot import map_points as sample_points
-
-            frame = sample_points(self, sample=map_points)
-            points = tuple(
-                MapPoint(str(r.doc_id), round(float(r.x), 4), round(float(r.y), 4), int(r.trend), str(r.text)[:160])
-                for r in frame.itertuples()
-            )
-        return TrendReport(
-            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            corpus=summary,
-            window=self.window_,
-            params=params,
-            trends=tuple(trends),
-            document_map=points,
-            consumer_trends=consumer_trends,
-            ranking=self._ranking_rule(),
-        )
-
-    def _ranking_rule(self) -> str | None:
-        """The report's one line on which window ranks the trends (``None`` without timestamps)."""
-        from trendlens.signals.ranking import ranking_window
-
-        ranked = ranking_window(self.signals_, self.corpus_.timestamps, self.window_, self.baseline_windows)
-        return ranked.describe(self.window_) if ranked is not None else None
-
-    def _consumer_entries(self, included: set[int], by_id: dict) -> tuple[ConsumerTrend, ...]:
-        """The consumer trends of the ``included`` sub trends, ranked as ``consumer_trends_``, each described whole.
-
-        A consumer trend of one sub trend shares that trend's findings and sections; one of
-        several is read from its own most central documents.
-        """
-        from tqdm.auto import tqdm
-
-        table = self.consumer_trends_
-        shown = [(g, row) for g, row in table.iterrows() if any(m in included for m in row["members"])]
-        signals = self.group_signals_
-        series = {int(g): part for g, part in signals.groupby("trend")} if len(signals) else {}
-        out = []
-        for gid, row in tqdm(shown, desc="consumer trends", disable=not self.show_progress, delay=1.0):
-            members = tuple(int(m) for m in row["members"] if m in included)
-            single = len(row["members"]) == 1
-            placement = self.placements_.get(members[0]) if single else self.group_placements_.get(int(gid))
-            base = self._trend_entry(int(gid), row, by_id, series.get(int(gid)), placement)
-            findings, insight = self._enrich(members[0]) if single else self._enrich_group(int(gid))
-            fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
-            fields.update(findings=findings, insight=insight)
-            out.append(ConsumerTrend(**fields, members=members, n_members=len(row["members"])))
-        return tuple(out)
-
-    def _trend_entry(self, trend: int, row: pd.Series, by_id: dict, part: pd.DataFrame | None, placement: Any) -> Trend:
-        examples = tuple(
-            Example(
-                doc_id=doc_id,
-                text=by_id[doc_id].text,
-                timestamp=by_id[doc_id].timestamp.isoformat() if by_id[doc_id].timestamp else None,
-                url=by_id[doc_id].url,
-            )
-            for doc_id in row["example_ids"]
-        )
-        points: tuple[WindowCount, ...] = ()
-        if part is not None:
-            points = tuple(
-                WindowCount(
-                    window=str(r.window),
-                    count=int(r.count),
-                    share=float(r.share),
-                    growth=_opt(r.growth),
-                    p_value=_opt(r.p_value),
-                    burst=bool(r.burst),
-                    virality=_opt(r.virality),
-                    lifecycle=str(r.lifecycle),
-                )
-                for r in part.itertuples()
-            )
-        get = row.get
-        return Trend(
-            id=trend,
-            label=row["label"],
-            keywords=tuple(row["keywords"]),
-            size=int(row["size"]),
-            share=float(row["share"]),
-            first_seen=row["first_seen"],
-            last_seen=row["last_seen"],
-            virality=_opt(get("virality")),
-            lifecycle=get("lifecycle") if isinstance(get("lifecycle"), str) else None,
-            growth=_opt(get("growth")),
-            p_value=_opt(get("p_value")),
-            burst=bool(get("burst")) if get("burst") is not None and get("burst") == get("burst") else False,
-            acceleration=_opt(get("acceleration")),
-            engagement=_opt(get("engagement")),
-            reach=_opt(get("reach")),
-            novelty=_opt(get("novelty")),
-            components={
-                k.removeprefix("virality_"): float(v)
-                for k, v in row.items()
-                if k.startswith("virality_") and v == v and k != "virality"
-            },
-            onset=get("onset") if isinstance(get("onset"), str) else None,
-            hierarchy=self._levels(placement) if placement is not None else (),
-            peak=get("peak") if isinstance(get("peak"), str) else None,
-            examples=examples,
-            series=points,
-        )
+        return build_report(self, top=top, map_points=map_points)
 
 
 #: HDBSCAN membership strength from which a document counts in its cluster's core. Outliers join the
@@ -1201,10 +1037,3 @@ def time_stratified_sample(timestamps: np.ndarray, n: int, random_state: int = 0
     offset = np.random.default_rng(random_state).random()
     positions = np.floor((np.arange(n) + offset) * total / n).astype(np.int64)
     return np.sort(order[np.minimum(positions, total - 1)])
-
-
-def _opt(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return None if value != value else value

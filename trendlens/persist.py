@@ -23,6 +23,7 @@ previous save (or nothing), never half of one.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import os
@@ -120,7 +121,7 @@ def load_detector(
 
     root = Path(path)
     manifest = _read_manifest(root)
-    params = dict(manifest["params"])
+    params = _settings_in_configs(dict(manifest["params"]))
     for name, given in (("embedder", embedder), ("taxonomy", taxonomy)):
         if given is not None:
             params[name] = given
@@ -208,12 +209,32 @@ def _write_documents(corpus: Any, path: Path) -> None:
 
 
 def _params(detector: Any) -> dict[str, Any]:
-    """The estimator's parameters as JSON: objects (an embedder, a taxonomy, an executor) by default value."""
+    """The estimator's parameters as JSON: settings dataclasses (``topics``, ``signals``) and dicts as objects of
+    their fields, other objects (an embedder, a taxonomy, an executor) by default value."""
     out = {}
-    defaults = type(detector)().get_params()
-    for name, value in detector.get_params().items():
-        out[name] = value if _plain(value) else defaults[name]
+    defaults = type(detector)().get_params(deep=False)
+    for name, value in detector.get_params(deep=False).items():
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            out[name] = _json_ready(dataclasses.asdict(value))
+        elif isinstance(value, dict):
+            out[name] = _json_ready(value)
+        else:
+            out[name] = value if _plain(value) else defaults[name]
     return out
+
+
+def _settings_in_configs(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters saved before the estimator took ``topics`` and ``signals`` (``window``, ``min_cluster_size``
+    ... as parameters of their own) moved into those two, so an older saved model still loads."""
+    from trendlens.signals.trends import SignalConfig
+    from trendlens.topics.model import TopicConfig
+
+    for name, kind in (("topics", TopicConfig), ("signals", SignalConfig)):
+        fields = {f.name for f in dataclasses.fields(kind)}
+        moved = {key: params.pop(key) for key in list(params) if key in fields and key not in ("topics", "signals")}
+        if moved:
+            params[name] = {**moved, **(params.get(name) or {})}
+    return params
 
 
 def _plain(value: Any) -> bool:

@@ -100,3 +100,64 @@ def check_embeddings(embeddings: Any, n_documents: int, dim: int | None = None) 
             "a zero vector has no direction to cluster by"
         )
     return matrix
+
+
+def as_config(kind: type, value: Any, name: str) -> Any:
+    """``value`` as a settings dataclass ``kind`` (``TopicConfig``, ``SignalConfig``): itself, ``None`` for the
+    defaults, or a mapping of its fields (as JSON gives them back: lists become tuples)."""
+    import dataclasses
+
+    if value is None:
+        return kind()
+    if isinstance(value, kind):
+        return value
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name} must be a {kind.__name__}, a dict of its fields or None, got {type(value).__name__}")
+    fields = {f.name for f in dataclasses.fields(kind)}
+    unknown = sorted(set(value) - fields)
+    if unknown:
+        known = ", ".join(sorted(fields))
+        raise ConfigError(f"{name}: no setting {', '.join(map(repr, unknown))}; {kind.__name__} has {known}")
+    return kind(**{k: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
+
+
+def config_pairs(kind: type, pairs: Any, name: str) -> dict[str, Any]:
+    """Command-line ``KEY=VALUE`` strings as a dict of ``kind``'s fields, each value read as its field's type.
+
+    ``none`` gives ``None`` where the field allows it, ``true``/``false`` a bool, ``1,2`` a tuple of ints.
+    """
+    import dataclasses
+    import typing
+
+    hints = typing.get_type_hints(kind)
+    out: dict[str, Any] = {}
+    for pair in pairs or ():
+        key, sep, text = str(pair).partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or key not in hints:
+            known = ", ".join(f.name for f in dataclasses.fields(kind))
+            raise ConfigError(f"{name} {pair!r}: expected KEY=VALUE with KEY one of {known}")
+        out[key] = _typed(text.strip(), hints[key], f"{name} {key}")
+    return out
+
+
+def _typed(text: str, hint: Any, where: str) -> Any:
+    import types
+    import typing
+
+    options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+    if text.lower() == "none" and type(None) in options:
+        return None
+    kinds = [o for o in options if o is not type(None)]
+    for kind in kinds:
+        try:
+            if kind is bool:
+                if text.lower() in ("true", "false", "1", "0", "yes", "no"):
+                    return text.lower() in ("true", "1", "yes")
+                continue
+            if typing.get_origin(kind) is tuple:
+                return tuple(int(part) for part in text.split(","))
+            return kind(text)
+        except ValueError:
+            continue
+    raise ConfigError(f"{where}: cannot read {text!r} as {' or '.join(getattr(k, '__name__', str(k)) for k in kinds)}")

@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 
+from trendlens._vectors import unit
 from trendlens.embed.base import available_threads, encode_sorted
 from trendlens.errors import ModelNotFoundError
 
@@ -68,7 +69,7 @@ class MultilingualEmbedder:
 
         def batch(rows: np.ndarray) -> np.ndarray:
             vectors = np.asarray(self.model.encode([clipped[i] for i in rows]), dtype=np.float32)
-            return vectors / np.linalg.norm(vectors, axis=1, keepdims=True).clip(1e-12)
+            return unit(vectors)
 
         return encode_sorted(clipped, self.dim, batch, batch_size=self.batch_size, show_progress=self.show_progress)
 

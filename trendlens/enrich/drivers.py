@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from trendlens._vectors import unit
 from trendlens.embed.base import Embedder
 from trendlens.enrich.causes import CAUSAL_MARKERS, TEMPORAL_MARKERS, CauseMention, cause_mentions
 from trendlens.enrich.findings import Finding
@@ -121,7 +122,7 @@ def group_causes(
         return ()
     phrases = list(dict.fromkeys(m.cause.casefold() for m in mentions))
     vectors = np.asarray(embedder.encode(phrases), dtype=np.float64)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    vectors = unit(vectors)
     labels = _link_keys(_average_linkage(vectors, min_similarity), phrases, mentions, vectors)
     by_phrase = {p: i for i, p in enumerate(phrases)}
     groups: dict[int, list[CauseMention]] = {}
@@ -300,7 +301,7 @@ def document_drivers(
     if centroid is not None and mentions:
         phrases = list(dict.fromkeys(m.cause for m in mentions))
         vectors = np.asarray(embedder.encode(phrases), dtype=np.float64)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        vectors = unit(vectors)
         closeness = dict(zip(phrases, vectors @ np.asarray(centroid, dtype=np.float64)))
         mentions = [
             m for m in mentions if closeness[m.cause] < (RESTATES_AFTER if m.marker in TEMPORAL_MARKERS else RESTATES)

@@ -188,7 +188,7 @@ def backtest_corpus(
         raise CorpusError(f"{path}: {len(missing)} records have no {field_name!r} (first: record {missing[0]})")
     if progress:
         progress(f"{name}: fitting the default detector on {len(records):,} documents (window {window})")
-    detector = TrendDetector(window=window, show_progress=progress is not None).fit(load_corpus(records))
+    detector = TrendDetector(signals={"window": window}, show_progress=progress is not None).fit(load_corpus(records))
     event_of = {str(r["id"]): r[field_name] for r in records}
     result = emergence_backtest(detector, [event_of[str(d.id)] for d in detector.corpus_])
     return {

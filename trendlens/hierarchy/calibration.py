@@ -28,6 +28,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import logsumexp
 
+from trendlens._vectors import unit
 from trendlens.embed.base import Embedder
 from trendlens.errors import ConfigError
 from trendlens.hierarchy.mapping import MAPPED_LEVELS
@@ -55,11 +56,6 @@ DEFAULT_PERCENTILES = (1, 5, 10, 25, 50, 75, 90, 95, 99)
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 
 
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1.0)
-
-
 def _leaf_embeddings(taxonomy: Taxonomy, embedder: Embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Embed every consumer trend's texts the way the mapper does.
 
@@ -83,7 +79,7 @@ def _leaf_embeddings(taxonomy: Taxonomy, embedder: Embedder) -> tuple[np.ndarray
         texts += list(node.exemplars)
         owner += [i] * (1 + len(node.exemplars))
         is_exemplar += [False] + [True] * len(node.exemplars)
-    vectors = _unit(np.asarray(embedder.encode(texts), dtype=np.float64))
+    vectors = unit(np.asarray(embedder.encode(texts), dtype=np.float64))
     return vectors, np.asarray(owner), np.asarray(is_exemplar), [node.id for node in leaves]
 
 
@@ -122,8 +118,8 @@ def leave_one_out_similarities(taxonomy: Taxonomy, embedder: Embedder) -> tuple[
     sums = _leaf_sums(vectors, owner, len(leaf_ids))
     exemplars = vectors[is_exemplar]
     truth = owner[is_exemplar]
-    sims = exemplars @ _unit(sums).T
-    held_out = _unit(sums[truth] - exemplars)
+    sims = exemplars @ unit(sums).T
+    held_out = unit(sums[truth] - exemplars)
     sims[np.arange(len(truth)), truth] = np.einsum("ij,ij->i", exemplars, held_out)
     return sims, truth, leaf_ids
 
@@ -146,14 +142,14 @@ def best_similarities(taxonomy: Taxonomy, embedder: Embedder, texts: Sequence[st
         ``(len(texts),)`` best cosine per text.
     """
     vectors, owner, _, leaf_ids = _leaf_embeddings(taxonomy, embedder)
-    leaf_vectors = _unit(_leaf_sums(vectors, owner, len(leaf_ids)))
+    leaf_vectors = unit(_leaf_sums(vectors, owner, len(leaf_ids)))
     return _best_similarities(leaf_vectors, embedder, texts)
 
 
 def _best_similarities(leaf_vectors: np.ndarray, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     if not len(texts):
         return np.zeros(0)
-    encoded = _unit(np.asarray(embedder.encode(list(texts)), dtype=np.float64))
+    encoded = unit(np.asarray(embedder.encode(list(texts)), dtype=np.float64))
     return (encoded @ leaf_vectors.T).max(axis=1)
 
 
@@ -442,7 +438,7 @@ def calibration_report(
     groups = {"held_out_exemplars": sims.max(axis=1)}
     if negatives:
         vectors, owner, _, _ = _leaf_embeddings(taxonomy, embedder)
-        leaf_vectors = _unit(_leaf_sums(vectors, owner, len(leaf_ids)))
+        leaf_vectors = unit(_leaf_sums(vectors, owner, len(leaf_ids)))
         for name, texts in negatives.items():
             groups[name] = _best_similarities(leaf_vectors, embedder, texts)
     best = {

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trendlens._vectors import unit
 from trendlens.embed.base import Embedder
 from trendlens.errors import ConfigError
 from trendlens.hierarchy.taxonomy import LEVELS, Taxonomy
@@ -91,8 +92,8 @@ def trend_evidence(
     >>> ev.documents.shape
     (2, 3)
     """
-    vectors = _unit(np.atleast_2d(np.asarray(embeddings, dtype=np.float32)))
-    centroid = _unit(vectors.mean(axis=0))
+    vectors = unit(np.atleast_2d(np.asarray(embeddings, dtype=np.float32)))
+    centroid = unit(vectors.mean(axis=0))
     order = np.argsort(-(vectors @ centroid), kind="stable")[:n_documents]
     return TrendEvidence(centroid, vectors[order], name, tuple(keywords))
 
@@ -106,9 +107,9 @@ def group_evidence(
 ) -> TrendEvidence:
     """The evidence of a group of trends: their size-weighted centroid and the members' documents closest to it."""
     weights = np.asarray(sizes, dtype=np.float32)[:, None]
-    centroid = _unit((np.vstack([_unit(np.asarray(m.centroid, dtype=np.float32)) for m in members]) * weights).sum(0))
+    centroid = unit((np.vstack([unit(np.asarray(m.centroid, dtype=np.float32)) for m in members]) * weights).sum(0))
     pooled = np.vstack([np.asarray(m.documents, dtype=np.float32).reshape(-1, len(centroid)) for m in members])
-    order = np.argsort(-(_unit(pooled) @ centroid), kind="stable")[:n_documents]
+    order = np.argsort(-(unit(pooled) @ centroid), kind="stable")[:n_documents]
     return TrendEvidence(centroid, pooled[order], name, tuple(keywords))
 
 
@@ -175,11 +176,6 @@ class Placement:
         raise ConfigError(f"unknown level {level!r}; levels are {', '.join(MAPPED_LEVELS)}")
 
 
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1.0)
-
-
 class TaxonomyMapper:
     """Map trends onto a taxonomy's consumer trends and their ancestors.
 
@@ -235,9 +231,9 @@ class TaxonomyMapper:
             texts.append(f"{node.name}. {node.description}")
             texts += list(node.exemplars)
             owner += [i] * (1 + len(node.exemplars))
-        vectors = _unit(np.asarray(embedder.encode(texts), dtype=np.float32))
+        vectors = unit(np.asarray(embedder.encode(texts), dtype=np.float32))
         owner_arr = np.asarray(owner)
-        self.leaf_vectors = _unit(np.vstack([vectors[owner_arr == i].mean(axis=0) for i in range(len(leaves))]))
+        self.leaf_vectors = unit(np.vstack([vectors[owner_arr == i].mean(axis=0) for i in range(len(leaves))]))
         self.ancestors = {leaf: {n.level: n.id for n in taxonomy.path(leaf)} for leaf in self.leaf_ids}
         self._parents = np.array([self.ancestors[leaf]["big_social_trend"] for leaf in self.leaf_ids], dtype=object)
 
@@ -249,10 +245,10 @@ class TaxonomyMapper:
         """
         rows = []
         for ev in evidence:
-            score = _unit(np.asarray(ev.centroid, dtype=np.float32)) @ self.leaf_vectors.T
+            score = unit(np.asarray(ev.centroid, dtype=np.float32)) @ self.leaf_vectors.T
             documents = np.asarray(ev.documents, dtype=np.float32).reshape(-1, self.leaf_vectors.shape[1])
             if len(documents):
-                per_document = (_unit(documents) @ self.leaf_vectors.T).mean(axis=0)
+                per_document = (unit(documents) @ self.leaf_vectors.T).mean(axis=0)
                 score = self.centroid_weight * score + (1 - self.centroid_weight) * per_document
             rows.append(score)
         return np.vstack(rows) if rows else np.zeros((0, len(self.leaf_ids)), dtype=np.float32)

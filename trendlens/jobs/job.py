@@ -33,7 +33,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,15 +41,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from trendlens._io import sha256_file
+from trendlens._vectors import unit
 from trendlens.corpus import load_corpus
 from trendlens.corpus.readers import MAX_RECORD_BYTES, SUPPORTED, data_suffix
 from trendlens.errors import ConfigError, CorpusError, StoreError
 from trendlens.jobs.lock import store_lock
 from trendlens.jobs.matching import Event, _unit, match_clusters
+from trendlens.signals.trends import SignalConfig
 from trendlens.store.schema import rollback
 from trendlens.store.store import TrendStore, content_hash
 from trendlens.topics.assign import NearestCentroids
-from trendlens.topics.model import cluster_centroids
+from trendlens.topics.model import TopicConfig, cluster_centroids
 
 if TYPE_CHECKING:
     from trendlens.detector import TrendDetector
@@ -82,8 +84,10 @@ class JobConfig:
         Full runs: a document stays in its previous trend unless its new cluster is
         closer by more than this cosine margin (see :func:`sticky_labels`); ``None``
         takes the refit as it is.
-    min_cluster_size, random_state, taxonomy
-        Passed to :class:`~trendlens.TrendDetector`.
+    topics, signals, taxonomy
+        Passed to :class:`~trendlens.TrendDetector`: clustering settings (a
+        :class:`~trendlens.topics.TopicConfig`, e.g. ``min_cluster_size`` and ``random_state``) and
+        signal settings (a :class:`~trendlens.signals.SignalConfig`, e.g. ``window``).
     on_error
         Invalid records in input files: ``"raise"`` or ``"skip"``.
     reembed
@@ -105,8 +109,8 @@ class JobConfig:
     incremental_below: float = 0.02
     assign_similarity: float = 0.35
     stickiness: float | None = 0.1
-    min_cluster_size: int | None = None
-    random_state: int = 42
+    topics: TopicConfig = field(default_factory=TopicConfig)
+    signals: SignalConfig = field(default_factory=SignalConfig)
     taxonomy: str | None = "default"
     on_error: str = "raise"
     any_time: bool = False
@@ -447,8 +451,8 @@ class _Run:
         return TrendDetector(
             embedder=self.embedder,
             embedding_cache=False,
-            min_cluster_size=self.config.min_cluster_size,
-            random_state=self.config.random_state,
+            topics=self.config.topics,
+            signals=self.config.signals,
             taxonomy=self.config.taxonomy,
             show_progress=self.show_progress,
         )
@@ -462,7 +466,7 @@ class _Run:
         centroids = self.known_trends
         ids = sorted(centroids)
         matrix = np.vstack([centroids[i] for i in ids])
-        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+        matrix = unit(matrix)
         known = NearestCentroids(np.asarray(ids, dtype=np.int64), matrix, self.config.assign_similarity)
         labels = np.full(len(corpus), -1, dtype=np.int64)
         new = []
@@ -503,8 +507,6 @@ class _Run:
         ids, events = matching.ids, matching.events
         if self.config.stickiness is None or run is None:
             return ids, events
-        from trendlens.topics.model import TopicConfig
-
         labels, ids, events = stabilise(
             det.labels_,
             [members.get(d.id) for d in corpus],
@@ -515,7 +517,7 @@ class _Run:
             self.known_trends,
             margin=self.config.stickiness,
             min_similarity=self.config.assign_similarity,
-            min_size=TopicConfig(min_cluster_size=self.config.min_cluster_size).cluster_size_for(len(corpus)),
+            min_size=self.config.topics.cluster_size_for(len(corpus)),
         )
         if np.array_equal(labels, det.labels_):
             return ids, events
@@ -529,7 +531,7 @@ class _Run:
         self, corpus: Any, embeddings: np.ndarray, det: Any, ids: dict[int, int], events: tuple, mode: str
     ) -> int:
         """Write the run, registry changes, snapshots, memberships and lineage in one transaction."""
-        from trendlens.detector import _opt
+        from trendlens.report.assemble import finite_or_none
 
         store = self.store
         run, members = self.previous
@@ -538,7 +540,7 @@ class _Run:
         run_id = 0 if run is None else run + 1
         window = corpus.timestamps[~np.isnat(corpus.timestamps)]
         n_new = sum(1 for d in corpus if d.id not in members)
-        params = {"mode": mode, **{k: v for k, v in vars(self.config).items()}}
+        params = {"mode": mode, **asdict(self.config)}  # settings dataclasses as objects of their fields
         versions = _versions(self.embedder.name)
         table = det.trends_
         cluster_of = {trend: cluster for cluster, trend in ids.items()}
@@ -592,14 +594,14 @@ class _Run:
                         float(row["share"]),
                         row["label"],
                         list(row["keywords"]),
-                        _opt(row.get("virality")),
+                        finite_or_none(row.get("virality")),
                         row.get("lifecycle") if isinstance(row.get("lifecycle"), str) else None,
-                        _opt(row.get("growth")),
+                        finite_or_none(row.get("growth")),
                         row.get("consumer_trend"),
                         row.get("big_social_trend"),
                         row.get("worldwide_social_trend"),
                         row.get("social_drive"),
-                        _opt(row.get("consumer_trend_confidence")),
+                        finite_or_none(row.get("consumer_trend_confidence")),
                     ],
                 )
             import pandas as pd

@@ -24,7 +24,8 @@ LEVEL_NAMES = {
 #: Said instead of the trend table when clustering found no trend at all.
 NO_TRENDS = (
     "No trends found: no group of documents was large and dense enough. With few documents, "
-    "lower the minimum cluster size (--min-cluster-size, TrendDetector(min_cluster_size=...)) or add documents."
+    "lower the minimum cluster size (--min-cluster-size, TrendDetector(topics={'min_cluster_size': ...})) "
+    "or add documents."
 )
 
 #: How a factor group is titled, by its kind.

@@ -12,9 +12,11 @@ from trendlens.signals.stats import (
     robust_engagement,
     trailing_growth,
 )
+from trendlens.signals.trends import SignalConfig
 
 __all__ = [
     "WINDOWS",
+    "SignalConfig",
     "acceleration",
     "choose_window",
     "decline_test",

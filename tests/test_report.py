@@ -135,10 +135,10 @@ def test_html_shows_hostile_text_as_text():
     page, scripts = split_scripts(dataclasses.replace(base, trends=(hostile,)).to_html())
     assert len(scripts) == 3  # plotly.js, the timeline, the virality map
     assert "<script" not in page and "<img" not in page and "<b>bold" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; save" in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; save" in page
     assert "&lt;b&gt;bold&lt;/b&gt; trend" in page
     assert "javascript:" not in page  # only http(s) urls become links
-    assert 'href="https://example.com/a&quot;onmouseover=&quot;x"' in page
+    assert 'href="https://example.com/a&#34;onmouseover=&#34;x"' in page
     assert page.startswith("<!DOCTYPE html>") and "http://" not in page.split("</style>")[0]
 
 
@@ -162,7 +162,7 @@ def test_html_escapes_every_insight_section(fitted):
     )
     for raw in ("<script", "<img", "<svg", "<i>"):
         assert raw not in page, raw
-    assert "&lt;script&gt;alert(&#x27;quoted&#x27;)&lt;/script&gt; sales doubled" in page
+    assert "&lt;script&gt;alert(&#39;quoted&#39;)&lt;/script&gt; sales doubled" in page
     assert "doc&lt;1&gt;" in page
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -135,11 +136,87 @@ def test_html_shows_hostile_text_as_text():
     page, scripts = split_scripts(dataclasses.replace(base, trends=(hostile,)).to_html())
     assert len(scripts) == 3  # plotly.js, the timeline, the virality map
     assert "<script" not in page and "<img" not in page and "<b>bold" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; save" in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; save" in page
     assert "&lt;b&gt;bold&lt;/b&gt; trend" in page
     assert "javascript:" not in page  # only http(s) urls become links
-    assert 'href="https://example.com/a&quot;onmouseover=&quot;x"' in page
+    assert 'href="https://example.com/a&#34;onmouseover=&#34;x"' in page
     assert page.startswith("<!DOCTYPE html>") and "http://" not in page.split("</style>")[0]
+
+
+HOSTILE = '<script>alert(1)</script>"onmouseover=alert(1) x'
+
+
+class _Page(HTMLParser):
+    """The tags (with their attributes) and the text a browser would show."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.attrs: list[tuple[str, str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attrs += [(tag, name, value) for name, value in attrs]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_autoescape_keeps_markup_out_of_every_field_of_the_page():
+    """The page template escapes label, keywords, example text, driver and URL: no tag, attribute or
+    javascript: link can come from a report's text, with or without charts."""
+    from trendlens.report.model import Evidence, Insight, Statement
+
+    base = make_report()
+    said = Statement("said", "signals")
+    driver = Statement(HOSTILE, "documents", evidence=(Evidence(HOSTILE + " (quoted)", "doc<1>"),))
+    hostile = dataclasses.replace(
+        base.trends[0],
+        label=HOSTILE + " label",
+        keywords=(HOSTILE + " keyword",),
+        examples=(
+            Example("d1", HOSTILE + " example", None, "javascript:alert(1)"),
+            Example("d2", "another", None, " JavaScript:alert(1)"),
+            Example("d3", "third", None, 'https://example.com/"onmouseover=alert(1)'),
+        ),
+        insight=Insight(takeaway=said, main_trend=said, sub_trend=said, drivers=(driver,)),
+    )
+    report = dataclasses.replace(base, trends=(hostile,))
+    for page in (report.to_html(charts=False), split_scripts(report.to_html())[0]):
+        assert "<script" not in page and '"onmouseover=' not in page
+        assert "javascript:" not in page.lower()  # such a URL is neither linked nor shown
+        parsed = _Page()
+        parsed.feed(page)
+        names = {name for tag, name, _ in parsed.attrs if (tag, name) != ("div", "style")}  # plotly's figure div
+        assert names <= {"lang", "charset", "name", "content", "id", "class", "href", "rel", "type"}, names
+        hrefs = [value for tag, name, value in parsed.attrs if name == "href"]
+        assert all(h.startswith(("#", "https://")) for h in hrefs), hrefs
+        assert 'https://example.com/"onmouseover=alert(1)' in hrefs  # the quote stayed inside the attribute
+        shown = "".join(parsed.text)
+        for where in ("label", "keyword", "example", "(quoted)"):
+            assert f"{HOSTILE} {where}" in shown, where  # shown to the reader as text
+        assert "What is driving the trend" in shown
+        assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;&#34;onmouseover=alert(1) x") >= 6
+
+
+def test_only_plotly_output_is_inserted_unescaped():
+    """Autoescape is on, and the templates mark exactly two values safe: plotly.js and plotly's figure HTML."""
+    from importlib import resources
+
+    from trendlens.report.html import _environment
+
+    assert _environment().autoescape is True
+    templates = resources.files("trendlens.report").joinpath("templates")
+    unescaped = [
+        line.strip()
+        for path in sorted(templates.iterdir(), key=lambda p: p.name)
+        if path.name.endswith(".j2")
+        for line in re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S).splitlines()
+        if re.search(r"\|\s*safe\b|Markup|autoescape", line)  # outside comments
+    ]
+    assert unescaped == [
+        '<script type="text/javascript">{{ plotly_js|safe }}</script>',
+        '<figure class="chart">{{ fig.html|safe }}<figcaption>{{ fig.caption }}</figcaption></figure>',
+    ]
 
 
 @pytest.mark.slow
@@ -162,7 +239,7 @@ def test_html_escapes_every_insight_section(fitted):
     )
     for raw in ("<script", "<img", "<svg", "<i>"):
         assert raw not in page, raw
-    assert "&lt;script&gt;alert(&#x27;quoted&#x27;)&lt;/script&gt; sales doubled" in page
+    assert "&lt;script&gt;alert(&#39;quoted&#39;)&lt;/script&gt; sales doubled" in page
     assert "doc&lt;1&gt;" in page
 
 

@@ -310,15 +310,6 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
 
         start = time.perf_counter()
         log.debug("clustering %d documents", len(corpus))
-        config = TopicConfig(
-            n_neighbors=self.n_neighbors,
-            n_components=self.n_components,
-            min_cluster_size=self.min_cluster_size,
-            min_samples=self.min_samples,
-            max_cluster_share=self.max_cluster_share,
-            top_n_words=self.top_n_words,
-            random_state=self.random_state,
-        )
         rows = (
             time_stratified_sample(corpus.timestamps, self.fit_sample, self.random_state)
             if sampled
@@ -328,21 +319,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         texts = [texts[i] for i in rows] if sampled else texts
         vectors = embeddings[rows] if sampled else embeddings
         what = f"a sample of {len(rows):,} of {n_docs:,} documents" if sampled else f"{n_docs:,} documents"
-        with stage(f"clustering {what} (UMAP, HDBSCAN, keywords)", self.show_progress):
-            topics = fit_topics(texts, vectors, config)
+        topics, sample_labels, threshold = self._cluster(texts, vectors, self._topic_config(), what, executor)
         self._terms = topics.terms  # the corpus's term normaliser, reused to name the trends
         timings["topics"] = time.perf_counter() - start
         keywords = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
-        sample_labels = topics.labels
-        cores = topics.core_labels(CORE_MEMBERSHIP)
-        # new documents join the closest trend when as close to its centre as 95% of the members HDBSCAN
-        # put in trends are to theirs (the centroid rule alone is stricter than HDBSCAN)
-        threshold = member_similarity(topics.labels, vectors, quantile=ASSIGN_QUANTILE)
-        if self.outlier_similarity is not None:  # on the sample's vectors, which are in memory
-            outliers = np.flatnonzero(topics.labels < 0)
-            sample_labels = assign_nearest(
-                sample_labels, vectors, outliers, self.outlier_similarity, executor=executor, reference=cores
-            )
         labels = np.full(n_docs, -1, dtype=np.int64)
         labels[rows] = sample_labels
         speaks_as = np.arange(n_docs)  # whose voice each document counts as: a near-duplicate's is its representative's
@@ -369,6 +349,40 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         # UMAP's layout of the rows clustering saw: the document map's coordinates
         self.layout_ = getattr(getattr(topics.model, "umap_model", None), "embedding_", None)
         return self
+
+    def _topic_config(self, min_cluster_size: int | None = None) -> TopicConfig:
+        """The clustering settings of the parameters (``min_cluster_size`` overrides the parameter)."""
+        return TopicConfig(
+            n_neighbors=self.n_neighbors,
+            n_components=self.n_components,
+            min_cluster_size=self.min_cluster_size if min_cluster_size is None else min_cluster_size,
+            min_samples=self.min_samples,
+            max_cluster_share=self.max_cluster_share,
+            top_n_words=self.top_n_words,
+            random_state=self.random_state,
+        )
+
+    def _cluster(
+        self, texts: list[str], vectors: np.ndarray, config: TopicConfig, what: str, executor: Any = None
+    ) -> tuple[Any, np.ndarray, float]:
+        """Cluster ``texts`` (UMAP, HDBSCAN, keywords): the topics, their labels with outliers placed, the threshold.
+
+        HDBSCAN's outliers join the closest cluster core at ``outlier_similarity``. The threshold is
+        the cosine a document outside the clustering needs to join a trend: as close to its centre
+        as 95% of the members HDBSCAN put in trends are to theirs (the centroid rule alone is
+        stricter than HDBSCAN). Used by :meth:`fit` and, on the documents no trend took, :meth:`update`.
+        """
+        with stage(f"clustering {what} (UMAP, HDBSCAN, keywords)", self.show_progress):
+            topics = fit_topics(texts, vectors, config)
+        labels = topics.labels
+        threshold = member_similarity(topics.labels, vectors, quantile=ASSIGN_QUANTILE)
+        if self.outlier_similarity is not None:  # on the clustered rows' vectors, which are in memory
+            outliers = np.flatnonzero(topics.labels < 0)
+            cores = topics.core_labels(CORE_MEMBERSHIP)
+            labels = assign_nearest(
+                labels, vectors, outliers, self.outlier_similarity, executor=executor, reference=cores
+            )
+        return topics, labels, threshold
 
     def _restore(
         self,

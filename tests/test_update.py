@@ -58,7 +58,12 @@ def test_update_keeps_trend_ids_on_next_month_of_huffpost(updated):
     # every trend of the fit is still there, under its id; new ones are numbered after them
     fit_ids = set(updated.fit_trends.index)
     assert fit_ids <= set(det.trends_.index)
-    assert all(t > max(fit_ids) for t in set(det.trends_.index) - fit_ids)
+    new_ids = set(det.trends_.index) - fit_ids
+    assert all(t > max(fit_ids) for t in new_ids)
+    # the new headlines no trend took were clustered: candidate new trends of new documents only (measured 1,
+    # of 12 headlines), each at least as large as the fit's smallest allowed trend (HDBSCAN's 8)
+    assert len(new_ids) >= 1
+    assert all((det.labels_[n:] == t).sum() == int(det.trends_.at[t, "size"]) >= 8 for t in new_ids)
     # the new month's headlines join the fit's trends as predict placed them (measured 63% of 143)
     new = det.labels_[n:]
     joined = np.isin(new, list(fit_ids))
@@ -113,3 +118,20 @@ def test_a_loaded_detector_after_update_predicts_the_same(updated, embedder, tmp
     assert np.array_equal(a, b) and np.array_equal(sa, sb, equal_nan=True)
     # and updating the loaded detector again with the same month changes nothing
     assert np.array_equal(loaded.update(updated.second).labels_, det.labels_)
+
+
+def test_update_of_a_sampled_fit_appends_to_the_vectors_on_disk(huffpost_records, embedder):
+    from trendlens.embed.disk import SUPPORTED, DiskVectors
+
+    first = load_corpus(month(huffpost_records, FIT_MONTH))
+    second = load_corpus(month(huffpost_records, NEXT_MONTH))
+    det = TrendDetector(embedder=embedder, fit_sample=1000, taxonomy=None, show_progress=False).fit(first)
+    fit_labels, n = det.labels_.copy(), len(first)
+    predicted = det.predict(second)
+    det.update(second)
+    assert isinstance(det.embeddings_, DiskVectors) or not SUPPORTED
+    assert det.embeddings_.shape == (n + len(second), 384)
+    assert np.allclose(det.embeddings_[n:], embedder.encode(second.texts), atol=1e-5)
+    assert np.array_equal(det.labels_[:n], fit_labels) and len(det.fit_rows_) == 1000
+    joined = np.isin(det.labels_[n:], np.unique(fit_labels[fit_labels >= 0]))
+    assert joined.mean() > 0.4 and np.array_equal(det.labels_[n:][joined], predicted[joined])

@@ -83,13 +83,24 @@ def test_not_fitted_error_is_scikit_learns_and_trendlenss():
         lambda d: d.report(),
         lambda d: d.predict(["a headline"]),
         lambda d: d.transform(["a headline"]),
+        lambda d: d.update(["a headline"]),
         lambda d: d.override_placement(0, "any"),
         plot.timeline,
         plot.virality_map,
         plot.hierarchy,
         plot.document_map,
     ],
-    ids=["report", "predict", "transform", "override_placement", "timeline", "virality_map", "hierarchy", "map"],
+    ids=[
+        "report",
+        "predict",
+        "transform",
+        "update",
+        "override_placement",
+        "timeline",
+        "virality_map",
+        "hierarchy",
+        "map",
+    ],
 )
 def test_every_fitted_only_method_and_plot_raises_not_fitted_before_fit(use):
     det = TrendDetector(embedder="no-such-embedder")  # nothing may be loaded before the check

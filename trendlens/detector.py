@@ -141,7 +141,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     topic_model_ : bertopic.BERTopic or None
         The fitted topic model. Its topic ids are BERTopic's (by size); ``bertopic_ids_``
         maps them to trend ids, which follow the corpus order of each trend's first document.
-        ``None`` after :meth:`fit_assigned` or :meth:`load`.
+        ``None`` after :meth:`fit_assigned` or :meth:`load`; after :meth:`update`, still the fit's
+        (the trends an update adds are not in it).
     layout_ : numpy.ndarray or None
         The reduced vectors of the rows clustering saw (``fit_rows_``), where the reduction
         kept them: the document map's coordinates.
@@ -180,6 +181,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     >>> from trendlens import TrendDetector, load_corpus  # doctest: +SKIP
     >>> det = TrendDetector().fit(load_corpus("corpora/huffpost.jsonl.gz"))  # doctest: +SKIP
     >>> det.trends_.head()  # doctest: +SKIP
+    >>> det.update(load_corpus("next-month.jsonl"))  # doctest: +SKIP
     >>> det.save("models/huffpost-trends")  # doctest: +SKIP
     >>> TrendDetector.load("models/huffpost-trends").predict(["Senate passes the relief bill"])  # doctest: +SKIP
     """
@@ -290,21 +292,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         texts = [texts[i] for i in rows] if sampled else texts
         vectors = embeddings[rows] if sampled else embeddings
         what = f"a sample of {len(rows):,} of {n_docs:,} documents" if sampled else f"{n_docs:,} documents"
-        with stage(f"clustering {what} (UMAP, HDBSCAN, keywords)", self.show_progress):
-            topics = fit_topics(texts, vectors, config)
+        topics, sample_labels, threshold = self._cluster(texts, vectors, config, what, executor)
         self._terms = topics.terms  # the corpus's term normaliser, reused to name the trends
         timings["topics"] = time.perf_counter() - start
         keywords = {t: [w for w, _ in words] for t, words in topics.keywords.items()}
-        sample_labels = topics.labels
-        cores = topics.core_labels(CORE_MEMBERSHIP)
-        # new documents join the closest trend when as close to its centre as 95% of the members HDBSCAN
-        # put in trends are to theirs (the centroid rule alone is stricter than HDBSCAN)
-        threshold = member_similarity(topics.labels, vectors, quantile=ASSIGN_QUANTILE)
-        if self.outlier_similarity is not None:  # on the sample's vectors, which are in memory
-            outliers = np.flatnonzero(topics.labels < 0)
-            sample_labels = assign_nearest(
-                sample_labels, vectors, outliers, self.outlier_similarity, executor=executor, reference=cores
-            )
         labels = np.full(n_docs, -1, dtype=np.int64)
         labels[rows] = sample_labels
         speaks_as = np.arange(n_docs)  # whose voice each document counts as: a near-duplicate's is its representative's
@@ -331,6 +322,28 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         # UMAP's layout of the rows clustering saw: the document map's coordinates
         self.layout_ = getattr(getattr(topics.model, "umap_model", None), "embedding_", None)
         return self
+
+    def _cluster(
+        self, texts: list[str], vectors: np.ndarray, config: TopicConfig, what: str, executor: Any = None
+    ) -> tuple[Any, np.ndarray, float]:
+        """Cluster ``texts`` (UMAP, HDBSCAN, keywords): the topics, their labels with outliers placed, the threshold.
+
+        HDBSCAN's outliers join the closest cluster core at ``outlier_similarity``. The threshold is
+        the cosine a document outside the clustering needs to join a trend: as close to its centre
+        as 95% of the members HDBSCAN put in trends are to theirs (the centroid rule alone is
+        stricter than HDBSCAN). Used by :meth:`fit` and, on the documents no trend took, :meth:`update`.
+        """
+        with stage(f"clustering {what} (UMAP, HDBSCAN, keywords)", self.show_progress):
+            topics = fit_topics(texts, vectors, config)
+        labels = topics.labels
+        threshold = member_similarity(topics.labels, vectors, quantile=ASSIGN_QUANTILE)
+        if self.outlier_similarity is not None:  # on the clustered rows' vectors, which are in memory
+            outliers = np.flatnonzero(topics.labels < 0)
+            cores = topics.core_labels(CORE_MEMBERSHIP)
+            labels = assign_nearest(
+                labels, vectors, outliers, self.outlier_similarity, executor=executor, reference=cores
+            )
+        return topics, labels, threshold
 
     def _restore(
         self,
@@ -395,6 +408,122 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             raise ConfigError(f"no keywords given for trends {missing}")
         present = {t: list(keywords[t]) for t in sorted(set(labels[labels >= 0].tolist()))}
         return self._fit_labelled(corpus, np.asarray(embeddings, dtype=np.float32), labels, present, None, {})
+
+    def update(self, corpus: Any, *, embeddings: np.ndarray | None = None) -> TrendDetector:
+        """Add the new documents of ``corpus`` to the fitted trends, as river's models learn one batch at a time.
+
+        Trend ids never change and no document of the fit changes trend:
+
+        1. a document of ``corpus`` is new unless its id is in ``corpus_`` or its text repeats one
+           of ``corpus_`` (case and spacing ignored, as :func:`load_corpus` drops duplicates);
+           documents already known are left as they are, so updating with them is a no-op;
+        2. the new documents are embedded with the fit's embedder (or given as ``embeddings``,
+           one row per document of ``corpus``) and each joins the trend of its closest centroid
+           when its cosine reaches ``assign_similarity_``, the rule :meth:`predict` applies;
+        3. the new documents no trend took, when there are at least :data:`~trendlens.topics.model.MIN_DOCUMENTS`
+           and twice the fit's HDBSCAN ``min_cluster_size``, are clustered as :meth:`fit` clusters
+           (UMAP, HDBSCAN, keywords, outliers to the closest core), with that ``min_cluster_size``:
+           each cluster is a candidate new trend, numbered after the largest trend id; the rest stay ``-1``;
+        4. the centroids of the trends that gained documents are recomputed over all their
+           documents (``assignment_``, hence :meth:`predict`, uses them from now on; the threshold stays);
+        5. signals, the trend table, names, consumer trends and placements are recomputed over the
+           whole corpus, old and new, so the new windows appear (``window="auto"`` is resolved again).
+
+        ``topic_model_``, ``layout_`` and ``fit_rows_`` stay those of the fit's clustering (new trends
+        are not in BERTopic's model). An update that raises leaves the detector as it was.
+
+        Returns
+        -------
+        TrendDetector
+            ``self``.
+        """
+        self._check_fitted()
+        before = dict(vars(self))
+        try:  # a failed update leaves the fit as it was, never half of an update
+            return self._update(corpus, embeddings)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+
+    def _update(self, corpus: Any, embeddings: np.ndarray | None) -> TrendDetector:
+        from trendlens.corpus.schema import text_key
+        from trendlens.errors import CorpusError
+        from trendlens.topics.model import MIN_DOCUMENTS
+
+        start = time.perf_counter()
+        if isinstance(corpus, (list, tuple)) and not corpus:
+            return self  # an empty batch: nothing to learn (load_corpus refuses an empty input)
+        given = corpus if isinstance(corpus, Corpus) else load_corpus(as_texts(corpus))
+        dim = int(self.assignment_.centroids.shape[1])
+        if embeddings is not None:
+            embeddings = check_embeddings(embeddings, len(given), dim)
+        old = self.corpus_
+        known_ids, known_texts = set(old.ids), {text_key(t) for t in old.texts}
+        fresh = [k for k, d in enumerate(given) if d.id not in known_ids and text_key(d.text) not in known_texts]
+        n_known = sum(1 for d in given if d.id in known_ids)
+        if not fresh:
+            return self
+        docs = [given[k] for k in fresh]
+        n_old, n_new = len(old), len(fresh)
+        vectors = self._vectors([d.text for d in docs], None) if embeddings is None else embeddings[fresh]
+        timings = {"embed": time.perf_counter() - start}
+
+        start = time.perf_counter()
+        new_labels = self.assignment_.assign(vectors)[0]
+        speaks_as = np.arange(n_old, n_old + n_new)
+        keywords = dict(self.keywords_)
+        rest = np.flatnonzero(new_labels < 0)
+        fit_rows = getattr(self, "fit_rows_", None)
+        min_size = self._topic_config().cluster_size_for(n_old if fit_rows is None else len(fit_rows))
+        if len(rest) >= max(MIN_DOCUMENTS, 2 * min_size):
+            try:
+                topics, found, _ = self._cluster(
+                    [docs[i].text for i in rest],
+                    vectors[rest],
+                    replace(self._topic_config(), min_cluster_size=min_size),
+                    f"{len(rest):,} new documents in no trend",
+                )
+            except CorpusError as exc:  # too few left once near-duplicates are collapsed: no new trend
+                log.info("update: the new documents in no trend were not clustered (%s)", exc)
+            else:
+                first = max(keywords, default=-1) + 1  # new trends are numbered after every id of the fit
+                new_labels[rest] = np.where(found >= 0, found + first, -1)
+                present = set(found[found >= 0].tolist())
+                keywords.update({first + t: [w for w, _ in kw] for t, kw in topics.keywords.items() if t in present})
+                if topics.representatives is not None:
+                    speaks_as[rest] = n_old + rest[topics.representatives]
+        labels = np.concatenate([self.labels_, new_labels])
+        vectors_all = _appended(self.embeddings_, vectors)
+        gained = np.unique(new_labels[new_labels >= 0])
+        centroids = dict(zip(self.assignment_.ids.tolist(), self.assignment_.centroids))
+        centroids.update(cluster_centroids(np.where(np.isin(labels, gained), labels, -1), vectors_all))
+        assignment = NearestCentroids.of(centroids, self.assignment_.min_similarity, dim=dim)
+        timings["assign"] = time.perf_counter() - start
+        combined = Corpus(
+            [*old, *docs],
+            n_read=old.n_read + given.n_read - n_known,  # documents already known were counted when first read
+            n_duplicates=old.n_duplicates + given.n_duplicates + len(given) - n_known - n_new,
+            n_repeats=old.n_repeats + given.n_repeats,
+            skipped=(*old.skipped, *given.skipped),
+            origin=old.origin,
+        )
+        log.info(
+            "update: %d new documents, %d joined a trend of the fit, %d new trends",
+            n_new,
+            int(np.isin(new_labels, self.assignment_.ids).sum()),
+            len(keywords) - len(self.keywords_),
+        )
+        return self._fit_labelled(
+            combined,
+            vectors_all,
+            labels,
+            keywords,
+            getattr(self, "topic_model_", None),
+            timings,
+            assignment=assignment,
+            speaks_as=np.concatenate([self._speaks_as, speaks_as]),
+        )
 
     def _fit_labelled(
         self,
@@ -1037,3 +1166,19 @@ def time_stratified_sample(timestamps: np.ndarray, n: int, random_state: int = 0
     offset = np.random.default_rng(random_state).random()
     positions = np.floor((np.arange(n) + offset) * total / n).astype(np.int64)
     return np.sort(order[np.minimum(positions, total - 1)])
+
+
+def _appended(vectors: Any, rows: np.ndarray) -> Any:
+    """``vectors`` (an array or a :class:`DiskVectors`) with ``rows`` added below, in a new matrix of the same kind."""
+    rows = np.asarray(rows, dtype=np.float32)
+    if not isinstance(vectors, DiskVectors):
+        return np.concatenate([np.asarray(vectors, dtype=np.float32), rows])
+    out = DiskVectors(len(vectors) + len(rows), vectors.shape[1])
+    for start in range(0, len(vectors), APPEND_CHUNK):
+        out.write(start, vectors[start : start + APPEND_CHUNK])
+    out.write(len(vectors), rows)
+    return out
+
+
+#: Rows of a :class:`DiskVectors` copied at a time when :meth:`TrendDetector.update` adds documents to it.
+APPEND_CHUNK = 65_536

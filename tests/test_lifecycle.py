@@ -136,34 +136,47 @@ def test_virality_maps_each_component_to_the_unit_interval():
             "engagement": [0.0, np.nan, 50.0, -50.0, 0.0],
         }
     )
-    got = virality_components(frame)
+    got = virality_components(frame, {"growth": 1.0, "acceleration": 1.0, "engagement": 1.0})
     assert got["growth"].tolist() == pytest.approx([1.0, 1 / 3, 0.0, 0.0, 0.0])
     assert got["acceleration"].tolist() == pytest.approx([1.0, 0.5, 0.0, 1.0, 0.0])
     assert got["engagement"].tolist() == pytest.approx([0.5, 0.5, 1.0, 0.0, 0.5])
 
 
+def test_momentum_and_headroom_map_log_ratios_through_tanh():
+    frame = pd.DataFrame({"momentum": [0.0, 1.0, -1.0, np.nan, 50.0], "headroom": [0.0, -1.0, 1.0, np.nan, -50.0]})
+    got = virality_components(frame)
+    up = 0.5 * (1 + math.tanh(1.0))
+    assert got["momentum"].tolist() == pytest.approx([0.5, up, 1 - up, 0.5, 1.0])
+    assert got["headroom"].tolist() == pytest.approx([0.5, 1 - up, up, 0.5, 0.0])
+
+
 def test_virality_score_with_default_weights():
     frame = pd.DataFrame(
-        {"growth": [8.0], "p_value": [0.001], "burst_share": [0.5], "acceleration": [math.log(2)]}
-        | {"engagement": [0.0], "reach": [1.0], "novelty": [0.0]},
+        {"momentum": [1.0], "headroom": [0.0], "engagement": [0.0], "novelty": [1.0]}
+        | {"growth": [8.0], "p_value": [0.001], "burst_share": [1.0], "acceleration": [math.log(4)], "reach": [1.0]},
         index=["t7"],
     )
-    # 100 * (0.35 * 1 + 0.15 * 0.5 + 0.1 * 0.5 + 0.2 * 0.5 + 0.1 * 1 + 0.1 * 0)
-    assert virality_score(frame).to_dict() == {"t7": 67.5}
+    # 100 * (0.4 * (1 + tanh 1) / 2 + 0.4 * 0.5 + 0.1 * 0.5 + 0.1 * 1); growth, bursts, acceleration, reach weigh 0
+    assert virality_score(frame).to_dict() == {"t7": round(100 * (0.2 * (1 + math.tanh(1.0)) + 0.35), 1)}
+    assert list(virality_components(frame)) == ["momentum", "headroom", "engagement", "novelty", "virality"]
 
 
 def test_virality_renormalises_the_weights_of_present_columns():
-    frame = pd.DataFrame({"growth": [8.0, 1.0], "p_value": [0.01, 0.01], "reach": [0.0, 1.0]})
-    assert virality_score(frame).tolist() == [round(100 * 0.35 / 0.45, 1), round(100 * 0.1 / 0.45, 1)]
-    assert virality_score(frame, {"reach": 1.0, "novelty": 5.0}).tolist() == [0.0, 100.0]
-    assert list(virality_components(frame)) == ["growth", "reach", "virality"]
+    frame = pd.DataFrame({"momentum": [50.0, -50.0], "novelty": [0.0, 1.0]})
+    assert virality_score(frame).tolist() == [round(100 * 0.4 / 0.5, 1), round(100 * 0.1 / 0.5, 1)]
+    old = pd.DataFrame({"growth": [8.0, 1.0], "p_value": [0.01, 0.01], "reach": [0.0, 1.0]})
+    weights = {"growth": 0.35, "reach": 0.1}
+    assert virality_score(old, weights).tolist() == [round(100 * 0.35 / 0.45, 1), round(100 * 0.1 / 0.45, 1)]
+    assert virality_score(old, {"reach": 1.0, "novelty": 5.0}).tolist() == [0.0, 100.0]
+    assert list(virality_components(old, weights)) == ["growth", "reach", "virality"]
 
 
 @pytest.mark.parametrize(
     ("frame", "weights", "match"),
     [
-        ({"growth": [2.0]}, None, "needs a 'p_value' column"),
-        ({"reach": [1.5]}, None, "must lie in \\[0, 1\\]"),
+        ({"growth": [2.0]}, {"growth": 1.0}, "needs a 'p_value' column"),
+        ({"reach": [1.5]}, {"reach": 1.0}, "must lie in \\[0, 1\\]"),
+        ({"growth": [2.0], "p_value": [0.01]}, None, "no weighted virality component"),
         ({"reach": [0.5]}, {"likes": 1.0}, "unknown virality component"),
         ({"reach": [0.5]}, {"reach": -1.0}, "must be >= 0"),
         ({"views": [3]}, None, "no weighted virality component"),
@@ -177,6 +190,8 @@ def test_virality_rejects_bad_input(frame, weights, match):
 unit = st.one_of(st.floats(0, 1), st.just(float("nan")))
 row_st = st.fixed_dictionaries(
     {
+        "momentum": st.one_of(st.floats(-5, 5), st.just(float("nan"))),
+        "headroom": st.one_of(st.floats(-5, 5), st.just(float("nan"))),
         "growth": st.one_of(st.floats(0, 1e3), st.just(float("nan"))),
         "p_value": st.floats(0, 1),
         "burst_share": unit,
@@ -197,7 +212,17 @@ def test_virality_is_a_per_row_score_between_0_and_100(rows):
 
 
 @given(row=row_st, factor=st.floats(1.0, 100.0))
-def test_significant_growth_never_lowers_the_score(row, factor):
+def test_significant_growth_never_lowers_a_score_that_weighs_it(row, factor):
     row = {**row, "p_value": 0.01, "growth": 1.0 if math.isnan(row["growth"]) else row["growth"]}
     higher = {**row, "growth": row["growth"] * factor}
-    assert virality_score(pd.DataFrame([higher])).iloc[0] >= virality_score(pd.DataFrame([row])).iloc[0]
+    weights = {"growth": 0.35, "burst_share": 0.15, "reach": 0.1, "momentum": 0.4}
+    before, after = (virality_score(pd.DataFrame([r]), weights).iloc[0] for r in (row, higher))
+    assert after >= before
+
+
+@given(row=row_st, step=st.floats(0.0, 10.0))
+def test_more_momentum_or_headroom_never_lowers_the_score(row, step):
+    for column in ("momentum", "headroom"):
+        base = {**row, column: 0.0 if math.isnan(row[column]) else row[column]}
+        higher = {**base, column: base[column] + step}
+        assert virality_score(pd.DataFrame([higher])).iloc[0] >= virality_score(pd.DataFrame([base])).iloc[0]

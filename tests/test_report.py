@@ -224,8 +224,9 @@ def test_html_escapes_every_insight_section(fitted):
     """Document text with markup, as quoted in findings, brands, audience and motivations, stays text."""
     from trendlens.report.model import AudienceFacet, EntityFactors, Evidence, Statement
 
-    report = fitted.report(top=1)
-    trend = report.trends[0]
+    report = fitted.report()
+    # a sub trend of a consumer trend with several: its own sections are shown (a consumer trend of one shows its own)
+    trend = next(t for t in report.trends if any(t.id in g.members and g.n_members > 1 for g in report.consumer_trends))
     evil = Evidence("<script>alert('quoted')</script> sales doubled", "doc<1>")
     insight = dataclasses.replace(
         trend.insight,

@@ -55,7 +55,8 @@ def test_tidy_table_has_every_trend_in_every_window(result):
     assert len(signals) == 2 * 12
     assert list(signals.columns) == [
         "trend", "window", "count", "total", "share", "growth", "p_value", "p_decline", "burst",
-        "acceleration", "engagement", "reach", "voices", "hashtags", "virality", "lifecycle",
+        "acceleration", "momentum", "headroom", "engagement", "reach", "voices", "hashtags", "virality",
+        "lifecycle",
     ]  # fmt: skip
     assert signals["hashtags"].max() == 3
     assert (signals.loc[signals["count"] >= 37, "voices"] == 37).all()
@@ -100,9 +101,20 @@ def test_no_timestamps_gives_empty_signals():
     assert signals.empty and summary.empty
 
 
-def test_virality_is_scaled_down_in_windows_with_too_little_support(result):
+def test_virality_is_zero_before_a_trends_first_document(result):
     signals = result[0]
     unborn = signals[(signals["trend"] == 1) & (signals["count"] == 0)]
     assert len(unborn) == 8 and (unborn["virality"] == 0).all()
     supported = signals[signals["count"] >= 5]
     assert (supported["virality"] > 0).all()
+
+
+def test_the_steady_trend_scores_below_the_newborn_one_at_its_birth_and_above_it_once_it_has_settled(result):
+    """Momentum and headroom: a fresh rise scores high; three windows later the newborn trend's recent level
+    stands far above its long run (headroom < 0) while the steady trend is at its usual share."""
+    signals = result[0].set_index(["trend", "window"])
+    assert signals.loc[(1, "2021-09"), "momentum"] > 0.9
+    assert signals.loc[(1, "2021-09"), "virality"] > signals.loc[(0, "2021-09"), "virality"] + 10
+    assert signals.loc[(1, "2021-12"), "headroom"] < -0.5
+    assert signals.loc[(1, "2021-12"), "virality"] < signals.loc[(0, "2021-12"), "virality"]
+    assert abs(signals.loc[(0, "2021-12"), "momentum"]) < 0.2 and abs(signals.loc[(0, "2021-12"), "headroom"]) < 0.2

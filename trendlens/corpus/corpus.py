@@ -31,7 +31,7 @@ MAX_CHARS = 100_000
 #: mostly parse errors (epoch 0, year 1), and one of them stretches the time axis of every trend.
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 #: How far after the run's clock a timestamp may lie by default (time zones, clock skew). A date in
-#: the future makes the latest time window empty, so one such document zeroes every virality score.
+#: the future opens a latest time window that holds only it, and the signals of every trend are read there.
 MAX_AHEAD = timedelta(days=1)
 
 

@@ -27,14 +27,20 @@ PEAK_LOOKBACK = 3
 #: A "peaking" window keeps at least this fraction of the trend's highest share so far.
 PEAK_FRACTION = 0.8
 
-#: Default weight of each virality component.
+#: Default weight of each virality component. Momentum and headroom (where the share is heading,
+#: :func:`~trendlens.signals.stats.outlook`) carry the score: measured prospectively on five corpora,
+#: they predict a trend's share growth over the next windows, while growth against the baseline, bursts
+#: and reach, highest at a trend's peak, predict its fall (docs/evaluation.md). Those are known
+#: components, weighted 0 by default and still shown as signals; pass ``weights`` to use them.
 VIRALITY_WEIGHTS = {
-    "growth": 0.35,
-    "burst_share": 0.15,
-    "acceleration": 0.1,
-    "engagement": 0.2,
-    "reach": 0.1,
+    "momentum": 0.4,
+    "headroom": 0.4,
+    "engagement": 0.1,
     "novelty": 0.1,
+    "growth": 0.0,
+    "burst_share": 0.0,
+    "acceleration": 0.0,
+    "reach": 0.0,
 }
 #: Significance level that gates the growth component.
 VIRALITY_ALPHA = 0.05
@@ -170,6 +176,8 @@ def _map_growth(frame: pd.DataFrame) -> pd.Series:
 
 
 def _map_component(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column in ("momentum", "headroom"):  # log ratios: 0 maps to 0.5, e (or 1/e) times to 0.88 (0.12)
+        return 0.5 * (1 + np.tanh(frame[column].astype(float).fillna(0.0)))
     if column == "growth":
         return _map_growth(frame)
     if column == "acceleration":
@@ -203,12 +211,14 @@ def virality_components(frame: pd.DataFrame, weights: dict[str, float] | None = 
     Parameters
     ----------
     frame
-        One row per trend with any of the columns ``growth`` (needs ``p_value``),
-        ``burst_share``, ``acceleration``, ``engagement``, ``reach``, ``novelty``.
+        One row per trend with any of the columns ``momentum``, ``headroom`` (log ratios from
+        :func:`~trendlens.signals.stats.outlook`), ``engagement``, ``novelty``, ``growth``
+        (needs ``p_value``), ``burst_share``, ``acceleration``, ``reach``.
     weights
-        Weight per component; ``None`` = :data:`VIRALITY_WEIGHTS`. Components
-        missing from ``frame`` (or from ``weights``) are dropped and the
-        remaining weights renormalised to sum to 1.
+        Weight per component; ``None`` = :data:`VIRALITY_WEIGHTS` (momentum 0.4, headroom 0.4,
+        engagement 0.1, novelty 0.1; growth, burst_share, acceleration and reach 0). Components
+        missing from ``frame`` (or weighted 0) are dropped and the remaining weights
+        renormalised to sum to 1.
 
     Returns
     -------
@@ -216,13 +226,14 @@ def virality_components(frame: pd.DataFrame, weights: dict[str, float] | None = 
         Same index as ``frame``; one ``[0, 1]`` column per weighted component and
         ``virality = round(100 * weighted mean, 1)``. The mappings are:
 
+        - momentum, headroom: ``(1 + tanh(x)) / 2`` (0 = 0.5; ``nan`` = 0.5);
         - growth: ``clip(log2(growth) / 3, 0, 1)`` (8-fold growth = 1), and 0
           unless ``p_value < 0.05``;
         - acceleration: ``clip(acceleration / log(4), 0, 1)``;
         - engagement (a robust z-score): ``1 / (1 + exp(-z))``, unknown = ``z = 0``;
         - burst_share, reach, novelty: taken as they are (must lie in ``[0, 1]``).
 
-        ``nan`` maps to 0 except for engagement (0.5).
+        ``nan`` maps to 0 except for engagement, momentum and headroom (0.5).
     """
     import pandas as pd
 

@@ -284,6 +284,57 @@ def acceleration(growth: np.ndarray) -> np.ndarray:
     return np.concatenate([[np.nan], np.diff(logs)])[: g.size]
 
 
+#: Windows whose mean share is a trend's *recent* level in :func:`outlook`.
+RECENT_WINDOWS = 3
+#: Windows whose mean share is a trend's *long-run* level in :func:`outlook` (a year of months).
+LONG_WINDOWS = 12
+#: Pseudo-count added to a trend's documents in every window (and twice that to the window's total) before
+#: shares are compared in :func:`outlook`: a window without documents has a small share, not a share of 0.
+SHARE_PRIOR = 0.5
+
+
+def outlook(
+    counts: np.ndarray, totals: np.ndarray, recent: int = RECENT_WINDOWS, long: int = LONG_WINDOWS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Momentum and headroom of one trend in every window: where its share is heading.
+
+    With the share of each window smoothed, ``s = (count + 0.5) / (total + 1)``, the trend's
+    *recent level* at ``t`` is the mean of ``s`` over the ``recent`` windows up to ``t`` and its
+    *long-run level* the mean of ``s`` over the ``long`` windows up to ``t`` (fewer at the start). Then
+
+    - ``momentum = log(s[t] / recent level)``: positive while the latest window stands above the
+      recent level (a rise under way), negative once it falls back below it;
+    - ``headroom = log(long-run level / recent level)``: negative when the recent level is far
+      above what the trend usually holds (an overheated trend, which tends to fall back), positive
+      when it is below it.
+
+    Their mean estimates the log change of the trend's share from its recent level to the geometric
+    middle of its latest and long-run shares: shares persist in part and revert in part. Both use
+    windows up to ``t`` only.
+
+    Examples
+    --------
+    >>> momentum, headroom = outlook(np.array([0, 0, 0, 20, 20, 20]), np.full(6, 100))
+    >>> (momentum.round(2) + 0.0).tolist()  # the rise is fresh in its first windows only
+    [0.0, 0.0, 0.0, 1.05, 0.39, 0.0]
+    >>> headroom.round(2).tolist()  # ... while the recent level climbs ever further above the long run
+    [0.0, 0.0, 0.0, -0.26, -0.49, -0.67]
+    """
+    c, n = check_series(counts, totals)
+    if not 1 <= recent <= long:
+        raise ConfigError(f"need 1 <= recent <= long windows, got recent={recent}, long={long}")
+    s = (c + SHARE_PRIOR) / (n + 2 * SHARE_PRIOR)
+    cumulative = np.concatenate([[0.0], np.cumsum(s)])
+    t = np.arange(s.size)
+
+    def trailing_mean(windows: int) -> np.ndarray:
+        start = np.maximum(t + 1 - windows, 0)
+        return (cumulative[t + 1] - cumulative[start]) / (t + 1 - start)
+
+    recent_level = trailing_mean(recent)
+    return np.log(s / recent_level), np.log(trailing_mean(long) / recent_level)
+
+
 def _robust_z(x: np.ndarray) -> np.ndarray:
     """Robust z-scores of finite values ``x``: median and scaled MAD (mean absolute deviation if MAD is 0)."""
     median = np.median(x)

@@ -22,6 +22,7 @@ from trendlens.signals.stats import (
     choose_window,
     exposure_groups,
     kleinberg_bursts,
+    outlook,
     robust_engagement,
     trailing_growth,
 )
@@ -47,6 +48,10 @@ class SignalConfig:
         Significance level of the growth and decline tests.
     burst_s, burst_gamma
         Kleinberg burst automaton: rate multiplier of the burst state, cost of entering it.
+    recent_windows, long_windows
+        Windows whose mean share is a trend's recent level, and its long-run level: the recent level
+        is compared with its latest share (momentum) and with its long-run level (headroom), see
+        :func:`~trendlens.signals.stats.outlook`.
     """
 
     window: str = "auto"
@@ -55,6 +60,8 @@ class SignalConfig:
     alpha: float = 0.05
     burst_s: float = 2.0
     burst_gamma: float = 1.0
+    recent_windows: int = 3
+    long_windows: int = 12
 
     def resolve_window(self, timestamps: np.ndarray) -> str:
         """The concrete window for these timestamps."""
@@ -97,13 +104,13 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
     -------
     signals : pandas.DataFrame
         One row per trend and window: ``trend, window, count, total, share, growth,
-        p_value, p_decline, burst, acceleration, engagement, reach, voices (distinct),
+        p_value, p_decline, burst, acceleration, momentum, headroom, engagement, reach, voices (distinct),
         hashtags (distinct), virality, lifecycle`` (columns without input are left out).
     summary : pandas.DataFrame
         One row per trend (index ``trend``): its ranking window's ``growth, p_value,
         burst, acceleration, virality, lifecycle`` (the latest window, or the latest
         complete one when the latest is partial: :func:`~trendlens.signals.ranking.ranking_window`;
-        the window is in ``ranked_window``), its overall ``engagement``,
+        the window is in ``ranked_window``) and its ``momentum`` and ``headroom`` there, its overall ``engagement``,
         ``reach`` and ``novelty``, the mapped ``virality_*`` components, and the
         ``onset`` (first emerging window) and ``peak`` (highest share) windows; with
         ``engagement_growth``, ``item_growth`` (the median growth of its re-observed items).
@@ -149,6 +156,7 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
         part["growth"], part["p_value"], part["p_decline"] = growth, p_value, p_decline
         part["burst"] = kleinberg_bursts(counts, totals, config.burst_s, config.burst_gamma)
         part["acceleration"] = acceleration(growth)
+        part["momentum"], part["headroom"] = outlook(counts, totals, config.recent_windows, config.long_windows)
         part["lifecycle"] = lifecycle_labels(
             counts, totals, growth, p_value, p_decline, min_count=config.min_count, alpha=config.alpha
         )
@@ -158,15 +166,18 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
     novelty = _novelty(docs, windows, tidy, config.min_count) if docs.embeddings is not None else None
     component_input = tidy[["growth", "p_value"]].assign(burst_share=tidy["burst"].astype(float))
     component_input["acceleration"] = tidy["acceleration"]
+    component_input["momentum"], component_input["headroom"] = tidy["momentum"], tidy["headroom"]
     for column in ("engagement", "reach"):
         if column in tidy:
             component_input[column] = tidy[column].fillna(0.0 if column == "reach" else np.nan)
     if novelty is not None:
         component_input["novelty"] = tidy["trend"].map(novelty).to_numpy()
     components = virality_components(component_input)
-    # A window with less than min_count documents is noise: its virality is scaled down by its support.
-    support = np.clip(tidy["count"].to_numpy() / config.min_count, 0.0, 1.0)
-    tidy["virality"] = np.round(components["virality"].to_numpy() * support, 1)
+    # Before its first document a trend has no virality. Afterwards a window with few documents keeps its
+    # score: momentum and headroom smooth the counts, and small trends are the ones whose share grows most
+    # often (prospective validation, docs/evaluation.md); the stage says "noise" when a window has too few.
+    born = tidy.groupby("trend")["count"].cumsum().to_numpy() > 0
+    tidy["virality"] = np.round(components["virality"].to_numpy() * born, 1)
     mapped = components.drop(columns="virality").add_prefix("virality_")
     ranked = ranking_window(tidy, docs.timestamps, window, config.baseline_windows)
     summary = _summary(tidy, mapped, novelty, per_doc, ranked.window)
@@ -188,7 +199,7 @@ def _item_growth(labels: np.ndarray, growth: np.ndarray, trends: pd.Index) -> np
 
 _ORDER = [
     "trend", "window", "count", "total", "share", "growth", "p_value", "p_decline", "burst",
-    "acceleration", "engagement", "reach", "voices", "hashtags", "virality", "lifecycle",
+    "acceleration", "momentum", "headroom", "engagement", "reach", "voices", "hashtags", "virality", "lifecycle",
 ]  # fmt: skip
 
 
@@ -212,6 +223,8 @@ def _summary(
             "p_value": last["p_value"],
             "burst": bool(last["burst"]),
             "acceleration": last["acceleration"],
+            "momentum": last["momentum"],
+            "headroom": last["headroom"],
             "virality": last["virality"],
             "lifecycle": last["lifecycle"],
             "engagement": members["engagement"].mean() if "engagement" in members else np.nan,

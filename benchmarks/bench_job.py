@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import RESULTS  # noqa: E402
+from benchmarks.common import save_result  # noqa: E402
 from trendlens.jobs import JobConfig, run_job  # noqa: E402
 from trendlens.store import TrendStore  # noqa: E402
 
@@ -146,8 +146,7 @@ def main() -> None:
         "rerun_no_new_auto_ratio": auto_seconds / first_seconds,
         "runs": runs,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "job.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    save_result("job", summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "runs"}, indent=2))
 
 

@@ -29,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import RESULTS, read_records  # noqa: E402
+from benchmarks.common import read_records, save_result  # noqa: E402
 from trendlens import TrendDetector, load_corpus  # noqa: E402
 
 
@@ -91,8 +91,7 @@ def main() -> None:
         "mean_time_ratio": statistics.mean(r["time_ratio"] for r in runs),
         "runs": runs,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "update.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    save_result("update", summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "runs"}, indent=2))
 
 

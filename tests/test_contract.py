@@ -184,6 +184,8 @@ SIGNAL_FLAGS = {
     "alpha": ("0.01", 0.01),
     "burst_s": ("3", 3.0),
     "burst_gamma": ("0.5", 0.5),
+    "recent_windows": ("2", 2),
+    "long_windows": ("8", 8),
 }
 
 

@@ -50,8 +50,12 @@ def test_trend_table_is_consistent_with_labels(fitted, e2e_corpus):
         assert row["size"] == int((fitted.labels_ == trend).sum())
         members = {e2e_corpus[i].id for i in np.flatnonzero(fitted.labels_ == trend)}
         assert set(row["example_ids"]) <= members
-    virality = table["virality"].to_numpy()
-    assert np.all(virality[:-1] >= virality[1:])  # ranked by virality
+    from trendlens.signals.ranking import rank_tiers
+
+    tiers, virality = rank_tiers(table["lifecycle"].tolist()), table["virality"].to_numpy()
+    assert np.all(tiers[:-1] <= tiers[1:])  # rising trends, then those with a stage, then quiet ones
+    same = tiers[:-1] == tiers[1:]
+    assert np.all(virality[:-1][same] >= virality[1:][same])  # each tier by virality
     assert set(table["lifecycle"]) <= {"noise", "emerging", "accelerating", "peaking", "steady", "declining"}
     assert ((table["virality"] >= 0) & (table["virality"] <= 100)).all()
 

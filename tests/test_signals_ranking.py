@@ -95,6 +95,6 @@ def test_the_report_states_the_ranking_rule_in_one_line():
     report = replace(make_report(), ranking=ranked.describe("week"))
     line = next(x for x in report.to_markdown().splitlines() if x.startswith("**Ranking:**"))
     assert "latest complete week (2025-03-24)" in line and "holds 32 documents against a median of 146" in line
-    assert "Ranking: Ranked by virality in the latest complete week" in report.to_html()
+    assert "each by virality in the latest complete week" in report.to_html()
     assert TrendReport.from_dict(report.to_dict()).ranking == report.ranking
     assert not any(x.startswith("**Ranking:**") for x in make_report().to_markdown().splitlines())

@@ -120,7 +120,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     Attributes
     ----------
     trends_ : pandas.DataFrame
-        One row per trend (index ``trend``), ranked by virality then size: label,
+        One row per trend (index ``trend``), ranked as the report ranks (rising trends, then those
+        with a stage, then quiet ones, each by virality then size: :func:`_ranked`): label,
         keywords, size, share, virality (0-100) and lifecycle in the latest window
         (the latest complete one when the latest is partial: ``ranked_window``), growth,
         p_value, burst, acceleration, engagement, reach, novelty, onset and
@@ -154,7 +155,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     consumer_trends_ : pandas.DataFrame
         One row per consumer trend (index ``consumer_trend``, the group id): label, keywords,
         ``members`` (its trend ids), size, share and the same signal columns as ``trends_``,
-        computed on all the documents of its sub trends. Ranked by virality then size, except
+        computed on all the documents of its sub trends. Ranked as ``trends_``, except
         that a consumer trend holding half the documents in trends (the corpus's main trend) leads.
     group_signals_ : pandas.DataFrame
         ``signals_`` of the consumer trends (the ``trend`` column holds the group id).
@@ -1135,13 +1136,19 @@ ASSIGN_QUANTILE = 0.05
 
 
 def _ranked(table: pd.DataFrame) -> pd.DataFrame:
-    """A trend table ranked by virality then size; ties in id order, so equal tables always rank alike."""
+    """A trend table in the report's order: rising trends, then those with a stage, then quiet ones
+    (:func:`~trendlens.signals.ranking.rank_tiers`), each by virality then size; ties in id order,
+    so equal tables always rank alike. Without timestamps (no signals): by size."""
+    from trendlens.signals.ranking import rank_tiers
+
     name = table.index.name
-    keys = ["virality", "size", name] if "virality" in table else ["size", name]  # no timestamps: no signals
-    ordered = table.reset_index().sort_values(
-        keys, ascending=[k == name for k in keys], na_position="last", kind="stable"
-    )
-    return ordered.set_index(name)
+    frame = table.reset_index()
+    if "virality" not in table:
+        return frame.sort_values(["size", name], ascending=[False, True], kind="stable").set_index(name)
+    frame["_tier"] = rank_tiers(frame["lifecycle"].tolist() if "lifecycle" in frame else [None] * len(frame))
+    keys = ["_tier", "virality", "size", name]
+    ordered = frame.sort_values(keys, ascending=[True, False, False, True], na_position="last", kind="stable")
+    return ordered.drop(columns="_tier").set_index(name)
 
 
 def time_stratified_sample(timestamps: np.ndarray, n: int, random_state: int = 0) -> np.ndarray:

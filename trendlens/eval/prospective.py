@@ -15,8 +15,9 @@ For a fitted detector (its trends fixed), at each of up to :data:`MAX_CUTS` wind
    *alive* at *t+h* when it has a document in window *t+h*.
 3. **Three rankings of the trends seen so far.**
 
-   * ``trendlens``: trends flagged "emerging" or "accelerating" at *t* first, each part by
-     virality (the report's reading: the flags, then the score);
+   * ``trendlens``: the report's ranking at *t* (:func:`~trendlens.signals.ranking.rank_tiers`):
+     trends flagged "emerging" or "accelerating" first, then those with a stage, then the quiet
+     ("noise") ones, each tier by virality;
    * ``count_growth``: raw count growth, (count at *t* + 1) / (count at *t-1* + 1);
    * ``bertrend_popularity``: BERTrend's popularity (Boutaleb et al. 2024; rte-france/BERTrend,
      ``trend_analysis/weak_signals.py``), re-implemented: a trend's popularity grows by its
@@ -36,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from trendlens.signals.ranking import RISING, rank_tiers
 from trendlens.signals.series import windows_of
 from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
 
@@ -50,8 +52,6 @@ TOP = 10
 #: BERTrend's decay of a topic's popularity in windows without documents (its defaults).
 BERTREND_DECAY_FACTOR = 0.01
 BERTREND_DECAY_POWER = 2.0
-#: Lifecycle stages that flag a trend as rising.
-RISING = ("emerging", "accelerating")
 METHODS = ("trendlens", "count_growth", "bertrend_popularity")
 
 
@@ -113,7 +113,7 @@ def prospective(
             "bertrend_popularity": popularity[seen, t],
         }
         rankings = {
-            "trendlens": np.lexsort((ids, -virality, ~flagged)),  # flagged first, then by virality
+            "trendlens": np.lexsort((ids, -virality, rank_tiers(stage))),  # as the report ranks
             "count_growth": np.lexsort((ids, -scores["count_growth"])),
             "bertrend_popularity": np.lexsort((ids, -scores["bertrend_popularity"])),
         }

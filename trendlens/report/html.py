@@ -190,8 +190,8 @@ def render_html(report: ReportContent, with_charts: bool = True) -> str:
         + (f" ({c.start[:10]} to {c.end[:10]})" if c.start and c.end else "")
         + f"; {c.n_duplicates} exact duplicates dropped; {near_duplicates_note(c)}"
         f"{c.n_outliers} documents in no trend. "
-        f"{len(groups)} consumer trends made of {len(report.trends)} sub trends, ranked by virality in the "
-        f"latest {report.window}. Generated {report.created} (report schema {report.schema_version})."
+        f"{len(groups)} consumer trends made of {len(report.trends)} sub trends, rising ones first, then by "
+        f"virality in the latest {report.window}. Generated {report.created} (report schema {report.schema_version})."
     )
     main = main_trend_line(report)
     if groups:

@@ -175,8 +175,9 @@ def render_markdown(report: ReportContent) -> str:
         "",
         f"Corpus {code(c.origin)}: {c.n_documents} documents ({span}); "
         f"{c.n_duplicates} exact duplicates dropped; {near_duplicates_note(c)}{c.n_outliers} documents in no trend.",
-        f"{len(groups)} consumer trends made of {len(report.trends)} sub trends, ranked by virality (0–100) "
-        f"in the latest {report.window}. Generated {report.created} (report schema {report.schema_version}).",
+        f"{len(groups)} consumer trends made of {len(report.trends)} sub trends, rising ones first, "
+        f"then by virality (0–100) in the latest {report.window}. "
+        f"Generated {report.created} (report schema {report.schema_version}).",
         "",
     ]
     if report.ranking:

@@ -9,6 +9,7 @@ is partial and ranks on the latest complete window instead; the time series keep
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -57,11 +58,13 @@ class RankingWindow:
         """The rule as applied, in one line of the report."""
         if not self.partial:
             return (
-                f"Ranked by virality in the latest {unit} ({self.latest}, {self.n_latest:,} documents): "
+                f"Rising trends (emerging, accelerating) first, then the others with a stage, then quiet ones, "
+                f"each by virality in the latest {unit} ({self.latest}, {self.n_latest:,} documents): "
                 f"a latest {unit} with under {MIN_FILL:.0%} of a median {unit}'s documents would be left out."
             )
         return (
-            f"Ranked by virality in the latest complete {unit} ({self.window}): the last {unit} ({self.latest}) "
+            f"Rising trends (emerging, accelerating) first, then the others with a stage, then quiet ones, "
+            f"each by virality in the latest complete {unit} ({self.window}): the last {unit} ({self.latest}) "
             f"holds {self.n_latest:,} documents against a median of {self.median:,.0f} and "
             f"{self.coverage:.0%} of its time, too partial to decide the ranking (its counts stay in the series)."
         )
@@ -125,3 +128,28 @@ def ranking_window(tidy: pd.DataFrame, timestamps: np.ndarray, unit: str, baseli
     partial = n_latest < MIN_FILL * median or (coverage < MIN_COVERAGE and n_latest < median)
     window = str(totals.index[-2]) if partial else latest
     return RankingWindow(window, latest, n_latest, median, round(coverage, 3))
+
+
+#: Lifecycle stages that flag a trend as rising: flagged trends rank first.
+RISING = ("emerging", "accelerating")
+#: The stage of a trend with too few documents in the ranked window to be read: such trends rank last.
+QUIET = "noise"
+
+
+def rank_tiers(stages: Sequence[object]) -> np.ndarray:
+    """The tier of each trend in the ranking: 0 rising (emerging, accelerating), 1 other trends with
+    documents enough in the ranked window to have a stage, 2 quiet ones ("noise" or no stage).
+
+    Within a tier trends go by virality. The report and ``trendlens eval --prospective`` rank alike: a
+    quiet trend's virality may be high (its share is expected to come back, see
+    :func:`~trendlens.signals.stats.outlook`), but a trend researcher reads the top of the list as
+    what is moving now, so quiet trends follow the ones that have documents to show.
+
+    Examples
+    --------
+    >>> rank_tiers(["accelerating", "steady", "noise", None, "emerging", "declining"]).tolist()
+    [0, 1, 2, 2, 0, 1]
+    """
+    return np.array(
+        [0 if s in RISING else 2 if not isinstance(s, str) or s == QUIET else 1 for s in stages], dtype=np.int64
+    )

@@ -19,7 +19,7 @@ def test_bertrend_popularity_adds_documents_and_decays_quiet_windows_by_their_ru
     assert out == pytest.approx([2, 2 * d1, 2 * d1 * d2, 2 * d1 * d2 + 3, (2 * d1 * d2 + 3) * d1])
 
 
-def test_the_three_rankings_are_scored_on_the_same_cuts_of_a_real_fit(fitted):
+def test_every_ranking_is_scored_on_the_same_cuts_of_a_real_fit(fitted):
     docs, config = fitted._signal_inputs
     result = prospective(docs, config, horizon=2, max_cuts=3)
     assert result["window"] == fitted.window_ and 1 <= result["cuts"] <= 3

@@ -15,7 +15,8 @@ import pytest
 from trendlens import load_corpus
 from trendlens._io import sha256_file
 from trendlens.errors import ConfigError, StoreError
-from trendlens.store import SCHEMA_VERSION, TrendStore, content_hash
+from trendlens.jobs.matching import Event
+from trendlens.store import SCHEMA_VERSION, RunRecord, TrendStore, content_hash
 
 MODEL = "test-model"
 
@@ -317,3 +318,45 @@ def test_a_store_of_schema_version_1_gains_the_quarantine_table(tmp_path, sample
     with TrendStore(path) as store:
         assert count(store, "quarantine") == 0
         assert store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+
+
+def _run(run_id: int, **changes) -> RunRecord:
+    fields = dict(
+        run_id=run_id,
+        started=datetime(2026, 12, 1, tzinfo=timezone.utc),
+        mode="full",
+        window_start=None,
+        window_end=None,
+        n_documents=2,
+        n_new=2,
+        n_trends=1,
+        n_outliers=1,
+        params={"mode": "full"},
+        versions={},
+        timings={"ingest": 0.1},
+        trends={7: ("oat milk", [1.0, 0.0])},
+        events=(Event("born", 7),),
+        snapshots=((7, 0, 1, 0.5, "oat milk", ["oat", "milk"], 50.0, "emerging", 2.0, None, None, None, None, None),),
+        memberships={"a": 7, "b": None},
+    )
+    return RunRecord(**{**fields, **changes})
+
+
+def test_commit_run_writes_a_run_whole_or_not_at_all(store):
+    store.commit_run(_run(0))
+    assert store.last_run_id() == 0 and store.memberships(0) == {"a": 7, "b": None}
+    assert store.trends()["label"].tolist() == ["oat milk"] and store.keywords(0) == {7: ["oat", "milk"]}
+    assert store.lineage(7)["event"].tolist() == ["born"]
+    # a bad snapshot row (one value short) fails inside the transaction: nothing of run 1 is written
+    broken = _run(1, events=(Event("continued", 7),), snapshots=((7, 0, 1, 0.5, "oat milk"),))
+    with pytest.raises(StoreError, match="nothing of this run was written"):
+        store.commit_run(broken)
+    assert store.last_run_id() == 0 and len(store.lineage(7)) == 1 and store.trends()["last_run"].tolist() == [0]
+
+
+def test_scratch_rolls_back_whatever_happens_inside(store):
+    store.commit_run(_run(0))
+    with store.scratch():
+        store.con.execute("DELETE FROM runs")
+        assert store.last_run_id() is None
+    assert store.last_run_id() == 0

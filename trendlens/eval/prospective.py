@@ -13,11 +13,12 @@ For a fitted detector (its trends fixed), at each of up to :data:`MAX_CUTS` wind
    documents in windows *t+1 … t+h* to its share in the *h* windows up to *t* (each count + 1,
    each total + 1: equal spans, so one busy window at *t* does not decide it alone); it is
    *alive* at *t+h* when it has a document in window *t+h*.
-3. **Three rankings of the trends seen so far.**
+3. **Rankings of the trends seen so far.**
 
    * ``trendlens``: the report's ranking at *t* (:func:`~trendlens.signals.ranking.rank_tiers`):
      trends flagged "emerging" or "accelerating" first, then those with a stage, then the quiet
-     ("noise") ones, each tier by virality;
+     ("noise") ones, each tier by virality; ``trendlens_virality``: by virality alone (what the score
+     predicts without the report's tiers);
    * ``count_growth``: raw count growth, (count at *t* + 1) / (count at *t-1* + 1);
    * ``bertrend_popularity``: BERTrend's popularity (Boutaleb et al. 2024; rte-france/BERTrend,
      ``trend_analysis/weak_signals.py``), re-implemented: a trend's popularity grows by its
@@ -52,7 +53,7 @@ TOP = 10
 #: BERTrend's decay of a topic's popularity in windows without documents (its defaults).
 BERTREND_DECAY_FACTOR = 0.01
 BERTREND_DECAY_POWER = 2.0
-METHODS = ("trendlens", "count_growth", "bertrend_popularity")
+METHODS = ("trendlens", "trendlens_virality", "count_growth", "bertrend_popularity")
 
 
 def prospective(
@@ -63,7 +64,7 @@ def prospective(
     max_cuts: int = MAX_CUTS,
     progress: Any = None,
 ) -> dict[str, Any]:
-    """Score the three rankings (module docstring) on the documents of one fitted corpus.
+    """Score the rankings (module docstring) on the documents of one fitted corpus.
 
     ``docs`` are the detector's per-document signal inputs (labels and timestamps at least) and
     ``config`` its signal settings with the window resolved (not ``"auto"``). Returns
@@ -109,11 +110,13 @@ def prospective(
         flagged = np.isin(stage, RISING)
         scores = {
             "trendlens": virality,
+            "trendlens_virality": virality,
             "count_growth": (counts[seen, t] + 1) / (counts[seen, t - 1] + 1),
             "bertrend_popularity": popularity[seen, t],
         }
         rankings = {
             "trendlens": np.lexsort((ids, -virality, rank_tiers(stage))),  # as the report ranks
+            "trendlens_virality": np.lexsort((ids, -virality)),  # the score alone, quiet trends included
             "count_growth": np.lexsort((ids, -scores["count_growth"])),
             "bertrend_popularity": np.lexsort((ids, -scores["bertrend_popularity"])),
         }

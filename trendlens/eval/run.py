@@ -329,7 +329,7 @@ def prospective_line(name: str, result: dict[str, Any]) -> str:
         return "—" if value is None else f"{value:.3f}"
 
     lines = [f"{name}: {result['documents']} documents, {result['window']} windows, {result['cuts']} cuts"]
-    for method in ("trendlens", "count_growth", "bertrend_popularity"):
+    for method in ("trendlens", "trendlens_virality", "count_growth", "bertrend_popularity"):
         s = result[method]
         lines.append(
             f"  {method:<20} precision@10 {fmt(s['precision_at_10'])}  Spearman {fmt(s['spearman_future_growth'])}"

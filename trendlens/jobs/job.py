@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import functools
 import glob
-import json
 import logging
 import time
 from collections import defaultdict
@@ -48,8 +47,7 @@ from trendlens.errors import ConfigError, CorpusError, StoreError
 from trendlens.jobs.lock import store_lock
 from trendlens.jobs.matching import Event, _unit, match_clusters
 from trendlens.signals.trends import SignalConfig
-from trendlens.store.schema import rollback
-from trendlens.store.store import TrendStore, content_hash
+from trendlens.store.store import RunRecord, TrendStore, content_hash
 from trendlens.topics.assign import NearestCentroids
 from trendlens.topics.model import TopicConfig, cluster_centroids
 
@@ -290,14 +288,11 @@ class _Run:
         began = time.perf_counter()
         self.check_embedder()
         if dry_run:
-            self.store.con.execute("BEGIN TRANSACTION")
-            try:
+            with self.store.scratch():  # ingest as the run would, then roll it all back
                 read, skipped, new, changed = self.ingest(files, transactional=False)
                 corpus = self.window()
                 hashes = [content_hash(d.text) for d in corpus]
                 to_embed = len(self.store.missing_embeddings(hashes, self.embedder.name))
-            finally:
-                rollback(self.store.con)
             mode = self.choose_mode(corpus)
             return JobResult(None, mode, True, read, skipped, new, changed, to_embed, len(corpus), 0, 0)
         try:
@@ -541,82 +536,57 @@ class _Run:
         window = corpus.timestamps[~np.isnat(corpus.timestamps)]
         n_new = sum(1 for d in corpus if d.id not in members)
         params = {"mode": mode, **asdict(self.config)}  # settings dataclasses as objects of their fields
-        versions = _versions(self.embedder.name)
         table = det.trends_
         cluster_of = {trend: cluster for cluster, trend in ids.items()}
-        with store.transaction():
-            store.con.execute(
-                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    run_id,
-                    self.started,
-                    datetime.now(timezone.utc),
-                    mode,
-                    _as_datetime(window.min()) if len(window) else None,
-                    _as_datetime(window.max()) if len(window) else None,
-                    len(corpus),
-                    n_new,
-                    len(clusters),
-                    int((det.labels_ < 0).sum()),
-                    json.dumps(params, default=str),
-                    json.dumps(versions),
-                    json.dumps(self.timings),
-                ],
+        trends = {
+            event.trend_id: (
+                table.at[cluster_of[event.trend_id], "label"],
+                centroids[cluster_of[event.trend_id]].tolist(),
             )
-            for event in events:
-                if event.event in ("born", "split"):
-                    cluster = cluster_of[event.trend_id]
-                    store.con.execute(
-                        "INSERT INTO trends VALUES (?, ?, ?, 'active', ?, ?)",
-                        [event.trend_id, run_id, run_id, table.at[cluster, "label"], centroids[cluster].tolist()],
-                    )
-                elif event.event == "continued":
-                    cluster = cluster_of[event.trend_id]
-                    store.con.execute(
-                        "UPDATE trends SET last_run = ?, label = ?, centroid = ? WHERE trend_id = ?",
-                        [run_id, table.at[cluster, "label"], centroids[cluster].tolist(), event.trend_id],
-                    )
-                else:  # merged, died
-                    store.con.execute("UPDATE trends SET status = ? WHERE trend_id = ?", [event.event, event.trend_id])
-                store.con.execute(
-                    "INSERT INTO lineage VALUES (?, ?, ?, ?, ?, ?)",
-                    [run_id, event.event, event.trend_id, event.other_trend_id, event.overlap, event.similarity],
+            for event in events
+            if event.event in ("born", "split", "continued")
+        }
+        snapshots = []
+        for cluster, trend_id in sorted(ids.items()):
+            row = table.loc[cluster]
+            snapshots.append(
+                (
+                    trend_id,
+                    cluster,
+                    int(row["size"]),
+                    float(row["share"]),
+                    row["label"],
+                    list(row["keywords"]),
+                    finite_or_none(row.get("virality")),
+                    row.get("lifecycle") if isinstance(row.get("lifecycle"), str) else None,
+                    finite_or_none(row.get("growth")),
+                    row.get("consumer_trend"),
+                    row.get("big_social_trend"),
+                    row.get("worldwide_social_trend"),
+                    row.get("social_drive"),
+                    finite_or_none(row.get("consumer_trend_confidence")),
                 )
-            for cluster, trend_id in sorted(ids.items()):
-                row = table.loc[cluster]
-                store.con.execute(
-                    "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        run_id,
-                        trend_id,
-                        cluster,
-                        int(row["size"]),
-                        float(row["share"]),
-                        row["label"],
-                        list(row["keywords"]),
-                        finite_or_none(row.get("virality")),
-                        row.get("lifecycle") if isinstance(row.get("lifecycle"), str) else None,
-                        finite_or_none(row.get("growth")),
-                        row.get("consumer_trend"),
-                        row.get("big_social_trend"),
-                        row.get("worldwide_social_trend"),
-                        row.get("social_drive"),
-                        finite_or_none(row.get("consumer_trend_confidence")),
-                    ],
-                )
-            import pandas as pd
-
-            frame = pd.DataFrame(
-                {
-                    "run_id": run_id,
-                    "doc_id": [d.id for d in corpus],
-                    "trend_id": pd.array(
-                        [ids[int(label)] if label >= 0 else None for label in det.labels_], dtype="Int64"
-                    ),
-                }
             )
-            with store.registered("run_members", frame):
-                store.con.execute("INSERT INTO memberships SELECT run_id, doc_id, trend_id FROM run_members")
+        store.commit_run(
+            RunRecord(
+                run_id=run_id,
+                started=self.started,
+                mode=mode,
+                window_start=_as_datetime(window.min()) if len(window) else None,
+                window_end=_as_datetime(window.max()) if len(window) else None,
+                n_documents=len(corpus),
+                n_new=n_new,
+                n_trends=len(clusters),
+                n_outliers=int((det.labels_ < 0).sum()),
+                params=params,
+                versions=_versions(self.embedder.name),
+                timings=self.timings,
+                trends=trends,
+                events=events,
+                snapshots=snapshots,
+                memberships={d.id: ids[int(label)] if label >= 0 else None for d, label in zip(corpus, det.labels_)},
+            )
+        )
         log.info("run %d committed: %d trends", run_id, len(ids))
         return run_id
 

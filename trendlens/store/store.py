@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,35 @@ def content_hash(text: str) -> str:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One run of the scheduled job as :meth:`TrendStore.commit_run` writes it (the ``runs`` row and what it changed).
+
+    ``trends``: stable trend id → (label, centroid) of each trend the run saw (its new and continued
+    ones). ``events``: the lineage events (``born``, ``split``: a new registry row; ``continued``: the
+    row updated; ``merged``, ``died``: its status), each with ``event, trend_id, other_trend_id,
+    overlap, similarity``. ``snapshots``: one row per trend of the run, in the ``snapshots`` table's
+    column order after ``run_id``. ``memberships``: each document's stable trend id (``None``: none).
+    """
+
+    run_id: int
+    started: datetime
+    mode: str
+    window_start: datetime | None
+    window_end: datetime | None
+    n_documents: int
+    n_new: int
+    n_trends: int
+    n_outliers: int
+    params: dict[str, Any]
+    versions: dict[str, Any]
+    timings: dict[str, float]
+    trends: dict[int, tuple[str, list[float]]] = field(default_factory=dict)
+    events: Sequence[Any] = ()
+    snapshots: Sequence[Sequence[Any]] = ()
+    memberships: dict[str, int | None] = field(default_factory=dict)
 
 
 class TrendStore:
@@ -130,6 +160,74 @@ class TrendStore:
             yield
         finally:
             self.con.unregister(name)
+
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[None]:
+        """Everything inside is rolled back at the end, whatever happens (a dry run reads what it would write)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        finally:
+            rollback(self.con)
+
+    def commit_run(self, run: RunRecord) -> None:
+        """Write a run in one transaction: its ``runs`` row, the registry changes and lineage of its
+        events, its snapshots and every document's membership."""
+        import json
+
+        import pandas as pd
+
+        with self.transaction():
+            self.con.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    run.run_id,
+                    run.started,
+                    datetime.now(timezone.utc),
+                    run.mode,
+                    run.window_start,
+                    run.window_end,
+                    run.n_documents,
+                    run.n_new,
+                    run.n_trends,
+                    run.n_outliers,
+                    json.dumps(run.params, default=str),
+                    json.dumps(run.versions),
+                    json.dumps(run.timings),
+                ],
+            )
+            for event in run.events:
+                if event.event in ("born", "split"):
+                    label, centroid = run.trends[event.trend_id]
+                    self.con.execute(
+                        "INSERT INTO trends VALUES (?, ?, ?, 'active', ?, ?)",
+                        [event.trend_id, run.run_id, run.run_id, label, centroid],
+                    )
+                elif event.event == "continued":
+                    label, centroid = run.trends[event.trend_id]
+                    self.con.execute(
+                        "UPDATE trends SET last_run = ?, label = ?, centroid = ? WHERE trend_id = ?",
+                        [run.run_id, label, centroid, event.trend_id],
+                    )
+                else:  # merged, died
+                    self.con.execute("UPDATE trends SET status = ? WHERE trend_id = ?", [event.event, event.trend_id])
+                self.con.execute(
+                    "INSERT INTO lineage VALUES (?, ?, ?, ?, ?, ?)",
+                    [run.run_id, event.event, event.trend_id, event.other_trend_id, event.overlap, event.similarity],
+                )
+            for row in run.snapshots:
+                self.con.execute(
+                    "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [run.run_id, *row]
+                )
+            frame = pd.DataFrame(
+                {
+                    "run_id": run.run_id,
+                    "doc_id": list(run.memberships),
+                    "trend_id": pd.array(list(run.memberships.values()), dtype="Int64"),
+                }
+            )
+            with self.registered("run_members", frame):
+                self.con.execute("INSERT INTO memberships SELECT run_id, doc_id, trend_id FROM run_members")
 
     # -- documents ------------------------------------------------------------------
     def file_seen(self, sha256: str) -> bool:

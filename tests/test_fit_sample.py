@@ -9,8 +9,7 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 from trendlens import ConfigError, TrendDetector, load_corpus
-from trendlens.detector import time_stratified_sample
-from trendlens.topics.assign import assign_nearest
+from trendlens.topics.assign import assign_nearest, time_stratified_sample
 
 
 @pytest.fixture(scope="module")

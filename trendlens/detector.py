@@ -24,10 +24,9 @@ from trendlens.embed.disk import DiskVectors
 from trendlens.errors import ConfigError, NotFittedError
 from trendlens.parallel import embed_texts, open_executor
 from trendlens.progress import stage
-from trendlens.report.assemble import finite_or_none
+from trendlens.report.assemble import finite_or_none, hierarchy_levels
 from trendlens.report.model import (
     Evidence,
-    HierarchyLevel,
     Insight,
     TrendGroup,
     TrendReport,
@@ -40,8 +39,10 @@ from trendlens.topics.assign import (
     assign_nearest,
     member_similarity,
     similarity_to_own_centroid,
+    time_stratified_sample,
 )
 from trendlens.topics.model import cluster_centroids, label_from_keywords, require_documents
+from trendlens.topics.tables import main_trend_first, trend_rows, trend_table
 from trendlens.validation import as_config, as_texts, check_detector_params, check_embeddings
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     fit_sample
         Largest number of documents the clustering is fitted on (default 50,000). A
         larger corpus is fitted on a sample spread evenly over time
-        (:func:`time_stratified_sample`); every other document then joins the trend
+        (:func:`~trendlens.topics.assign.time_stratified_sample`); every other document then joins the trend
         whose centroid is closest when it is as close to it as 95% of the sample's
         trend members are to theirs (``assign_similarity_``), else no trend. Signals
         count every document. ``None`` fits on all documents.
@@ -121,7 +122,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     ----------
     trends_ : pandas.DataFrame
         One row per trend (index ``trend``), ranked as the report ranks (rising trends, then those
-        with a stage, then quiet ones, each by virality then size: :func:`_ranked`): label,
+        with a stage, then quiet ones, each by virality then size: :func:`~trendlens.topics.tables.ranked`): label,
         keywords, size, share, virality (0-100) and lifecycle in the latest window
         (the latest complete one when the latest is partial: ``ranked_window``), growth,
         p_value, burst, acceleration, engagement, reach, novelty, onset and
@@ -628,42 +629,27 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         return CachedEmbedder(embedder, None if cache is True else cache)
 
     def _trend_table(self, summary: pd.DataFrame) -> pd.DataFrame:
-        import pandas as pd
-
-        ts = self.corpus_.timestamps
-        rows = []
-        for trend in sorted(self.keywords_):
-            members = np.flatnonzero(self.labels_ == trend)
-            stamps = ts[members][~np.isnat(ts[members])]
-            rows.append(
-                {
-                    "trend": trend,
-                    "label": label_from_keywords(
-                        self.keywords_[trend], member_texts=[self.corpus_[i].text for i in members]
-                    ),
-                    "keywords": self.keywords_[trend],
-                    "size": len(members),
-                    "share": len(members) / len(self.labels_),
-                    "first_seen": str(stamps.min())[:10] if len(stamps) else None,
-                    "last_seen": str(stamps.max())[:10] if len(stamps) else None,
-                    "example_ids": [self.corpus_[i].id for i in self._by_centrality(members)[: self.n_examples]],
-                }
-            )
-        columns = ["trend", "label", "keywords", "size", "share", "first_seen", "last_seen", "example_ids"]
-        # no cluster at all (tiny or uniform corpora) gives an empty table, not a KeyError
-        table = pd.DataFrame(rows, columns=columns).set_index("trend").join(summary, how="left")
-        front = ["label", "keywords", "size", "share", "virality", "lifecycle", "growth", "p_value"]
-        table = table[[c for c in front if c in table] + [c for c in table if c not in front]]
-        return _ranked(table)
+        names = {
+            t: {
+                "label": label_from_keywords(
+                    words, member_texts=[self.corpus_[i].text for i in np.flatnonzero(self.labels_ == t)]
+                ),
+                "keywords": words,
+            }
+            for t, words in self.keywords_.items()
+        }
+        rows = trend_rows(sorted(self.keywords_), self.labels_, self.corpus_, self._centrality, self.n_examples, names)
+        return trend_table(
+            rows, ["label", "keywords", "size", "share", "first_seen", "last_seen", "example_ids"], summary
+        )
 
     def _consumer_trend_table(self, docs: DocumentSignals, config: SignalConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Consumer trends (merged sub trends) as trends of their own: one row each, and their signals.
 
         Every document of a sub trend counts for its consumer trend, so a phenomenon split into
-        several sub trends is measured whole. Ranked as ``trends_`` is (virality, size, id), except
-        that a consumer trend holding :data:`MAIN_TREND_SHARE` of the documents in trends leads.
+        several sub trends is measured whole. Ranked as ``trends_`` is, except that a consumer trend
+        holding :data:`~trendlens.topics.tables.MAIN_TREND_SHARE` of the documents in trends leads.
         """
-        import pandas as pd
 
         groups = {g.id: g for g in self.groups_.values()}
         lookup = np.full(max(self.groups_, default=0) + 1, -1, dtype=np.int64)
@@ -674,34 +660,21 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self._group_centroids = cluster_centroids(self._group_labels, self.embeddings_)
         self._group_centrality = similarity_to_own_centroid(self._group_labels, self.embeddings_, self._group_centroids)
         rank = {t: k for k, t in enumerate(self.trends_.index)}
-        ts = self.corpus_.timestamps
-        rows = []
-        for gid, group in sorted(groups.items()):
-            members = np.flatnonzero(self._group_labels == gid)
-            stamps = ts[members][~np.isnat(ts[members])]
-            order = members[np.argsort(-self._group_centrality[members], kind="stable")]
-            rows.append(
-                {
-                    "trend": gid,
-                    "label": group.name,
-                    "keywords": list(group.keywords),
-                    "members": sorted(group.members, key=rank.__getitem__),
-                    "size": len(members),
-                    "share": len(members) / len(self.labels_),
-                    "first_seen": str(stamps.min())[:10] if len(stamps) else None,
-                    "last_seen": str(stamps.max())[:10] if len(stamps) else None,
-                    "example_ids": [self.corpus_[i].id for i in order[: self.n_examples]],
-                }
-            )
-        columns = ["trend", "label", "keywords", "members", "size", "share", "first_seen", "last_seen", "example_ids"]
-        table = pd.DataFrame(rows, columns=columns).set_index("trend").join(summary, how="left")
+        extra = {
+            gid: {
+                "label": group.name,
+                "keywords": list(group.keywords),
+                "members": sorted(group.members, key=rank.__getitem__),
+            }
+            for gid, group in groups.items()
+        }
+        rows = trend_rows(
+            sorted(groups), self._group_labels, self.corpus_, self._group_centrality, self.n_examples, extra
+        )
+        columns = ["label", "keywords", "members", "size", "share", "first_seen", "last_seen", "example_ids"]
+        table = trend_table(rows, columns, summary)
         table.index.name = "consumer_trend"
-        ranked = _ranked(table)
-        clustered = int((self.labels_ >= 0).sum())
-        if len(ranked) and clustered and ranked["size"].max() >= MAIN_TREND_SHARE * clustered:
-            main = ranked["size"].idxmax()  # the corpus is about it: it leads, the others follow by virality
-            ranked = ranked.loc[[main, *[g for g in ranked.index if g != main]]]
-        return ranked, signals
+        return main_trend_first(table, int((self.labels_ >= 0).sum())), signals
 
     def _place_in_taxonomy(self) -> dict[int, Any]:
         """Place every trend in the taxonomy; adds ``<level>``/``_id``/``_confidence`` columns to ``trends_``.
@@ -711,16 +684,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         """
         if self.taxonomy is None:
             return {}
-        from trendlens.hierarchy import Taxonomy, default_taxonomy, load_taxonomy
-        from trendlens.hierarchy.mapping import N_DOCUMENTS, TaxonomyMapper, TrendEvidence
+        from trendlens.hierarchy import resolve_taxonomy
+        from trendlens.hierarchy.mapping import N_DOCUMENTS, TaxonomyMapper, TrendEvidence, placement_columns
 
-        if isinstance(self.taxonomy, Taxonomy):
-            taxonomy = self.taxonomy
-        elif isinstance(self.taxonomy, str) and self.taxonomy == "default":
-            taxonomy = default_taxonomy()
-        else:
-            taxonomy = load_taxonomy(self.taxonomy)
-        self.taxonomy_ = taxonomy
+        self.taxonomy_ = taxonomy = resolve_taxonomy(self.taxonomy)
         mapper = TaxonomyMapper(taxonomy, self._text_embedder())
         central = {t: self._by_centrality(np.flatnonzero(self.labels_ == t))[:N_DOCUMENTS] for t in self.trends_.index}
         rows = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *central.values()]).astype(np.int64))
@@ -736,7 +703,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             for trend, row in self.trends_.iterrows()
         }
         placements = dict(zip(evidence, mapper.place_trends(list(evidence.values())))) if evidence else {}
-        self._placement_columns(placements)
+        placement_columns(self.trends_, placements)
         self._place_groups(mapper, evidence)
         return placements
 
@@ -752,40 +719,8 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             merged = group_evidence([evidence[m] for m in group.members], sizes, group.name, group.keywords)
             placement = mapper.place_trends([merged])[0]
             self.group_placements_[group.id] = placement
-            placed = replace(group, hierarchy=self._levels(placement))
+            placed = replace(group, hierarchy=hierarchy_levels(placement, self.taxonomy_))
             self.groups_.update({m: placed for m in group.members})
-
-    def _placement_columns(self, placements: dict[int, Any]) -> None:
-        from trendlens.hierarchy.mapping import MAPPED_LEVELS
-
-        for level in MAPPED_LEVELS:
-            self.trends_[level] = [placements[t].at(level).name for t in self.trends_.index]
-            self.trends_[f"{level}_id"] = [placements[t].at(level).node_id for t in self.trends_.index]
-            self.trends_[f"{level}_confidence"] = [placements[t].at(level).confidence for t in self.trends_.index]
-        self.trends_["taxonomy_similarity"] = [placements[t].similarity for t in self.trends_.index]
-        proposals = [placements[t].proposed for t in self.trends_.index]
-        self.trends_["proposed_consumer_trend"] = [p.name if p else None for p in proposals]
-        self.trends_["proposed_parent_id"] = [p.parent_id if p else None for p in proposals]
-
-    def _levels(self, placement: Any) -> tuple[HierarchyLevel, ...]:
-        """A placement as the report's hierarchy levels, each with its node's description (and any proposal)."""
-        from trendlens.report.model import ProposedNode
-
-        proposal = None
-        if placement.proposed is not None:
-            p = placement.proposed
-            proposal = ProposedNode(p.name, p.level, p.parent_id, p.parent_name, p.parent_similarity, p.basis)
-        return tuple(
-            HierarchyLevel(
-                m.level,
-                m.node_id,
-                m.name,
-                m.confidence,
-                self.taxonomy_.nodes[m.node_id].description if m.node_id else "",
-                proposal if m.level == "consumer_trend" else None,
-            )
-            for m in placement.levels
-        )
 
     def override_placement(self, trend: int, node_id: str) -> None:
         """Place ``trend`` under the taxonomy's consumer trend ``node_id`` by hand (confidence 1).
@@ -793,7 +728,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         Use it when the automatic placement is wrong; the next :meth:`report`
         shows the new placement and its taxonomy sections.
         """
-        from trendlens.hierarchy.mapping import LevelMatch, Placement
+        from trendlens.hierarchy.mapping import LevelMatch, Placement, placement_columns
 
         self._check_fitted()
         if trend not in self.placements_:
@@ -805,7 +740,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             raise ConfigError(f"{node_id!r} is not a consumer trend of the taxonomy {taxonomy.name!r}")
         levels = tuple(LevelMatch(node.level, node.id, node.name, 1.0) for node in reversed(taxonomy.path(node_id)))
         self.placements_[trend] = Placement(1.0, levels, ((node_id, 1.0),))
-        self._placement_columns(self.placements_)
+        placement_columns(self.trends_, self.placements_)
         self.insights_.pop(trend, None)
 
     def _merge_groups(self) -> dict[int, TrendGroup]:
@@ -836,27 +771,15 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         return made
 
     def _phrase_names(self, groups: dict[int, tuple[int, ...]]) -> Any:
-        """Names of trends and groups from the phrases of their documents (:data:`NAME_DOCUMENTS` per trend)."""
+        """Names of trends and groups from the phrases of their most central documents."""
         from trendlens.topics.model import term_stop_words
-        from trendlens.topics.names import Names, document_phrases, name_trends
+        from trendlens.topics.names import names_from_documents
         from trendlens.topics.terms import Terms
 
-        if not groups:
-            return Names({}, {})
         texts = self.corpus_.texts
         terms = getattr(self, "_terms", None) or Terms.from_texts(texts, term_stop_words("english"))
-        rows = [np.flatnonzero(self.labels_ < 0)[:NAME_DOCUMENTS]]
-        rows += [
-            self._by_centrality(np.flatnonzero(self.labels_ == t))[:NAME_DOCUMENTS] for t in sorted(self.keywords_)
-        ]
-        picked = np.sort(np.concatenate(rows))
-        return name_trends(
-            [document_phrases(terms, texts[i]) for i in picked],
-            self.labels_[picked].tolist(),
-            groups,
-            fallback=self.trends_["label"].to_dict(),
-            terms=terms,
-        )
+        fallback = self.trends_["label"].to_dict()
+        return names_from_documents(texts, self.labels_, self._centrality, groups, terms, fallback)
 
     def _enrich(self, trend: int) -> tuple[tuple[Evidence, ...], Insight]:
         """Detailed findings and report sections of one trend (computed once per fit, then kept)."""
@@ -1112,10 +1035,6 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
 #: core centroids and 99.66% with all members' (median membership 0.83; NMI unchanged).
 CORE_MEMBERSHIP = 0.5
 
-#: Documents per trend (the most central) and of no trend whose phrases name the trends: bounds the
-#: naming's work on large corpora; 1,000 covers every trend of the 10k-document corpora whole.
-NAME_DOCUMENTS = 1000
-
 
 #: Documents of a consumer trend of several sub trends scanned for drivers and audience, sampled across
 #: its sub trends by size (a sub trend scans :data:`trendlens.enrich.reading.SCAN_DOCUMENTS`).
@@ -1124,55 +1043,11 @@ GROUP_SCAN_DOCUMENTS = 5000
 #: each) would otherwise have every one parsed; 5,000 posts of the Bluesky migration hold about 115,000.
 GROUP_SCAN_WORDS = 200_000
 
-#: Share of the documents in trends from which one consumer trend is the corpus's main trend and leads the
-#: ranking: a corpus collected about one phenomenon (posts about a platform migration) reads as that trend
-#: with its facets, as an analyst's report does, not as its latest month's smaller movers.
-MAIN_TREND_SHARE = 0.5
 
 #: A document outside the clustering (the rest of a sampled fit, a new one given to ``predict``) joins the
 #: closest trend when its cosine to the centroid reaches this quantile of the clustered documents' cosine
 #: to their own trend's centroid: as close as 95% of HDBSCAN's members are.
 ASSIGN_QUANTILE = 0.05
-
-
-def _ranked(table: pd.DataFrame) -> pd.DataFrame:
-    """A trend table in the report's order: rising trends, then those with a stage, then quiet ones
-    (:func:`~trendlens.signals.ranking.rank_tiers`), each by virality then size; ties in id order,
-    so equal tables always rank alike. Without timestamps (no signals): by size."""
-    from trendlens.signals.ranking import rank_tiers
-
-    name = table.index.name
-    frame = table.reset_index()
-    if "virality" not in table:
-        return frame.sort_values(["size", name], ascending=[False, True], kind="stable").set_index(name)
-    frame["_tier"] = rank_tiers(frame["lifecycle"].tolist() if "lifecycle" in frame else [None] * len(frame))
-    keys = ["_tier", "virality", "size", name]
-    ordered = frame.sort_values(keys, ascending=[True, False, False, True], na_position="last", kind="stable")
-    return ordered.drop(columns="_tier").set_index(name)
-
-
-def time_stratified_sample(timestamps: np.ndarray, n: int, random_state: int = 0) -> np.ndarray:
-    """``n`` row indices spread evenly over time (sorted), documents without a time spread among them.
-
-    Systematic sampling along the time order with a seeded random start: every stretch of
-    ``len / n`` consecutive documents in time gives one, so each period is represented in
-    proportion to its volume (a month with twice the posts gives twice the sample).
-    """
-    total = len(timestamps)
-    if n >= total:
-        return np.arange(total)
-    stamps = np.asarray(timestamps, dtype="datetime64[s]")
-    order = np.argsort(np.where(np.isnat(stamps), np.datetime64("9999-01-01"), stamps), kind="stable")
-    undated = int(np.isnat(stamps).sum())
-    if undated:  # undated documents have no place in time: take them at random, in proportion
-        rng = np.random.default_rng(random_state)
-        n_undated = round(n * undated / total)
-        dated = time_stratified_sample(stamps[order[: total - undated]], n - n_undated, random_state)
-        extra = rng.choice(undated, size=n_undated, replace=False) + (total - undated)
-        return np.sort(order[np.concatenate([dated, extra])])
-    offset = np.random.default_rng(random_state).random()
-    positions = np.floor((np.arange(n) + offset) * total / n).astype(np.int64)
-    return np.sort(order[np.minimum(positions, total - 1)])
 
 
 def _appended(vectors: Any, rows: np.ndarray) -> Any:

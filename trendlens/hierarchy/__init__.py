@@ -11,6 +11,13 @@ reads and validates a user's own (YAML or JSON). Both return a read-only :class:
 
 from __future__ import annotations
 
-from trendlens.hierarchy.taxonomy import LEVELS, Taxonomy, TaxonomyNode, default_taxonomy, load_taxonomy
+from trendlens.hierarchy.taxonomy import (
+    LEVELS,
+    Taxonomy,
+    TaxonomyNode,
+    default_taxonomy,
+    load_taxonomy,
+    resolve_taxonomy,
+)
 
-__all__ = ["LEVELS", "Taxonomy", "TaxonomyNode", "default_taxonomy", "load_taxonomy"]
+__all__ = ["LEVELS", "Taxonomy", "TaxonomyNode", "default_taxonomy", "load_taxonomy", "resolve_taxonomy"]

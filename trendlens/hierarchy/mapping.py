@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -319,3 +320,18 @@ def propose_node(
         return None
     parent_name = taxonomy.nodes[parent_id].name if parent_id else ""
     return ProposedNode(name, "consumer_trend", parent_id, parent_name, round(parent_similarity, 4), basis)
+
+
+def placement_columns(table: Any, placements: dict[int, Placement]) -> None:
+    """Add each trend's placement to a trend table (index: trend id) as columns: ``<level>``,
+    ``<level>_id`` and ``<level>_confidence`` per mapped level, ``taxonomy_similarity``, and the
+    ``proposed_consumer_trend`` with its ``proposed_parent_id`` where no consumer trend fits."""
+    ids = list(table.index)
+    for level in MAPPED_LEVELS:
+        table[level] = [placements[t].at(level).name for t in ids]
+        table[f"{level}_id"] = [placements[t].at(level).node_id for t in ids]
+        table[f"{level}_confidence"] = [placements[t].at(level).confidence for t in ids]
+    table["taxonomy_similarity"] = [placements[t].similarity for t in ids]
+    proposals = [placements[t].proposed for t in ids]
+    table["proposed_consumer_trend"] = [p.name if p else None for p in proposals]
+    table["proposed_parent_id"] = [p.parent_id if p else None for p in proposals]

@@ -303,3 +303,13 @@ def _parse(text: str, suffix: str, source: str) -> Any:
             f"{source}: not valid taxonomy YAML ({' '.join(str(exc).split())}); only plain YAML is accepted, "
             "tags that build Python objects (!!python/...) are rejected"
         ) from exc
+
+
+def resolve_taxonomy(spec: Any) -> Taxonomy:
+    """The taxonomy a detector's ``taxonomy`` parameter names: a :class:`Taxonomy` as it is,
+    ``"default"`` for :func:`default_taxonomy`, anything else (a path, a dict) through :func:`load_taxonomy`."""
+    if isinstance(spec, Taxonomy):
+        return spec
+    if isinstance(spec, str) and spec == "default":
+        return default_taxonomy()
+    return load_taxonomy(spec)

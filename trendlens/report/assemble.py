@@ -18,7 +18,9 @@ from trendlens.report.model import (
     ConsumerTrend,
     CorpusSummary,
     Example,
+    HierarchyLevel,
     MapPoint,
+    ProposedNode,
     Trend,
     TrendReport,
     WindowCount,
@@ -161,7 +163,7 @@ def _trend_entry(det: Any, trend: int, row: pd.Series, by_id: dict, part: pd.Dat
             if k.startswith("virality_") and v == v and k != "virality"
         },
         onset=get("onset") if isinstance(get("onset"), str) else None,
-        hierarchy=det._levels(placement) if placement is not None else (),
+        hierarchy=hierarchy_levels(placement, det.taxonomy_) if placement is not None else (),
         peak=get("peak") if isinstance(get("peak"), str) else None,
         examples=examples,
         series=points,
@@ -174,3 +176,23 @@ def finite_or_none(value: Any) -> float | None:
         return None
     value = float(value)
     return None if value != value else value
+
+
+def hierarchy_levels(placement: Any, taxonomy: Any) -> tuple[HierarchyLevel, ...]:
+    """A taxonomy placement as the report's hierarchy levels, each with its node's description
+    (and, at the consumer-trend level, the node proposed where none fits)."""
+    proposal = None
+    if placement.proposed is not None:
+        p = placement.proposed
+        proposal = ProposedNode(p.name, p.level, p.parent_id, p.parent_name, p.parent_similarity, p.basis)
+    return tuple(
+        HierarchyLevel(
+            m.level,
+            m.node_id,
+            m.name,
+            m.confidence,
+            taxonomy.nodes[m.node_id].description if m.node_id else "",
+            proposal if m.level == "consumer_trend" else None,
+        )
+        for m in placement.levels
+    )

@@ -170,3 +170,27 @@ def member_similarity(labels: np.ndarray, embeddings: Any, quantile: float) -> f
         return DEFAULT_SIMILARITY
     sims = similarity_to_own_centroid(labels, embeddings, centroids)
     return float(np.quantile(sims[labels >= 0], quantile))
+
+
+def time_stratified_sample(timestamps: np.ndarray, n: int, random_state: int = 0) -> np.ndarray:
+    """``n`` row indices spread evenly over time (sorted), documents without a time spread among them.
+
+    Systematic sampling along the time order with a seeded random start: every stretch of
+    ``len / n`` consecutive documents in time gives one, so each period is represented in
+    proportion to its volume (a month with twice the posts gives twice the sample).
+    """
+    total = len(timestamps)
+    if n >= total:
+        return np.arange(total)
+    stamps = np.asarray(timestamps, dtype="datetime64[s]")
+    order = np.argsort(np.where(np.isnat(stamps), np.datetime64("9999-01-01"), stamps), kind="stable")
+    undated = int(np.isnat(stamps).sum())
+    if undated:  # undated documents have no place in time: take them at random, in proportion
+        rng = np.random.default_rng(random_state)
+        n_undated = round(n * undated / total)
+        dated = time_stratified_sample(stamps[order[: total - undated]], n - n_undated, random_state)
+        extra = rng.choice(undated, size=n_undated, replace=False) + (total - undated)
+        return np.sort(order[np.concatenate([dated, extra])])
+    offset = np.random.default_rng(random_state).random()
+    positions = np.floor((np.arange(n) + offset) * total / n).astype(np.int64)
+    return np.sort(order[np.minimum(positions, total - 1)])

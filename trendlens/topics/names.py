@@ -35,6 +35,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from trendlens.topics.terms import Terms
 
 #: Longest name, in words.
@@ -62,6 +64,9 @@ PAIR_SHARE = 0.1
 #: Share of a second phrase's documents (in the corpus) that the group must hold: a signature many groups
 #: carry ("more info from EcoSearch" under reposted headlines) does not name one.
 PAIR_PRECISION = 0.5
+#: Documents per trend (the most central) and of no trend whose phrases name the trends: bounds the
+#: naming's work on large corpora; 1,000 covers every trend of the 10k-document corpora whole.
+NAME_DOCUMENTS = 1000
 #: Titles that start no name: "mr ebbers" is named "ebbers".
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir"})
 
@@ -251,6 +256,34 @@ def name_trends(
                 used.add(f"{key} {extra}")
                 trend_names[trend] += " " + written([trend], extra)
     return Names(trend_names, group_names)
+
+
+def names_from_documents(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    centrality: np.ndarray,
+    groups: Mapping[int, Sequence[int]],
+    terms: Terms,
+    fallback: Mapping[int, str],
+    per_trend: int = NAME_DOCUMENTS,
+) -> Names:
+    """:func:`name_trends` on a corpus: the phrases of each trend's ``per_trend`` documents of highest
+    ``centrality`` (cosine to their trend's centroid) and of as many documents in no trend (for the
+    corpus-wide precision). ``labels``: per document, its trend id (``-1``: none)."""
+    if not groups:
+        return Names({}, {})
+    rows = [np.flatnonzero(labels < 0)[:per_trend]]
+    for trend in sorted(set(labels[labels >= 0].tolist())):
+        members = np.flatnonzero(labels == trend)
+        rows.append(members[np.argsort(-centrality[members], kind="stable")][:per_trend])
+    picked = np.sort(np.concatenate(rows))
+    return name_trends(
+        [document_phrases(terms, texts[i]) for i in picked],
+        labels[picked].tolist(),
+        groups,
+        fallback=fallback,
+        terms=terms,
+    )
 
 
 def _complement(key: str, scores: Mapping[str, float], terms: Terms | None, taken: Iterable[str]) -> str | None:

@@ -629,15 +629,11 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         return CachedEmbedder(embedder, None if cache is True else cache)
 
     def _trend_table(self, summary: pd.DataFrame) -> pd.DataFrame:
-        names = {
-            t: {
-                "label": label_from_keywords(
-                    words, member_texts=[self.corpus_[i].text for i in np.flatnonzero(self.labels_ == t)]
-                ),
-                "keywords": words,
-            }
-            for t, words in self.keywords_.items()
-        }
+        def names(trend: int, members: np.ndarray) -> dict[str, Any]:
+            words = self.keywords_[trend]
+            texts = [self.corpus_[i].text for i in members]
+            return {"label": label_from_keywords(words, member_texts=texts), "keywords": words}
+
         rows = trend_rows(sorted(self.keywords_), self.labels_, self.corpus_, self._centrality, self.n_examples, names)
         return trend_table(
             rows, ["label", "keywords", "size", "share", "first_seen", "last_seen", "example_ids"], summary
@@ -669,7 +665,12 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             for gid, group in groups.items()
         }
         rows = trend_rows(
-            sorted(groups), self._group_labels, self.corpus_, self._group_centrality, self.n_examples, extra
+            sorted(groups),
+            self._group_labels,
+            self.corpus_,
+            self._group_centrality,
+            self.n_examples,
+            lambda gid, _: extra[gid],
         )
         columns = ["label", "keywords", "members", "size", "share", "first_seen", "last_seen", "example_ids"]
         table = trend_table(rows, columns, summary)

@@ -6,7 +6,7 @@ and the signal summary; the ranking is the report's (:func:`ranked`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,11 +28,11 @@ def trend_rows(
     corpus: Any,
     centrality: np.ndarray,
     n_examples: int,
-    extra: Mapping[int, dict[str, Any]],
+    extra: Callable[[int, np.ndarray], dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """One row per id of ``ids``: ``trend``, the ``extra`` columns of that id, ``size``, ``share``,
-    ``first_seen``, ``last_seen`` (dates of its documents in ``labels``) and ``example_ids`` (its
-    ``n_examples`` documents of highest ``centrality``)."""
+    """One row per id of ``ids``: ``trend``, the columns ``extra(id, members)`` gives (``members``: the
+    indices of its documents in ``labels``), ``size``, ``share``, ``first_seen``, ``last_seen`` (dates
+    of its documents) and ``example_ids`` (its ``n_examples`` documents of highest ``centrality``)."""
     timestamps = corpus.timestamps
     rows = []
     for trend in ids:
@@ -42,7 +42,7 @@ def trend_rows(
         rows.append(
             {
                 "trend": trend,
-                **extra[trend],
+                **extra(trend, members),
                 "size": len(members),
                 "share": len(members) / len(labels),
                 "first_seen": str(stamps.min())[:10] if len(stamps) else None,

@@ -431,11 +431,9 @@ def _vote_more(posts: Sequence[Post], judged: Sequence[str], keys: dict[str, _Ke
                 wanted.append((posts[d].sentence_text(word.sentence), d))
     if not wanted:
         return
-    if nlp is None:
-        from trendlens.enrich.nlp import load_nlp
+    from trendlens.enrich.parses import parse_docs
 
-        nlp = load_nlp()
-    for doc, (_, d) in zip(nlp.pipe([t for t, _ in wanted], batch_size=64), wanted):
+    for doc, (_, d) in zip(parse_docs([t for t, _ in wanted], nlp=nlp), wanted):
         _vote_span(doc[:], d, keys)
 
 

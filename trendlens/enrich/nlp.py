@@ -59,13 +59,15 @@ def parse_sentences(
     """Every sentence of ``texts`` of at least ``min_chars`` characters, in document order.
 
     Each sentence keeps its spaCy span, so named entities and tokens of the
-    sentence are at hand without parsing again.
+    sentence are at hand without parsing again. Each text is parsed once per
+    process and kept across runs (:mod:`trendlens.enrich.parses`).
     """
     if len(texts) != len(doc_ids):
         raise ConfigError(f"got {len(texts)} texts but {len(doc_ids)} document ids")
-    nlp = nlp or load_nlp()
+    from trendlens.enrich.parses import parse_docs
+
     out: list[Sentence] = []
-    for doc, doc_id in zip(nlp.pipe(texts, batch_size=batch_size), doc_ids):
+    for doc, doc_id in zip(parse_docs(texts, nlp=nlp, batch_size=batch_size), doc_ids):
         out += [Sentence(s.text.strip(), doc_id, s) for s in doc.sents if len(s.text.strip()) >= min_chars]
     return out
 

@@ -42,39 +42,40 @@ def _refuse_to_parse(nlp, monkeypatch) -> None:
 def test_a_parse_from_the_disk_cache_equals_a_fresh_parse(texts, cache_dir, monkeypatch):
     nlp = load_nlp()
     fresh = [_annotations(d) for d in nlp.pipe(texts)]
-    first = parses.parse_docs(texts)
+    first = parses.parse_docs(texts, load_nlp())
     assert [_annotations(d) for d in first] == fresh
     assert (cache_dir / "parses.sqlite").is_file()
     # a new process: nothing in memory, every parse read back from disk, none made
     monkeypatch.setattr(parses, "_memory", parses.OrderedDict())
     _refuse_to_parse(nlp, monkeypatch)
-    again = parses.parse_docs(texts)
+    again = parses.parse_docs(texts, load_nlp())
     assert [_annotations(d) for d in again] == fresh
     # repeated texts come back once parsed, in input order
-    assert [d.text for d in parses.parse_docs([texts[3], texts[1], texts[3]])] == [texts[3], texts[1], texts[3]]
+    order = [texts[3], texts[1], texts[3]]
+    assert [d.text for d in parses.parse_docs(order, load_nlp())] == order
 
 
 def test_a_damaged_entry_is_parsed_again_and_overwritten(texts, cache_dir, monkeypatch):
     nlp = load_nlp()
-    parses.parse_docs(texts[:5])
+    parses.parse_docs(texts[:5], load_nlp())
     with sqlite3.connect(cache_dir / "parses.sqlite") as db:
         db.execute("UPDATE parses SET doc = zeroblob(40)")
     monkeypatch.setattr(parses, "_memory", parses.OrderedDict())
-    again = parses.parse_docs(texts[:5])
+    again = parses.parse_docs(texts[:5], load_nlp())
     assert [_annotations(d) for d in again] == [_annotations(d) for d in nlp.pipe(texts[:5])]
     monkeypatch.setattr(parses, "_memory", parses.OrderedDict())
     _refuse_to_parse(nlp, monkeypatch)  # the entries were rewritten: read back without parsing
-    assert [d.text for d in parses.parse_docs(texts[:5])] == texts[:5]
+    assert [d.text for d in parses.parse_docs(texts[:5], load_nlp())] == texts[:5]
 
 
 def test_the_disk_cache_can_be_turned_off(texts, cache_dir, monkeypatch):
     monkeypatch.setenv("TRENDLENS_PARSE_CACHE", "0")
-    docs = parses.parse_docs(texts[:3])
+    docs = parses.parse_docs(texts[:3], load_nlp())
     assert [d.text for d in docs] == texts[:3]
     assert not (cache_dir / "parses.sqlite").exists()
 
 
 def test_the_memory_table_is_bounded(texts, cache_dir, monkeypatch):
     monkeypatch.setattr(parses, "MEMORY_DOCS", 10)
-    parses.parse_docs(texts[:25])
+    parses.parse_docs(texts[:25], load_nlp())
     assert len(parses._memory) == 10

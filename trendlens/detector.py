@@ -328,14 +328,15 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     def _cluster(
         self, texts: list[str], vectors: np.ndarray, config: TopicConfig, what: str, executor: Any = None
     ) -> tuple[Any, np.ndarray, float]:
-        """Cluster ``texts`` (UMAP, HDBSCAN, keywords): the topics, their labels with outliers placed, the threshold.
+        """Cluster ``texts`` (layout, HDBSCAN, keywords): the topics, their labels with outliers placed, the threshold.
 
         HDBSCAN's outliers join the closest cluster core at ``outlier_similarity``. The threshold is
         the cosine a document outside the clustering needs to join a trend: as close to its centre
         as 95% of the members HDBSCAN put in trends are to theirs (the centroid rule alone is
         stricter than HDBSCAN). Used by :meth:`fit` and, on the documents no trend took, :meth:`update`.
         """
-        with stage(f"clustering {what} (UMAP, HDBSCAN, keywords)", self.show_progress):
+        layout = "UMAP" if config.reduction == "umap" else "spectral layout"
+        with stage(f"clustering {what} ({layout}, HDBSCAN, keywords)", self.show_progress):
             topics = fit_topics(texts, vectors, config)
         labels = topics.labels
         threshold = member_similarity(topics.labels, vectors, quantile=ASSIGN_QUANTILE)
@@ -424,7 +425,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
            when its cosine reaches ``assign_similarity_``, the rule :meth:`predict` applies;
         3. the new documents no trend took, when there are at least :data:`~trendlens.topics.model.MIN_DOCUMENTS`
            and twice the fit's HDBSCAN ``min_cluster_size``, are clustered as :meth:`fit` clusters
-           (UMAP, HDBSCAN, keywords, outliers to the closest core), with that ``min_cluster_size``:
+           (layout, HDBSCAN, keywords, outliers to the closest core), with that ``min_cluster_size``:
            each cluster is a candidate new trend, numbered after the largest trend id; the rest stay ``-1``;
         4. the centroids of the trends that gained documents are recomputed over all their
            documents (``assignment_``, hence :meth:`predict`, uses them from now on; the threshold stays);

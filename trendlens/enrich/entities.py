@@ -431,9 +431,10 @@ def _vote_more(posts: Sequence[Post], judged: Sequence[str], keys: dict[str, _Ke
                 wanted.append((posts[d].sentence_text(word.sentence), d))
     if not wanted:
         return
+    from trendlens.enrich.nlp import load_nlp
     from trendlens.enrich.parses import parse_docs
 
-    for doc, (_, d) in zip(parse_docs([t for t, _ in wanted], nlp=nlp), wanted):
+    for doc, (_, d) in zip(parse_docs([t for t, _ in wanted], nlp or load_nlp()), wanted):
         _vote_span(doc[:], d, keys)
 
 

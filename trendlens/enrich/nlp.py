@@ -67,7 +67,7 @@ def parse_sentences(
     from trendlens.enrich.parses import parse_docs
 
     out: list[Sentence] = []
-    for doc, doc_id in zip(parse_docs(texts, nlp=nlp, batch_size=batch_size), doc_ids):
+    for doc, doc_id in zip(parse_docs(texts, nlp or load_nlp(), batch_size=batch_size), doc_ids):
         out += [Sentence(s.text.strip(), doc_id, s) for s in doc.sents if len(s.text.strip()) >= min_chars]
     return out
 

@@ -127,13 +127,10 @@ def _remember(key: tuple[str, str], doc: Doc) -> None:
         _memory.popitem(last=False)
 
 
-def parse_docs(texts: Sequence[str], *, nlp: Language | None = None, batch_size: int = 64) -> list[Doc]:
-    """The parse of every text, in order: from memory, from the parse cache, or parsed now (and kept)."""
+def parse_docs(texts: Sequence[str], nlp: Language, *, batch_size: int = 64) -> list[Doc]:
+    """The parse of every text by ``nlp``, in order: from memory, from the parse cache, or parsed now (and kept)."""
     from spacy.tokens import Doc
 
-    from trendlens.enrich.nlp import load_nlp
-
-    nlp = nlp or load_nlp()
     pipeline = pipeline_key(nlp)
     out: list[Doc | None] = [None] * len(texts)
     todo: dict[str, list[int]] = {}

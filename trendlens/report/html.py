@@ -181,18 +181,11 @@ def _figures(report: ReportContent) -> tuple[str, list[dict[str, str]]]:
 
 def render_html(report: ReportContent, with_charts: bool = True) -> str:
     """The whole report as a standalone HTML page (``with_charts=False``: tables only, no script)."""
-    from trendlens.report.markdown import main_trend_line, near_duplicates_note
+    from trendlens.report.markdown import main_trend_line
+    from trendlens.report.sections import summary_sentences
 
-    c = report.corpus
     groups = report.consumer_trends
-    summary = (
-        f"Corpus {c.origin}: {c.n_documents} documents"
-        + (f" ({c.start[:10]} to {c.end[:10]})" if c.start and c.end else "")
-        + f"; {c.n_duplicates} exact duplicates dropped; {near_duplicates_note(c)}"
-        f"{c.n_outliers} documents in no trend. "
-        f"{len(groups)} consumer trends made of {len(report.trends)} sub trends, rising ones first, then by "
-        f"virality in the latest {report.window}. Generated {report.created} (report schema {report.schema_version})."
-    )
+    summary = summary_sentences(report, report.corpus.origin)
     main = main_trend_line(report)
     if groups:
         sections = [_group(rank, g, report) for rank, g in enumerate(groups, start=1)]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trendlens.report.sections import NO_TRENDS, Item, insight_sections
+from trendlens.report.sections import NO_TRENDS, Item, insight_sections, summary_sentences
 
 if TYPE_CHECKING:
-    from trendlens.report.content import ConsumerTrend, CorpusSummary, ReportContent, Trend
+    from trendlens.report.content import ConsumerTrend, ReportContent, Trend
 
 #: Windows of history shown per trend in the Markdown report.
 SERIES_SHOWN = 6
@@ -167,19 +167,8 @@ def main_trend_line(report: ReportContent) -> str | None:
 
 def render_markdown(report: ReportContent) -> str:
     """The whole report: consumer trends ranked, each with its sub trends nested; then every sub trend ranked."""
-    c = report.corpus
-    span = f"{c.start[:10]} to {c.end[:10]}" if c.start and c.end else "no timestamps"
     groups = report.consumer_trends
-    lines = [
-        "# Trend report",
-        "",
-        f"Corpus {code(c.origin)}: {c.n_documents} documents ({span}); "
-        f"{c.n_duplicates} exact duplicates dropped; {near_duplicates_note(c)}{c.n_outliers} documents in no trend.",
-        f"{len(groups)} consumer trends made of {len(report.trends)} sub trends, rising ones first, "
-        f"then by virality (0–100) in the latest {report.window}. "
-        f"Generated {report.created} (report schema {report.schema_version}).",
-        "",
-    ]
+    lines = ["# Trend report", "", summary_sentences(report, code(report.corpus.origin)), ""]
     if report.ranking:
         lines += [f"**Ranking:** {report.ranking}", ""]
     main = main_trend_line(report)
@@ -220,16 +209,3 @@ def _group_section(rank: int, group: ConsumerTrend, report: ReportContent) -> li
     for k, trend in enumerate(subs, start=1):
         lines += _trend_section(f"{rank}.{k}", trend, report.window, depth=4, kind="Sub trend")
     return lines
-
-
-def near_duplicates_note(corpus: CorpusSummary) -> str:
-    """ "N near-duplicates counted as one voice; " (empty when there are none)."""
-    n = corpus.n_near_duplicates
-    if not n:
-        return ""
-    from trendlens.topics.duplicates import NEAR_DUPLICATE_SIMILARITY
-
-    return (
-        f"{n} near-duplicate{'s' * (n > 1)} (cosine ≥ {NEAR_DUPLICATE_SIMILARITY}) clustered with the text "
-        "they copy and counted as its voice; "
-    )

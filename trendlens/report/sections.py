@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trendlens.report.content import NOT_STATED, EntityFactors, Evidence, HierarchyLevel, ProposedNode, Statement, Trend
+from trendlens.report.content import (
+    NOT_STATED,
+    CorpusSummary,
+    EntityFactors,
+    Evidence,
+    HierarchyLevel,
+    ProposedNode,
+    ReportContent,
+    Statement,
+    Trend,
+)
 
 #: Display names of the hierarchy levels.
 LEVEL_NAMES = {
@@ -232,3 +242,29 @@ def _group_item(trend: Trend) -> Item:
     )
     text = f"{group.size} documents in {parts}; keywords: {', '.join(group.keywords[:8])}"
     return Item(text, group.name, children=tuple(children))
+
+
+def summary_sentences(report: ReportContent, origin: str) -> str:
+    """The report's opening lines: the corpus (``origin`` as the renderer marks it up), what is in no
+    trend, how many trends, when it was made. How trends are ranked is the report's "Ranking" line."""
+    c = report.corpus
+    span = f"{c.start[:10]} to {c.end[:10]}" if c.start and c.end else "no timestamps"
+    return (
+        f"Corpus {origin}: {c.n_documents} documents ({span}); {c.n_duplicates} exact duplicates dropped; "
+        f"{near_duplicates_note(c)}{c.n_outliers} documents in no trend. "
+        f"{len(report.consumer_trends)} consumer trends made of {len(report.trends)} sub trends. "
+        f"Generated {report.created} (report schema {report.schema_version})."
+    )
+
+
+def near_duplicates_note(corpus: CorpusSummary) -> str:
+    """ "N near-duplicates counted as one voice; " (empty when there are none)."""
+    n = corpus.n_near_duplicates
+    if not n:
+        return ""
+    from trendlens.topics.duplicates import NEAR_DUPLICATE_SIMILARITY
+
+    return (
+        f"{n} near-duplicate{'s' * (n > 1)} (cosine ≥ {NEAR_DUPLICATE_SIMILARITY}) clustered with the text "
+        "they copy and counted as its voice; "
+    )

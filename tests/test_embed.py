@@ -68,7 +68,10 @@ def test_loading_a_model_prints_no_third_party_progress_on_stderr(show_progress)
     import subprocess
     import sys
 
-    code = f"from trendlens import get_embedder; print(get_embedder('minilm', show_progress={show_progress}).dim)"
+    code = (
+        f"from trendlens import get_embedder; e = get_embedder('minilm', show_progress={show_progress}); "
+        "e.model; print(e.dim)"  # the model loads on first use
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert done.stdout.strip() == "384"
     assert "Loading weights" not in done.stderr and "%|" not in done.stderr, done.stderr[-500:]
@@ -150,3 +153,24 @@ def test_the_cache_name_of_a_model_carries_its_weights_fingerprint(tmp_path, emb
     assert resolve.weights_fingerprint(other) != resolve.weights_fingerprint(source)
     model = SentenceTransformerEmbedder(other, resolve.MINILM_ID, show_progress=False)
     assert model.name != embedder.name and model.name.startswith(resolve.MINILM_ID + "#")
+
+
+def test_the_model_loads_on_first_use_with_the_name_and_dimension_its_folder_states(tmp_path):
+    """A run the embedding cache answers never loads torch and the model: the cache key comes from the files."""
+    import shutil
+
+    from trendlens.embed.sentence import SentenceTransformerEmbedder
+
+    lazy = SentenceTransformerEmbedder.minilm(show_progress=False)
+    assert lazy._model is None
+    loaded = lazy.model
+    assert lazy.name.endswith(f"@{loaded.max_seq_length}") and lazy.dim == loaded.get_embedding_dimension() == 384
+    short = SentenceTransformerEmbedder.minilm(max_seq_length=64, show_progress=False)
+    assert short.name.endswith("@64") and short.model.max_seq_length == 64
+    # a folder that does not state its length: the model is loaded at once to read it, and the name is the same
+    folder = tmp_path / "minilm"
+    shutil.copytree(resolve.resolve_minilm(), folder)
+    (folder / "sentence_bert_config.json").unlink()
+    eager = SentenceTransformerEmbedder(folder, resolve.MINILM_ID, show_progress=False)
+    assert eager._model is not None and eager.dim == 384
+    assert eager.name.split("@")[0] == lazy.name.split("@")[0]

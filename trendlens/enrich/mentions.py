@@ -131,8 +131,12 @@ class Post:
         return self.text[start:end].strip()
 
 
+@functools.lru_cache(maxsize=20_000)
 def read_post(text: str) -> Post:
-    """``text`` read into a :class:`Post` (URLs are skipped; they name sites, not what people say)."""
+    """``text`` read into a :class:`Post` (URLs are skipped; they name sites, not what people say).
+
+    Kept per text (a :class:`Post` is immutable): a consumer trend reads the documents its sub
+    trends have read."""
     masked = _URL.sub(lambda m: " " * len(m.group()), text)
     words: list[tuple[str, int, int, int, bool]] = []
     tags: list[Tag] = []

@@ -10,8 +10,8 @@ CPU) gives a layout as different as another seed's, and HDBSCAN's clusters move 
 
 1. each document's exact ``n_neighbors`` nearest neighbours by cosine
    (:func:`~trendlens.topics.neighbors.exact_neighbors`, ties broken by row order);
-2. UMAP's fuzzy neighbourhood graph of them (``umap.umap_.fuzzy_simplicial_set``,
-   deterministic when the neighbours are given);
+2. UMAP's fuzzy neighbourhood graph of them (:func:`fuzzy_graph`: UMAP's
+   ``fuzzy_simplicial_set`` in numpy, deterministic);
 3. the leading eigenvectors of the graph's normalised adjacency ``D^-1/2 W D^-1/2``
    (ARPACK from a fixed start vector, to a residual of 1e-10), the trivial first one dropped;
 4. each document's row scaled to unit length (Ng, Jordan & Weiss 2001), so documents of
@@ -57,18 +57,69 @@ def component_range(n_docs: int) -> tuple[int, int]:
 
 def neighbour_graph(embeddings: np.ndarray, n_neighbors: int) -> tuple:
     """UMAP's fuzzy graph (sparse CSR, symmetric) of the exact cosine neighbours, and the neighbours themselves."""
-    from umap.umap_ import fuzzy_simplicial_set
-
     indices, distances = exact_neighbors(embeddings, n_neighbors)
-    graph, _, _ = fuzzy_simplicial_set(
-        np.empty((len(indices), 0), dtype=np.float32),  # only its length is read when the neighbours are given
-        indices.shape[1],
-        np.random.RandomState(0),  # unused with precomputed neighbours; UMAP's signature asks for one
-        "cosine",
-        knn_indices=indices,
-        knn_dists=distances,
-    )
-    return graph.tocsr(), indices, distances
+    return fuzzy_graph(indices, distances), indices, distances
+
+
+#: UMAP's constants for the fuzzy graph (``umap.umap_``: the binary search's tolerance and the
+#: smallest bandwidth, as a share of the mean neighbour distance).
+SMOOTH_K_TOLERANCE = 1e-5
+MIN_K_DIST_SCALE = 1e-3
+
+
+def fuzzy_graph(indices: np.ndarray, distances: np.ndarray, n_iter: int = 64):
+    """UMAP's fuzzy simplicial set of given neighbours (``fuzzy_simplicial_set`` with local connectivity 1
+    and set-operation mix 1), computed for all documents at once in numpy.
+
+    Each document's bandwidth ``sigma`` is found by bisection so that its memberships
+    ``exp(-(d - rho) / sigma)`` (``rho``: its nearest non-zero distance) sum to ``log2(k)``; the
+    directed graph ``A`` is made symmetric as ``A + A^T - A * A^T``. Column 0 (the document itself)
+    is left out of the sum as UMAP does. The same float32 arithmetic as UMAP's; written here because
+    UMAP compiles its version with numba in every new process (about 5 s).
+    """
+    import scipy.sparse as sp
+
+    d = np.asarray(distances, dtype=np.float32)
+    n, k = d.shape
+    positive = np.where(d > 0, d, np.inf)
+    rho = positive.min(axis=1)
+    rho = np.where(np.isfinite(rho), rho, 0).astype(np.float32)
+    target = np.float32(np.log2(k))
+    lo = np.zeros(n, dtype=np.float32)
+    hi = np.full(n, np.finfo(np.float32).max, dtype=np.float32)
+    mid = np.ones(n, dtype=np.float32)
+    active = np.ones(n, dtype=bool)
+    shifted = d[:, 1:] - rho[:, None]
+    for _ in range(n_iter):
+        rows = np.flatnonzero(active)
+        if not len(rows):
+            break
+        gap = shifted[rows]
+        with np.errstate(over="ignore"):
+            terms = np.where(gap > 0, np.exp(-(gap / mid[rows, None])), np.float32(1))
+        psum = terms.cumsum(axis=1, dtype=np.float32)[:, -1]  # summed in order, as UMAP does
+        done = np.abs(psum - target) < SMOOTH_K_TOLERANCE
+        active[rows[done]] = False
+        rows, psum = rows[~done], psum[~done]
+        above = psum > target
+        hi[rows[above]] = mid[rows[above]]
+        lo[rows[~above]] = mid[rows[~above]]
+        unbounded = ~above & (hi[rows] >= np.finfo(np.float32).max)
+        mid[rows] = np.where(unbounded, mid[rows] * 2, (lo[rows] + hi[rows]) / np.float32(2))
+    floor = MIN_K_DIST_SCALE * np.where(rho > 0, d.mean(axis=1), d.mean())
+    sigma = np.maximum(mid, floor).astype(np.float32)
+    gap = d - rho[:, None]
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        values = np.where((gap <= 0) | (sigma[:, None] == 0), np.float32(1), np.exp(-(gap / sigma[:, None])))
+    values = np.where(indices == np.arange(n)[:, None], 0, values).astype(np.float32)
+    keep = indices >= 0
+    rows = np.repeat(np.arange(n), k).reshape(n, k)[keep]
+    directed = sp.coo_matrix((values[keep], (rows, indices[keep])), shape=(n, n))
+    directed.eliminate_zeros()
+    transpose = directed.transpose()
+    graph = directed + transpose - directed.multiply(transpose)
+    graph.eliminate_zeros()
+    return graph.tocsr()
 
 
 def leading_eigenvectors(graph, count: int) -> tuple[np.ndarray, np.ndarray]:

@@ -75,6 +75,11 @@ def test_settings_are_saved_and_a_model_saved_with_them_as_parameters_still_load
     assert loaded.labels_.tolist() == fitted.labels_.tolist()
     again = loaded.save(tmp_path / "again")
     assert json.loads((again / MANIFEST).read_text())["params"]["topics"] == {"min_cluster_size": 9, "top_n_words": 7}
+    # the report shows the settings as the saved model stores them, not as a repr string
+    shown = loaded.report(top=1).params
+    assert shown["topics"] == {"min_cluster_size": 9, "top_n_words": 7}
+    assert shown["signals"] == {"window": "week", "baseline_windows": 4}
+    assert shown["embedder"] == repr(fitted.embedder) and shown["embedder_name"] == fitted.embedder_.name
 
 
 def test_a_newer_format_is_refused_with_what_to_do(tmp_path):

@@ -7,10 +7,13 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 
 def sha256_file(path: str | Path) -> str:
@@ -111,3 +114,18 @@ def building_dir(out_dir: str | Path) -> Iterator[Path]:
 def write_manifest(folder: Path, manifest: dict[str, Any], name: str = "manifest.json") -> None:
     """Write a model folder's manifest as indented JSON."""
     (folder / name).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` with NumPy scalars and arrays, tuples and datetimes made JSON types."""
+    if isinstance(value, Mapping):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [json_ready(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

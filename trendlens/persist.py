@@ -29,7 +29,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -37,7 +36,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from trendlens._io import sha256_file
+from trendlens._io import json_ready, sha256_file
 from trendlens.errors import ConfigError
 
 #: The class :func:`load_detector` builds (``TrendDetector``), passed in: this module imports no detector.
@@ -83,7 +82,7 @@ def save_detector(detector: Any, path: str | os.PathLike[str]) -> Path:
             "keywords": {str(t): list(words) for t, words in detector.keywords_.items()},
             "assign_similarity": float(detector.assignment_.min_similarity),
             "languages": getattr(detector, "languages_", None),
-            "bertopic_ids": _json_ready(getattr(detector, "bertopic_ids_", None)),
+            "bertopic_ids": json_ready(getattr(detector, "bertopic_ids_", None)),
             "timings": getattr(detector, "timings_", {}),
             "files": {name: sha256_file(work / name) for name in sorted(files)},
         }
@@ -204,7 +203,7 @@ def _write_documents(corpus: Any, path: Path) -> None:
             record = asdict(doc)
             record["timestamp"] = doc.timestamp.isoformat() if doc.timestamp else None
             record["hashtags"] = list(doc.hashtags)
-            record["metadata"] = _json_ready(dict(doc.metadata))
+            record["metadata"] = json_ready(dict(doc.metadata))
             gz.write((json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
 
 
@@ -215,9 +214,9 @@ def _params(detector: Any) -> dict[str, Any]:
     defaults = type(detector)().get_params(deep=False)
     for name, value in detector.get_params(deep=False).items():
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out[name] = _json_ready(dataclasses.asdict(value))
+            out[name] = json_ready(dataclasses.asdict(value))
         elif isinstance(value, dict):
-            out[name] = _json_ready(value)
+            out[name] = json_ready(value)
         else:
             out[name] = value if _plain(value) else defaults[name]
     return out
@@ -243,21 +242,6 @@ def _plain(value: Any) -> bool:
 
 def _object_name(value: Any) -> str:
     return str(getattr(value, "name", None) or type(value).__name__)
-
-
-def _json_ready(value: Any) -> Any:
-    """``value`` with NumPy scalars and arrays, tuples and datetimes made JSON types."""
-    if isinstance(value, Mapping):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_json_ready(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
 
 
 def _version() -> str:

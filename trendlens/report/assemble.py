@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from trendlens._io import json_ready
 from trendlens.report.model import (
     ConsumerTrend,
     CorpusSummary,
@@ -56,7 +57,7 @@ def build_report(det: Any, top: int | None = None, map_points: int = 2000) -> Tr
         end=str(stamps.max()) if len(stamps) else None,
         n_near_duplicates=det.near_duplicates_,
     )
-    params = {k: v if isinstance(v, (int, float, str, type(None))) else repr(v) for k, v in det.get_params().items()}
+    params = {k: _param(v) for k, v in det.get_params(deep=False).items()}
     if hasattr(det, "embedder_"):
         params["embedder_name"] = det.embedder_.name
     points: tuple[MapPoint, ...] = ()
@@ -196,3 +197,15 @@ def hierarchy_levels(placement: Any, taxonomy: Any) -> tuple[HierarchyLevel, ...
         )
         for m in placement.levels
     )
+
+
+def _param(value: Any) -> Any:
+    """A parameter as the report shows it: settings (``topics``, ``signals``) and dicts as objects of their
+    fields (as a saved model stores them), numbers and strings as they are, other objects by their repr."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return json_ready(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return json_ready(value)
+    return repr(value)

@@ -189,6 +189,7 @@ def main() -> None:
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": machine(),
         "command": "make bench  (python benchmarks/bench_embedding.py)",
+        "default": default_tier(),
         "backends": entries,
         "memory": memory,
     }
@@ -197,14 +198,24 @@ def main() -> None:
     print(json.dumps(result, indent=2))
 
 
+def default_tier() -> str:
+    """The key under ``backends`` of the tier ``TrendDetector()`` uses when given no ``embedder``."""
+    import inspect
+
+    from trendlens import TrendDetector
+
+    return str(inspect.signature(TrendDetector).parameters["embedder"].default)
+
+
 def write_table(result: dict) -> None:
     rows = [
         "| backend | docs/s | speed-up | peak RSS (MB) | top-10 overlap | kNN acc. | kNN ratio |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, e in result["backends"].items():
+        shown = f"{name} (default)" if name == result.get("default") else name
         rows.append(
-            f"| {name} | {e['docs_per_s']:.0f} | {e['speedup_vs_baseline']:.1f}× | {e['peak_rss_mb']:.0f} | "
+            f"| {shown} | {e['docs_per_s']:.0f} | {e['speedup_vs_baseline']:.1f}× | {e['peak_rss_mb']:.0f} | "
             f"{e.get('top10_neighbour_overlap', float('nan')):.3f} | {e.get('knn_accuracy', float('nan')):.3f} | "
             f"{e.get('knn_accuracy_ratio', float('nan')):.3f} |"
         )

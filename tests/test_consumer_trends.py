@@ -7,6 +7,7 @@ import pytest
 
 from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens import TrendDetector, TrendReport, load_corpus
+from trendlens.report.evidence import consumer_trend_evidence
 
 pytestmark = pytest.mark.slow
 
@@ -71,5 +72,5 @@ def test_group_documents_are_read_from_the_group_centre(migration):
     gid = next(g for g, row in migration.consumer_trends_.iterrows() if len(row["members"]) > 1)
     members = np.flatnonzero(migration._group_labels == gid)
     ids = {migration.corpus_[i].id for i in members}
-    findings, _ = migration._enrich_group(int(gid))
+    findings, _ = consumer_trend_evidence(migration, int(gid))
     assert findings and {f.doc_id for f in findings} <= ids

@@ -24,7 +24,7 @@ from trendlens.embed.disk import DiskVectors
 from trendlens.errors import ConfigError, NotFittedError
 from trendlens.parallel import embed_texts, open_executor
 from trendlens.progress import stage
-from trendlens.report.assemble import finite_or_none, hierarchy_levels
+from trendlens.report.assemble import hierarchy_levels
 from trendlens.report.model import (
     Evidence,
     Insight,
@@ -783,111 +783,6 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         fallback = self.trends_["label"].to_dict()
         return names_from_documents(texts, self.labels_, self._centrality, groups, terms, fallback)
 
-    def _enrich(self, trend: int) -> tuple[tuple[Evidence, ...], Insight]:
-        """Detailed findings and report sections of one trend (computed once per fit, then kept)."""
-        if trend not in self.insights_:
-            self.findings_[trend], self.insights_[trend] = self._enriched(
-                self._by_centrality(np.flatnonzero(self.labels_ == trend)),
-                self.centroids_[trend],
-                self._facts(self.trends_.loc[trend]),
-                self.placements_.get(trend),
-                self.groups_.get(trend),
-            )
-        return self.findings_[trend], self.insights_[trend]
-
-    def _enrich_group(self, gid: int) -> tuple[tuple[Evidence, ...], Insight]:
-        """Findings and sections of a consumer trend of several sub trends, read from its own central documents."""
-        if gid not in self.group_insights_:
-            row = self.consumer_trends_.loc[gid]
-            subs = tuple((str(self.trends_.at[m, "label"]), int(self.trends_.at[m, "size"])) for m in row["members"])
-            group = next(g for g in self.groups_.values() if g.id == gid)
-            from trendlens.enrich.reading import SCAN_DOCUMENTS
-
-            order = self._stratified(row["members"])
-            words = np.cumsum([len(self.corpus_[i].text.split()) for i in order[:GROUP_SCAN_DOCUMENTS]])
-            n_scan = max(SCAN_DOCUMENTS, int(np.searchsorted(words, GROUP_SCAN_WORDS, side="right")))
-            self.group_findings_[gid], self.group_insights_[gid] = self._enriched(
-                order,
-                self._group_centroids[gid],
-                self._facts(row, subs),
-                self.group_placements_.get(gid),
-                group,
-                n_scan=n_scan,
-                by_part=True,
-            )
-        return self.group_findings_[gid], self.group_insights_[gid]
-
-    def _stratified(self, trends: list[int]) -> np.ndarray:
-        """The documents of ``trends``, each trend's most central first, interleaved in proportion to size.
-
-        Any first N documents are a sample of every sub trend by its size: a consumer trend's
-        drivers and audience are read across its facets, not only from its most generic posts
-        (on the Bluesky posts, the greetings at the merged centroid).
-        """
-        parts = [self._by_centrality(np.flatnonzero(self.labels_ == t)) for t in trends]
-        order = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-        quantile = np.concatenate([(np.arange(len(p)) + 0.5) / len(p) for p in parts]) if parts else order
-        return order[np.argsort(quantile, kind="stable")]
-
-    def _facts(self, row: pd.Series, sub_trends: tuple[tuple[str, int], ...] = ()) -> Any:
-        """What the report says of a trend (or consumer trend) row before enrichment."""
-        from trendlens.enrich.insight import TrendFacts
-
-        return TrendFacts(
-            row["label"],
-            tuple(row["keywords"]),
-            int(row["size"]),
-            row["first_seen"],
-            row["last_seen"],
-            window=self.window_,
-            lifecycle=row.get("lifecycle") if isinstance(row.get("lifecycle"), str) else None,
-            virality=finite_or_none(row.get("virality")),
-            growth=finite_or_none(row.get("growth")),
-            peak=row.get("peak") if isinstance(row.get("peak"), str) else None,
-            sub_trends=sub_trends,
-        )
-
-    def _enriched(
-        self,
-        members: np.ndarray,
-        centroid: np.ndarray,
-        facts: Any,
-        placement: Any,
-        group: TrendGroup | None,
-        n_scan: int | None = None,
-        by_part: bool = False,
-    ) -> tuple[tuple[Evidence, ...], Insight]:
-        """Findings and sections of the documents ``members`` (most central first).
-
-        ``by_part``: ``members`` are a consumer trend's; its insight learns each document's sub trend.
-
-        Findings and taxonomy matches read the ``enrich_documents`` most central ones; brand
-        mentions are counted over all of them.
-        """
-        from trendlens.enrich.insight import enrich_trend
-        from trendlens.enrich.mentions import TrendDocuments
-        from trendlens.enrich.reading import SCAN_DOCUMENTS
-
-        # findings read the enrich_documents most central; drivers and audience scan further
-        n_scan = SCAN_DOCUMENTS if n_scan is None else n_scan
-        order = members[: max(self.enrich_documents, n_scan)]
-        return enrich_trend(
-            [self.corpus_[i].text for i in order],
-            [self.corpus_[i].id for i in order],
-            centroid,
-            self._text_embedder(),
-            facts,
-            placement=placement,
-            taxonomy=getattr(self, "taxonomy_", None),
-            group=group,
-            n_findings=self.n_findings,
-            n_read=self.enrich_documents,
-            n_scan=n_scan,
-            engagement=[self.corpus_[i].engagement for i in order],
-            members=TrendDocuments.of([self.corpus_[i] for i in members]),
-            parts=self.labels_[order].tolist() if by_part else (),
-        )
-
     def _by_centrality(self, members: np.ndarray) -> np.ndarray:
         """A trend's member indices, closest to the trend's centroid (``centroids_``) first."""
         return members[np.argsort(-self._centrality[members], kind="stable")]
@@ -1036,14 +931,6 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
 #: On the HuffPost headlines with vectors perturbed by 1e-5, 99.87% of the labels stay the same with
 #: core centroids and 99.66% with all members' (median membership 0.83; NMI unchanged).
 CORE_MEMBERSHIP = 0.5
-
-
-#: Documents of a consumer trend of several sub trends scanned for drivers and audience, sampled across
-#: its sub trends by size (a sub trend scans :data:`trendlens.enrich.reading.SCAN_DOCUMENTS`).
-GROUP_SCAN_DOCUMENTS = 5000
-#: ... and at most this many words of them (at least a sub trend's scan): long articles (BBC News, 380 words
-#: each) would otherwise have every one parsed; 5,000 posts of the Bluesky migration hold about 115,000.
-GROUP_SCAN_WORDS = 200_000
 
 
 #: A document outside the clustering (the rest of a sampled fit, a new one given to ``predict``) joins the

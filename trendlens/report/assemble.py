@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from trendlens._io import json_ready
+from trendlens.report.evidence import consumer_trend_evidence, finite_or_none, trend_evidence
 from trendlens.report.model import (
     ConsumerTrend,
     CorpusSummary,
@@ -43,7 +44,9 @@ def build_report(det: Any, top: int | None = None, map_points: int = 2000) -> Tr
     ]
     from tqdm.auto import tqdm
 
-    enriched = {t.id: det._enrich(t.id) for t in tqdm(trends, desc="report", disable=not det.show_progress, delay=1.0)}
+    enriched = {
+        t.id: trend_evidence(det, t.id) for t in tqdm(trends, desc="report", disable=not det.show_progress, delay=1.0)
+    }
     trends = [replace(t, findings=enriched[t.id][0], insight=enriched[t.id][1]) for t in trends]
     consumer_trends = _consumer_entries(det, {t.id for t in trends}, by_id)
     stamps = det.corpus_.timestamps
@@ -108,7 +111,7 @@ def _consumer_entries(det: Any, included: set[int], by_id: dict) -> tuple[Consum
         single = len(row["members"]) == 1
         placement = det.placements_.get(members[0]) if single else det.group_placements_.get(int(gid))
         base = _trend_entry(det, int(gid), row, by_id, series.get(int(gid)), placement)
-        findings, insight = det._enrich(members[0]) if single else det._enrich_group(int(gid))
+        findings, insight = trend_evidence(det, members[0]) if single else consumer_trend_evidence(det, int(gid))
         fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
         fields.update(findings=findings, insight=insight)
         out.append(ConsumerTrend(**fields, members=members, n_members=len(row["members"])))
@@ -169,14 +172,6 @@ def _trend_entry(det: Any, trend: int, row: pd.Series, by_id: dict, part: pd.Dat
         examples=examples,
         series=points,
     )
-
-
-def finite_or_none(value: Any) -> float | None:
-    """A table cell as a float for the report: ``None`` for a missing or NaN value."""
-    if value is None:
-        return None
-    value = float(value)
-    return None if value != value else value
 
 
 def hierarchy_levels(placement: Any, taxonomy: Any) -> tuple[HierarchyLevel, ...]:

@@ -44,8 +44,23 @@ def text_hash(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
-def _checksum(blob: bytes) -> bytes:
+def checksum(blob: bytes) -> bytes:
+    """An 8-byte BLAKE2b digest stored beside a cached blob, to tell a damaged entry on read."""
     return hashlib.blake2b(blob, digest_size=8).digest()
+
+
+def rows_by_hash(db: sqlite3.Connection, select: str, key: str, hashes: Sequence[bytes]) -> list[tuple]:
+    """The rows of ``select`` for the distinct ``hashes``, queried :data:`_CHUNK` at a time.
+
+    ``select`` ends with ``... WHERE <key column> = ? AND text_hash IN ({})``; ``{}`` receives the
+    placeholders of one chunk and ``key`` the first parameter (the model or pipeline).
+    """
+    unique = list(dict.fromkeys(hashes))
+    rows: list[tuple] = []
+    for start in range(0, len(unique), _CHUNK):
+        part = unique[start : start + _CHUNK]
+        rows += db.execute(select.format(",".join("?" * len(part))), [key, *part]).fetchall()
+    return rows
 
 
 class EmbeddingCache:
@@ -80,20 +95,13 @@ class EmbeddingCache:
     def get(self, model: str, hashes: Sequence[bytes], dim: int) -> dict[bytes, np.ndarray]:
         """The cached vectors among ``hashes``; damaged entries are left out (and counted)."""
         found: dict[bytes, np.ndarray] = {}
-        unique = list(dict.fromkeys(hashes))
+        select = "SELECT text_hash, dim, vector, checksum FROM vectors WHERE model = ? AND text_hash IN ({})"
         with self._lock:
-            for start in range(0, len(unique), _CHUNK):
-                part = unique[start : start + _CHUNK]
-                rows = self._db.execute(
-                    "SELECT text_hash, dim, vector, checksum FROM vectors "
-                    f"WHERE model = ? AND text_hash IN ({','.join('?' * len(part))})",
-                    [model, *part],
-                ).fetchall()
-                for key, row_dim, blob, checksum in rows:
-                    if row_dim != dim or len(blob) != 4 * dim or _checksum(blob) != checksum:
-                        self.n_corrupt += 1
-                        continue
-                    found[key] = np.frombuffer(blob, dtype="<f4")
+            for key, row_dim, blob, stored in rows_by_hash(self._db, select, model, hashes):
+                if row_dim != dim or len(blob) != 4 * dim or checksum(blob) != stored:
+                    self.n_corrupt += 1
+                    continue
+                found[key] = np.frombuffer(blob, dtype="<f4")
         return found
 
     def put(self, model: str, hashes: Sequence[bytes], vectors: np.ndarray) -> None:
@@ -102,7 +110,7 @@ class EmbeddingCache:
         rows = []
         for key, vector in zip(hashes, vectors):
             blob = vector.tobytes()
-            rows.append((model, key, vectors.shape[1], blob, _checksum(blob)))
+            rows.append((model, key, vectors.shape[1], blob, checksum(blob)))
         with self._lock, self._db:
             self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?, ?)", rows)
 

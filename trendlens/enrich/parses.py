@@ -16,7 +16,6 @@ and overwritten; a cache file that cannot be opened is skipped with one warning.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import threading
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from trendlens.embed.cache import checksum, rows_by_hash, text_hash
 from trendlens.embed.resolve import user_cache_dir
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ CREATE TABLE IF NOT EXISTS parses (
     PRIMARY KEY (pipeline, text_hash)
 ) WITHOUT ROWID;
 """
-_CHUNK = 500  # SQLite host parameters per query
 _EXCLUDE = ["tensor", "user_data"]
 
 _memory: OrderedDict[tuple[str, str], Doc] = OrderedDict()
@@ -63,10 +62,6 @@ def pipeline_key(nlp: Language) -> str:
     return f"{name}|{','.join(nlp.pipe_names)}|spacy-{spacy.__version__}"
 
 
-def _checksum(blob: bytes) -> bytes:
-    return hashlib.blake2b(blob, digest_size=8).digest()
-
-
 class ParseStore:
     """Serialised parses by (pipeline, text hash) in one SQLite file."""
 
@@ -81,20 +76,13 @@ class ParseStore:
     def get(self, pipeline: str, hashes: Sequence[bytes]) -> dict[bytes, bytes]:
         """The stored parses among ``hashes`` (serialised); damaged entries are left out."""
         found: dict[bytes, bytes] = {}
-        unique = list(dict.fromkeys(hashes))
-        for start in range(0, len(unique), _CHUNK):
-            part = unique[start : start + _CHUNK]
-            rows = self._db.execute(
-                "SELECT text_hash, doc, checksum FROM parses "
-                f"WHERE pipeline = ? AND text_hash IN ({','.join('?' * len(part))})",
-                [pipeline, *part],
-            ).fetchall()
-            for key, blob, checksum in rows:
-                if _checksum(blob) == checksum:
-                    try:
-                        found[key] = zlib.decompress(blob)
-                    except zlib.error:
-                        continue
+        select = "SELECT text_hash, doc, checksum FROM parses WHERE pipeline = ? AND text_hash IN ({})"
+        for key, blob, stored in rows_by_hash(self._db, select, pipeline, hashes):
+            if checksum(blob) == stored:
+                try:
+                    found[key] = zlib.decompress(blob)
+                except zlib.error:
+                    continue
         return found
 
     def put(self, pipeline: str, items: Sequence[tuple[bytes, bytes]]) -> None:
@@ -102,7 +90,7 @@ class ParseStore:
         rows = []
         for key, raw in items:
             blob = zlib.compress(raw, 1)
-            rows.append((pipeline, key, blob, _checksum(blob)))
+            rows.append((pipeline, key, blob, checksum(blob)))
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO parses VALUES (?, ?, ?, ?)", rows)
 
@@ -144,7 +132,7 @@ def parse_docs(texts: Sequence[str], nlp: Language, *, batch_size: int = 64) -> 
                 out[i] = doc
     if todo:
         store = _store()
-        hashes = {text: hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest() for text in todo}
+        hashes = {text: text_hash(text) for text in todo}
         stored = store.get(pipeline, list(hashes.values())) if store is not None else {}
         fresh = [text for text in todo if hashes[text] not in stored]
         docs = {text: Doc(nlp.vocab).from_bytes(stored[hashes[text]]) for text in todo if hashes[text] in stored}

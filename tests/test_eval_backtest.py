@@ -34,6 +34,14 @@ def test_every_event_is_scored_from_its_own_first_day(crisis):
         first_day = min(days)
         if scored["first_emerging"] is not None:
             assert scored["first_emerging"] >= first_day and scored["lead_days"] >= 0
+        # the first day with min_count (5) of the event's tweets: no window with fewer can be flagged
+        per_day = {d: days.count(d) for d in days}
+        assert scored["first_observable"] == min(d for d, n in per_day.items() if n >= 5)
+        assert scored["first_observable"] >= first_day
+        if scored["first_emerging"] is not None:
+            assert scored["first_emerging"] >= scored["first_observable"]
+            assert scored["lead_days_observable"] <= scored["lead_days"]
+    assert result["flagged_within_1_day_of_observable"] >= result["flagged_within_1_day"]
     # three sudden, unrelated crises months apart: each gets its own trend, flagged within two weeks
     # (on this third of their tweets the slowest, measured, was 9 days; on all 13 events 7)
     assert result["recall"] == 1.0

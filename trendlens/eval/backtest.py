@@ -9,7 +9,11 @@ belongs to an event when at least half its documents do. Per event:
   flagged ``emerging``; ``lead_windows`` is the distance between the two in windows that
   hold documents, ``lead_days`` in calendar days between the windows' starts (0 = flagged
   in the window the event began);
-- recall: the share of events ever flagged.
+- recall: the share of events ever flagged;
+- ``first_observable``: the first window in which the event has at least ``min_count`` documents
+  (the detector's ``SignalConfig.min_count``: fewer make any window "noise", whatever it holds), and
+  ``lead_days_observable`` from there. An event whose first documents are stray early posts (two
+  tweets days before the flood) cannot be flagged before it is observable; both leads are reported.
 
 False alarms are trends flagged emerging that belong to no single event; their flags are
 counted per window of the corpus.
@@ -45,8 +49,11 @@ def emergence_backtest(detector: Any, events: Sequence[Any], *, min_purity: floa
         top, n = Counter(members.tolist()).most_common(1)[0]
         event_of_trend[int(trend)] = top if n / len(members) >= min_purity else None
     per_event: dict[str, dict[str, Any]] = {}
+    min_count = detector._signal_config().min_count
     for event in sorted(set(events.tolist()), key=str):
         first = min(window_of_doc[events == event])
+        per_window = Counter(window_of_doc[events == event].tolist())
+        observable = min((w for w, n in per_window.items() if n >= min_count), default=None)
         trends = sorted(t for t, e in event_of_trend.items() if e == event)
         flags = sorted(w for w in emerging[emerging["trend"].isin(trends)]["window"] if w >= first)
         first_flag = flags[0] if flags else None
@@ -55,6 +62,10 @@ def emergence_backtest(detector: Any, events: Sequence[Any], *, min_purity: floa
             "first_emerging": None if first_flag is None else str(first_flag),
             "lead_windows": None if first_flag is None else position[first_flag] - position[first],
             "lead_days": None if first_flag is None else _days_between(first, first_flag),
+            "first_observable": None if observable is None else str(observable),
+            "lead_days_observable": (
+                None if first_flag is None or observable is None else max(0, _days_between(observable, first_flag))
+            ),
             "documents": int((events == event).sum()),
             "trends": trends,
         }
@@ -69,6 +80,10 @@ def emergence_backtest(detector: Any, events: Sequence[Any], *, min_purity: floa
         "worst_lead_windows": int(max(leads)) if leads else None,
         "median_lead_days": float(np.median(days)) if days else None,
         "worst_lead_days": int(max(days)) if days else None,
+        "flagged_within_1_day": sum(d <= 1 for d in days),
+        "flagged_within_1_day_of_observable": sum(
+            e["lead_days_observable"] is not None and e["lead_days_observable"] <= 1 for e in per_event.values()
+        ),
         "false_alarm_trends": [str(detector.trends_.loc[t, "label"]) for t in false_alarms],
         "false_alarm_flags_per_window": float(emerging["trend"].isin(false_alarms).sum() / max(len(windows), 1)),
         "n_trends": int(len(detector.trends_)),

@@ -526,7 +526,7 @@ class _Run:
         self, corpus: Any, embeddings: np.ndarray, det: Any, ids: dict[int, int], events: tuple, mode: str
     ) -> int:
         """Write the run, registry changes, snapshots, memberships and lineage in one transaction."""
-        from trendlens.report.assemble import finite_or_none
+        from trendlens.report.evidence import finite_or_none
 
         store = self.store
         run, members = self.previous

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens import TrendDetector, TrendlensError, load_corpus
-from trendlens.corpus.language import language_mix
+from trendlens.corpus.language import function_words, language_mix
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +33,22 @@ def test_the_sample_is_seeded_and_bounded(huffpost_records):
     texts = [r["text"] for r in huffpost_records]
     assert language_mix(texts, sample=200, random_state=3) == language_mix(texts, sample=200, random_state=3)
     assert language_mix([]) == {}
+
+
+def test_a_word_of_two_languages_is_a_function_word_where_the_documents_that_use_it_are_foreign(huffpost_records):
+    """Regression: the Bluesky posts' cluster of German posts was named "den", a German article that is
+    also an English noun. Such a word is judged by the language of the documents that use it."""
+    german = [
+        r["text"]
+        for r in read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
+        if re.search(r"\b(und|nicht|ich|ist|wir)\b", r["text"]) and language_mix([r["text"]], sample=1).get("de")
+    ]
+    headlines = [r["text"] for r in huffpost_records]
+    assert len(german) >= 15 and sum(bool(re.search(r"\bdie\b", t, re.I)) for t in headlines) >= 20
+    words = function_words(headlines + german)
+    assert {"und", "nicht", "ich", "den"} <= words  # "den": only the German posts use it
+    assert not {"die", "war", "hat"} & words  # English headlines use them more than the German posts
+    assert function_words(headlines) == frozenset()  # no other language: nothing is dropped
 
 
 def test_fit_warns_about_non_english_text_before_loading_any_model(huffpost_records, italian):

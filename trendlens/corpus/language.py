@@ -10,6 +10,7 @@ noticeable share of the sample is confidently in another language.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import Counter
 from collections.abc import Sequence
@@ -41,6 +42,20 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def _sample_languages(texts: Sequence[str], sample: int, random_state: int) -> tuple[np.ndarray, list[str]]:
+    """Rows of a seeded sample of ``texts`` (all of them up to ``sample``) and each one's language,
+    ``"unknown"`` below :data:`CONFIDENCE`."""
+    rows = np.arange(len(texts))
+    if len(texts) > sample:
+        rows = np.sort(np.random.default_rng(random_state).choice(len(texts), size=sample, replace=False))
+    identify = _identifier().classify
+    languages = []
+    for i in rows:
+        language, probability = identify(texts[i])
+        languages.append(language if probability >= CONFIDENCE else "unknown")
+    return rows, languages
+
+
 def language_mix(texts: Sequence[str], sample: int = SAMPLE, random_state: int = 0) -> dict[str, float]:
     """Share of a sample of ``texts`` confidently identified as each language (ISO 639-1 codes).
 
@@ -49,15 +64,8 @@ def language_mix(texts: Sequence[str], sample: int = SAMPLE, random_state: int =
     """
     if not len(texts):
         return {}
-    rows = np.arange(len(texts))
-    if len(texts) > sample:
-        rows = np.sort(np.random.default_rng(random_state).choice(len(texts), size=sample, replace=False))
-    identify = _identifier().classify
-    counts: Counter[str] = Counter()
-    for i in rows:
-        language, probability = identify(texts[i])
-        counts[language if probability >= CONFIDENCE else "unknown"] += 1
-    return {language: n / len(rows) for language, n in counts.most_common()}
+    _, languages = _sample_languages(texts, sample, random_state)
+    return {language: n / len(languages) for language, n in Counter(languages).most_common()}
 
 
 def warn_if_not_english(texts: Sequence[str], origin: str = "corpus", multilingual: bool = False) -> dict[str, float]:
@@ -84,26 +92,46 @@ def warn_if_not_english(texts: Sequence[str], origin: str = "corpus", multilingu
     return mix
 
 
-def function_words(mix: dict[str, float], min_share: float = MIN_LANGUAGE_SHARE) -> frozenset[str]:
-    """Stop words of every language other than English in ``mix`` (:func:`language_mix`) from ``min_share``
-    on, from spaCy's per-language lists, less the words that are also English words.
+def function_words(
+    texts: Sequence[str], sample: int = WORDS_SAMPLE, min_share: float = MIN_LANGUAGE_SHARE, random_state: int = 0
+) -> frozenset[str]:
+    """Function words of the languages other than English that a seeded sample of ``texts`` is written in
+    (from ``min_share`` of the sample on), from spaCy's per-language lists.
 
     A cluster of German or Dutch posts was named "het" with keywords "ich, den, und, nicht": the
-    English stop words do not know them. An English word that is a function word elsewhere ("war",
-    "die", "hat" in German) stays a keyword: a word counts as English when lemminflect's English
-    lexicon knows it.
+    English stop words do not know them. A word that is also English ("war", "die", "hat" and "den"
+    in German) is judged by the sampled documents that use it: it is a function word when more of
+    them are written in a language whose list has it than in English, so "die" stays a keyword of
+    English headlines and "den" names no cluster of German posts. A word is English when
+    lemminflect's English lexicon knows it.
     """
     import importlib
 
     from lemminflect import getAllLemmas
 
-    words: set[str] = set()
-    for language, share in mix.items():
-        if language in ("en", "unknown") or share < min_share:
+    if not len(texts):
+        return frozenset()
+    rows, languages = _sample_languages(texts, sample, random_state)
+    shares = Counter(languages)
+    lists: dict[str, frozenset[str]] = {}
+    for language, n in shares.items():
+        if language in ("en", "unknown") or n < min_share * len(rows):
             continue
         try:
             module = importlib.import_module(f"spacy.lang.{language}.stop_words")
         except ImportError:
             continue
-        words |= {w.casefold() for w in module.STOP_WORDS if " " not in w}
-    return frozenset(w for w in words if not getAllLemmas(w))
+        lists[language] = frozenset(w.casefold() for w in module.STOP_WORDS if " " not in w)
+    words = frozenset().union(*lists.values())
+    ambiguous = {w for w in words if getAllLemmas(w)}
+    votes: dict[str, Counter] = {w: Counter() for w in ambiguous}
+    for i, language in zip(rows, languages):
+        for word in ambiguous.intersection(_WORD.findall(texts[i].casefold())):
+            if language == "en":
+                votes[word]["en"] += 1
+            elif word in lists.get(language, ()):
+                votes[word]["other"] += 1
+    return frozenset(w for w in words if w not in ambiguous or votes[w]["other"] > votes[w]["en"])
+
+
+_WORD = re.compile(r"\w+")

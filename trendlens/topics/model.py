@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from trendlens.corpus.language import WORDS_SAMPLE, function_words, language_mix
+from trendlens.corpus.language import function_words
 from trendlens.errors import ConfigError, CorpusError
 from trendlens.topics.duplicates import NEAR_DUPLICATE_SIMILARITY, near_duplicate_representatives
 from trendlens.topics.neighbors import exact_neighbors
@@ -333,7 +333,7 @@ def corpus_terms(texts: Sequence[str], language: str | None = "english") -> Term
     stop words of ``language`` and, with them, the function words of the other languages the texts use."""
     stops = term_stop_words(language)
     if language is not None:  # other languages' function words are no keywords either
-        stops |= function_words(language_mix(texts, sample=WORDS_SAMPLE))
+        stops |= function_words(texts)
     return Terms.from_texts(texts, stops)
 
 

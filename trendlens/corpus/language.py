@@ -26,11 +26,11 @@ SAMPLE = 1000
 CONFIDENCE = 0.5
 #: Warn when more than this share of the sample is confidently not English.
 MAX_FOREIGN_SHARE = 0.1
-#: A language from this share of a :data:`WORDS_SAMPLE`-document sample on has its function words kept out
-#: of keywords and names: five documents. The Bluesky posts' cluster of German and Dutch posts is 0.8% of the
-#: corpus, German 0.31% and Dutch 0.15% of it; an English corpus shows up to 0.1% elsewhere (see CONFIDENCE),
-#: and dropping another language's function words that English lacks costs it nothing.
-MIN_LANGUAGE_SHARE = 0.001
+#: A language identified in at least this many documents of a :data:`WORDS_SAMPLE`-document sample has its
+#: function words kept out of keywords and names (each word judged by the documents that use it, see
+#: :func:`function_words`). The Bluesky posts' cluster of posts in other languages (0.8% of the corpus) mixes
+#: German, Dutch, Spanish, French, Portuguese and Danish, several of them in a handful of posts each.
+MIN_LANGUAGE_DOCS = 2
 #: Documents sampled to find the languages whose function words are dropped.
 WORDS_SAMPLE = 5000
 
@@ -93,17 +93,17 @@ def warn_if_not_english(texts: Sequence[str], origin: str = "corpus", multilingu
 
 
 def function_words(
-    texts: Sequence[str], sample: int = WORDS_SAMPLE, min_share: float = MIN_LANGUAGE_SHARE, random_state: int = 0
+    texts: Sequence[str], sample: int = WORDS_SAMPLE, min_docs: int = MIN_LANGUAGE_DOCS, random_state: int = 0
 ) -> frozenset[str]:
     """Function words of the languages other than English that a seeded sample of ``texts`` is written in
-    (from ``min_share`` of the sample on), from spaCy's per-language lists.
+    (in ``min_docs`` documents of the sample or more), from spaCy's per-language lists.
 
     A cluster of German or Dutch posts was named "het" with keywords "ich, den, und, nicht": the
-    English stop words do not know them. A word that is also English ("war", "die", "hat" and "den"
-    in German) is judged by the sampled documents that use it: it is a function word when more of
-    them are written in a language whose list has it than in English, so "die" stays a keyword of
-    English headlines and "den" names no cluster of German posts. A word is English when
-    lemminflect's English lexicon knows it.
+    English stop words do not know them. Each word is judged by the sampled documents that use it:
+    it is a function word when more of them are written in a language whose list has it than in
+    English, so "die" stays a keyword of English headlines and "den" names no cluster of German
+    posts. A word English does not know (lemminflect's English lexicon) is also one when the votes
+    tie (no confidently identified document uses it); one English knows stays a keyword then.
     """
     import importlib
 
@@ -112,10 +112,9 @@ def function_words(
     if not len(texts):
         return frozenset()
     rows, languages = _sample_languages(texts, sample, random_state)
-    shares = Counter(languages)
     lists: dict[str, frozenset[str]] = {}
-    for language, n in shares.items():
-        if language in ("en", "unknown") or n < min_share * len(rows):
+    for language, n in Counter(languages).items():
+        if language in ("en", "unknown") or n < min_docs:
             continue
         try:
             module = importlib.import_module(f"spacy.lang.{language}.stop_words")
@@ -123,15 +122,14 @@ def function_words(
             continue
         lists[language] = frozenset(w.casefold() for w in module.STOP_WORDS if " " not in w)
     words = frozenset().union(*lists.values())
-    ambiguous = {w for w in words if getAllLemmas(w)}
-    votes: dict[str, Counter] = {w: Counter() for w in ambiguous}
+    foreign, english = Counter(), Counter()
     for i, language in zip(rows, languages):
-        for word in ambiguous.intersection(_WORD.findall(texts[i].casefold())):
-            if language == "en":
-                votes[word]["en"] += 1
-            elif word in lists.get(language, ()):
-                votes[word]["other"] += 1
-    return frozenset(w for w in words if w not in ambiguous or votes[w]["other"] > votes[w]["en"])
+        used = words.intersection(_WORD.findall(texts[i].casefold()))
+        if language == "en":
+            english.update(used)
+        elif language in lists:
+            foreign.update(used & lists[language])
+    return frozenset(w for w in words if foreign[w] > english[w] or (foreign[w] == english[w] and not getAllLemmas(w)))
 
 
 _WORD = re.compile(r"\w+")

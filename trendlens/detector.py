@@ -23,7 +23,7 @@ from trendlens.corpus.language import warn_if_not_english
 from trendlens.embed import Embedder
 from trendlens.embed.registry import make_embedder
 from trendlens.errors import ConfigError, NotFittedError
-from trendlens.fitting import FitSettings, assigned_fit, fit_trends, restore_fit, update_fit
+from trendlens.fitting import FitSettings, Fitted, assigned_fit, fit_trends, restore_fit, update_fit
 from trendlens.parallel import open_executor
 from trendlens.report.model import TrendReport
 from trendlens.signals.trends import SignalConfig
@@ -31,30 +31,6 @@ from trendlens.topics import TopicConfig
 from trendlens.topics.assign import by_centrality
 from trendlens.topics.model import require_documents
 from trendlens.validation import as_config, as_texts, check_detector_params, check_embeddings
-
-
-class _Fitted:
-    """An attribute of a fitted detector: the field of its ``result_`` named as the attribute without underscores.
-
-    Reading it before a fit raises :class:`AttributeError` (``hasattr`` is false), as does an
-    ``optional`` field that the fit did not make (``None``). Assigning it on a detector stores
-    the value on that detector, which hides the result's.
-    """
-
-    def __init__(self, optional: bool = False) -> None:
-        self.optional = optional
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name, self.field = name, name.strip("_")
-
-    def __get__(self, det: Any, owner: type | None = None) -> Any:
-        if det is None:
-            return self
-        result = vars(det).get("result_")
-        value = None if result is None else getattr(result, self.field)
-        if result is None or (value is None and self.optional):
-            raise AttributeError(f"{type(det).__name__!r} has no {self.name!r}: not fitted, or this fit made none")
-        return value
 
 
 class TrendDetector(BaseEstimator):  # type: ignore[misc]
@@ -124,7 +100,6 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     show_progress
         Show progress bars.
 
-
     Attributes
     ----------
     result_ : trendlens.fitting.TrendFit
@@ -151,14 +126,14 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
     >>> TrendDetector.load("models/huffpost-trends").predict(["Senate passes the relief bill"])  # doctest: +SKIP
     """
 
-    trends_, signals_, window_, labels_, embeddings_ = _Fitted(), _Fitted(), _Fitted(), _Fitted(), _Fitted()
-    centroids_, keywords_, corpus_, topic_model_, layout_ = _Fitted(), _Fitted(), _Fitted(), _Fitted(), _Fitted()
-    fit_rows_, bertopic_ids_, taxonomy_ = _Fitted(optional=True), _Fitted(optional=True), _Fitted(optional=True)
-    placements_, groups_, consumer_trends_, group_signals_ = _Fitted(), _Fitted(), _Fitted(), _Fitted()
-    group_placements_, languages_, assignment_ = _Fitted(), _Fitted(optional=True), _Fitted()
-    assign_similarity_, near_duplicates_, timings_ = _Fitted(), _Fitted(), _Fitted()
-    findings_, insights_, group_findings_, group_insights_ = _Fitted(), _Fitted(), _Fitted(), _Fitted()
-    _signal_inputs, _group_labels = _Fitted(), _Fitted()
+    trends_, signals_, window_, labels_, embeddings_ = Fitted(), Fitted(), Fitted(), Fitted(), Fitted()
+    centroids_, keywords_, corpus_, topic_model_, layout_ = Fitted(), Fitted(), Fitted(), Fitted(), Fitted()
+    fit_rows_, bertopic_ids_, taxonomy_ = Fitted(optional=True), Fitted(optional=True), Fitted(optional=True)
+    placements_, groups_, consumer_trends_, group_signals_ = Fitted(), Fitted(), Fitted(), Fitted()
+    group_placements_, languages_, assignment_ = Fitted(), Fitted(optional=True), Fitted()
+    assign_similarity_, near_duplicates_, timings_ = Fitted(), Fitted(), Fitted()
+    findings_, insights_, group_findings_, group_insights_ = Fitted(), Fitted(), Fitted(), Fitted()
+    _signal_inputs, _group_labels = Fitted(), Fitted()
 
     def __init__(
         self,
@@ -355,18 +330,15 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         Use it when the automatic placement is wrong; the next :meth:`report`
         shows the new placement and its taxonomy sections.
         """
-        from trendlens.hierarchy.mapping import LevelMatch, Placement, placement_columns
+        from trendlens.hierarchy.mapping import placement_columns
+        from trendlens.hierarchy.placement import hand_placement
 
         self._check_fitted()
         if trend not in self.placements_:
             raise ConfigError(
                 f"no trend {trend} in this fit (or no taxonomy in use); trends: {sorted(self.placements_)}"
             )
-        taxonomy = self.taxonomy_
-        if node_id not in taxonomy or taxonomy.nodes[node_id].level != "consumer_trend":
-            raise ConfigError(f"{node_id!r} is not a consumer trend of the taxonomy {taxonomy.name!r}")
-        levels = tuple(LevelMatch(node.level, node.id, node.name, 1.0) for node in reversed(taxonomy.path(node_id)))
-        self.placements_[trend] = Placement(1.0, levels, ((node_id, 1.0),))
+        self.placements_[trend] = hand_placement(self.taxonomy_, node_id)
         placement_columns(self.trends_, self.placements_)
         self.insights_.pop(trend, None)
 

@@ -54,6 +54,31 @@ log = logging.getLogger("trendlens")
 TextEmbedder = Callable[[], "Embedder"]
 
 
+class Fitted:
+    """An attribute of a fitted estimator: the field of its ``result_`` named as the attribute without underscores.
+
+    Reading it before a fit raises :class:`AttributeError` (``hasattr`` is false), as does an
+    ``optional`` field that the fit did not make (``None``). A non-data descriptor: assigning
+    the attribute on an estimator stores the value there, which hides the result's.
+    """
+
+    def __init__(self, optional: bool = False) -> None:
+        self.optional = optional
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name, self.field = name, name.strip("_")
+
+    def __get__(self, estimator: Any, owner: type | None = None) -> Any:
+        if estimator is None:
+            return self
+        result = vars(estimator).get("result_")
+        value = None if result is None else getattr(result, self.field)
+        if result is None or (value is None and self.optional):
+            kind = type(estimator).__name__
+            raise AttributeError(f"{kind!r} has no {self.name!r}: not fitted, or this fit made none")
+        return value
+
+
 @dataclass(frozen=True)
 class FitSettings:
     """The estimator's parameters that shape a fit (see :class:`~trendlens.TrendDetector`)."""

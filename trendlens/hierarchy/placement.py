@@ -1,9 +1,10 @@
-"""Place a fit's trends and consumer trends in the taxonomy, all at once.
+"""Place a fit's trends and consumer trends in the taxonomy, all at once, or one trend by hand.
 
 :mod:`~trendlens.hierarchy.mapping` places one trend from its evidence; this module gathers the
 evidence of every trend of a fit (its centroid, its most central documents, read from the
 vectors once for all trends, its name and keywords) and places each consumer trend of several
-sub trends by the evidence of its members, weighted by their size.
+sub trends by the evidence of its members, weighted by their size. :func:`hand_placement` is
+the placement an analyst sets where the automatic one is wrong.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from trendlens.hierarchy.mapping import Placement, TaxonomyMapper, TrendEvidence, group_evidence
+from trendlens.errors import ConfigError
+from trendlens.hierarchy.mapping import LevelMatch, Placement, TaxonomyMapper, TrendEvidence, group_evidence
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,3 +77,11 @@ def place_in_taxonomy(
         merged = group_evidence([evidence[m] for m in group.members], sizes, group.name, group.keywords)
         group_placements[group.id] = mapper.place_trends([merged])[0]
     return placements, group_placements
+
+
+def hand_placement(taxonomy: Taxonomy, node_id: str) -> Placement:
+    """The placement under the consumer trend ``node_id`` of ``taxonomy`` and its ancestors, with confidence 1."""
+    if node_id not in taxonomy or taxonomy.nodes[node_id].level != "consumer_trend":
+        raise ConfigError(f"{node_id!r} is not a consumer trend of the taxonomy {taxonomy.name!r}")
+    levels = tuple(LevelMatch(node.level, node.id, node.name, 1.0) for node in reversed(taxonomy.path(node_id)))
+    return Placement(1.0, levels, ((node_id, 1.0),))

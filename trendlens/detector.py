@@ -3,7 +3,7 @@
 corpus → embeddings → topics (BERTopic) → per-window signals → ranked trends → report.
 
 The estimator checks its input and settings, and keeps what a fit found in one frozen
-:class:`~trendlens.fitting.TrendFit` (``result_``), built by :mod:`trendlens.fitting`; its
+:class:`~trendlens.result.TrendFit` (``result_``), built by :mod:`trendlens.fitting`; its
 ``name_`` attributes read that result. A fit, an update or a load replaces the result whole.
 """
 
@@ -23,9 +23,10 @@ from trendlens.corpus.language import warn_if_not_english
 from trendlens.embed import Embedder
 from trendlens.embed.registry import make_embedder
 from trendlens.errors import ConfigError, NotFittedError
-from trendlens.fitting import FitSettings, Fitted, assigned_fit, fit_trends, restore_fit, update_fit
+from trendlens.fitting import FitSettings, assigned_fit, fit_trends, restore_fit, update_fit
 from trendlens.parallel import open_executor
 from trendlens.report.model import TrendReport
+from trendlens.result import Fitted
 from trendlens.signals.trends import SignalConfig
 from trendlens.topics import TopicConfig
 from trendlens.topics.assign import by_centrality
@@ -102,10 +103,10 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
 
     Attributes
     ----------
-    result_ : trendlens.fitting.TrendFit
+    result_ : trendlens.result.TrendFit
         Everything the fit found, frozen: :meth:`fit`, :meth:`update` and :meth:`load` replace it whole.
         Its fields are attributes of the detector too, with an underscore after their name (each
-        described in :class:`~trendlens.fitting.TrendFit`): ``trends_`` (one row per trend, ranked as
+        described in :class:`~trendlens.result.TrendFit`): ``trends_`` (one row per trend, ranked as
         the report ranks), ``signals_`` (one row per trend and window), ``window_``, ``labels_``,
         ``embeddings_``, ``centroids_``, ``keywords_``, ``corpus_``, ``topic_model_`` (``None`` after
         :meth:`fit_assigned` or :meth:`load`; after :meth:`update`, still the fit's), ``layout_``,

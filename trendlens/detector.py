@@ -10,7 +10,6 @@ The estimator checks its input and settings, and keeps what a fit found in one f
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,18 +18,16 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from trendlens.corpus import Corpus, load_corpus
-from trendlens.corpus.language import warn_if_not_english
 from trendlens.embed import Embedder
 from trendlens.embed.registry import make_embedder
 from trendlens.errors import ConfigError, NotFittedError
-from trendlens.fitting import FitSettings, assigned_fit, fit_trends, restore_fit, update_fit
+from trendlens.fitting import FitSettings, assigned_fit, check_corpus, fit_trends, restore_fit, update_fit
 from trendlens.parallel import open_executor
 from trendlens.report.model import TrendReport
 from trendlens.result import Fitted
 from trendlens.signals.trends import SignalConfig
 from trendlens.topics import TopicConfig
 from trendlens.topics.assign import by_centrality
-from trendlens.topics.model import require_documents
 from trendlens.validation import as_config, as_texts, check_detector_params, check_embeddings
 
 
@@ -188,18 +185,7 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
             corpus = corpus if isinstance(corpus, Corpus) else load_corpus(as_texts(corpus))
             if embeddings is not None:
                 embeddings = check_embeddings(embeddings, len(corpus), getattr(self.embedder, "dim", None))
-            dropped = [(corpus.n_duplicates, "duplicate text"), (len(corpus.skipped), "invalid record")]
-            require_documents(  # before loading the model and embedding, not after
-                len(corpus), ", ".join(f"{n} {what}{'s' * (n > 1)} dropped" for n, what in dropped if n)
-            )
-            origin = corpus.origin or "corpus"
-            languages = warn_if_not_english(corpus.texts, origin, multilingual=self._multilingual())
-            if np.isnat(corpus.timestamps).all():
-                warnings.warn(
-                    f"{origin}: no document has a timestamp, so trends are found but not scored over time "
-                    "(virality, growth and lifecycle need a timestamp, date or created_at field)",
-                    stacklevel=2,
-                )
+            languages = check_corpus(corpus, multilingual=self._multilingual())
             if self.fit_sample is not None and self.fit_sample < 1:
                 raise ConfigError(f"fit_sample must be a positive number of documents or None, got {self.fit_sample}")
             executor = open_executor(self.executor, self.scheduler, self.workers)

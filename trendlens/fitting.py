@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,30 @@ class FitSettings:
     outlier_similarity: float | None = 0.35
     fit_sample: int | None = 50_000
     show_progress: bool = True
+
+
+def check_corpus(corpus: Corpus, multilingual: bool) -> dict[str, float]:
+    """Refuse a corpus too small to cluster, warn about what a fit cannot do well; returns its language mix.
+
+    The warnings (text that is mostly not English while the embedder is English-only, no
+    timestamps at all) name the line that called the caller, an estimator's ``fit``.
+    """
+    from trendlens.corpus.language import warn_if_not_english
+    from trendlens.topics.model import require_documents
+
+    dropped = [(corpus.n_duplicates, "duplicate text"), (len(corpus.skipped), "invalid record")]
+    require_documents(  # before loading the model and embedding, not after
+        len(corpus), ", ".join(f"{n} {what}{'s' * (n > 1)} dropped" for n, what in dropped if n)
+    )
+    origin = corpus.origin or "corpus"
+    languages = warn_if_not_english(corpus.texts, origin, multilingual=multilingual, stacklevel=4)
+    if np.isnat(corpus.timestamps).all():
+        warnings.warn(
+            f"{origin}: no document has a timestamp, so trends are found but not scored over time "
+            "(virality, growth and lifecycle need a timestamp, date or created_at field)",
+            stacklevel=3,
+        )
+    return languages
 
 
 def fit_trends(

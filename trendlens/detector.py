@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -256,10 +257,9 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         self._check_fitted()
         before = dict(vars(self))
         try:  # a failed update leaves the fit as it was, never half of an update
-            settings = self._settings()
-            encode = lambda texts: self._vectors(texts, None)  # noqa: E731
+            encode = partial(self._vectors, embeddings=None)  # the fit's embedder, as predict embeds
             self.result_ = update_fit(
-                self.result_, corpus, settings, self._text_embedder, encode, embeddings=embeddings
+                self.result_, corpus, self._settings(), self._text_embedder, encode, embeddings=embeddings
             )
             return self
         except BaseException:

@@ -100,7 +100,7 @@ def test_copies_have_their_own_handle_and_pickling_is_refused(vectors, tmp_path)
 
 
 def test_similarity_to_own_centroid_read_in_chunks_matches_the_plain_product(vectors, tmp_path):
-    from trendlens.detector import similarity_to_own_centroid
+    from trendlens.topics.assign import similarity_to_own_centroid
 
     labels = np.random.default_rng(1).integers(-1, 5, size=len(vectors))
     disk = DiskVectors(len(vectors), vectors.shape[1], directory=tmp_path)

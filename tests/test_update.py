@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from trendlens import ConfigError, TrendDetector, load_corpus
+from trendlens.hierarchy import placement
 
 pytestmark = pytest.mark.slow
 
@@ -97,11 +98,11 @@ def test_a_failed_update_leaves_the_detector_as_it_was(updated, huffpost_records
     with pytest.raises(ConfigError, match="rows for 160 documents"):
         det.update(later, embeddings=np.ones((159, 384), dtype=np.float32))
 
-    def fail(self):
+    def fail(*args, **kwargs):
         raise RuntimeError("placement failed")
 
-    # a failure late in the update, after the labels, signals and trend table were replaced
-    monkeypatch.setattr(TrendDetector, "_place_in_taxonomy", fail)
+    # a failure late in the update, after the labels, signals and trend table were computed
+    monkeypatch.setattr(placement, "place_in_taxonomy", fail)
     with pytest.raises(RuntimeError, match="placement failed"):
         det.update(later)
     assert vars(det).keys() == before.keys() and all(vars(det)[k] is v for k, v in before.items())

@@ -157,13 +157,13 @@ def load_detector(
             speaks_as=arrays["speaks_as.npy"].astype(np.int64),
             fit_rows=arrays["fit_rows.npy"].astype(np.int64),
             layout=arrays.get("layout.npy"),
+            languages=manifest.get("languages"),
+            bertopic_ids=manifest.get("bertopic_ids"),
+            timings=dict(manifest.get("timings") or {}),
         )
     except BaseException:
         detector._reset()
         raise
-    detector.languages_ = manifest.get("languages")
-    detector.bertopic_ids_ = manifest.get("bertopic_ids")
-    detector.timings_ = dict(manifest.get("timings") or {})
     return detector
 
 
@@ -180,7 +180,7 @@ def _write_state(detector: Any, out: Path) -> list[str]:
         matrix[start : start + CHUNK] = np.asarray(vectors[start : start + CHUNK], dtype=np.float32)
     matrix.flush()
     del matrix
-    speaks_as = getattr(detector, "_speaks_as", None)
+    speaks_as = detector.result_.speaks_as
     arrays = {
         "labels.npy": np.asarray(detector.labels_, dtype=np.int64),
         "speaks_as.npy": np.arange(n, dtype=np.int64) if speaks_as is None else np.asarray(speaks_as, dtype=np.int64),

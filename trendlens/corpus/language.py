@@ -68,8 +68,13 @@ def language_mix(texts: Sequence[str], sample: int = SAMPLE, random_state: int =
     return {language: n / len(languages) for language, n in Counter(languages).most_common()}
 
 
-def warn_if_not_english(texts: Sequence[str], origin: str = "corpus", multilingual: bool = False) -> dict[str, float]:
+def warn_if_not_english(
+    texts: Sequence[str], origin: str = "corpus", multilingual: bool = False, stacklevel: int = 3
+) -> dict[str, float]:
     """Warn when more than :data:`MAX_FOREIGN_SHARE` of a sample is confidently not English; returns the mix.
+
+    ``stacklevel`` is :func:`warnings.warn`'s, counted from here: the default names the line that
+    called the caller (a user's ``fit``).
 
     The warning names the ``"multilingual"`` embedding tier, which places a text and its
     translations together; with ``multilingual`` True (that tier is in use) nothing is said.
@@ -87,7 +92,7 @@ def warn_if_not_english(texts: Sequence[str], origin: str = "corpus", multilingu
             "so these documents group by language rather than by topic: pass embedder='multilingual' "
             "(`--embedder multilingual`), which places a text and its translations together, or keep the "
             "English documents (e.g. by a language column)",
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
     return mix
 

@@ -196,3 +196,19 @@ def group_sums(
         one_hot = csr_matrix((np.ones(len(keep)), (part[keep], keep)), shape=(n_groups, len(part)))  # float64 sums
         sums += one_hot @ vectors
     return sums, counts
+
+
+#: Rows of a :class:`DiskVectors` copied at a time by :func:`appended`.
+APPEND_CHUNK = 65_536
+
+
+def appended(vectors: Any, rows: np.ndarray) -> Any:
+    """``vectors`` (an array or a :class:`DiskVectors`) with ``rows`` added below, in a new matrix of the same kind."""
+    rows = np.asarray(rows, dtype=np.float32)
+    if not isinstance(vectors, DiskVectors):
+        return np.concatenate([np.asarray(vectors, dtype=np.float32), rows])
+    out = DiskVectors(len(vectors) + len(rows), vectors.shape[1])
+    for start in range(0, len(vectors), APPEND_CHUNK):
+        out.write(start, vectors[start : start + APPEND_CHUNK])
+    out.write(len(vectors), rows)
+    return out

@@ -75,3 +75,20 @@ def get_embedder(name: str = "minilm", **kwargs: Any) -> Embedder:
     except KeyError:
         raise ConfigError(f"unknown embedder {name!r}; choose one of {', '.join(available_embedders())}") from None
     return factory(**kwargs)
+
+
+def make_embedder(spec: Any, cache: bool | str = True, show_progress: bool = True) -> Embedder:
+    """The embedder of an estimator's parameters: ``spec`` a name (:func:`get_embedder`) or an object with
+    ``encode``; kept in the on-disk cache (:class:`~trendlens.embed.cache.CachedEmbedder`) unless ``cache``
+    is ``False`` (a path: that cache file)."""
+    if isinstance(spec, str):
+        embedder = get_embedder(spec, show_progress=show_progress)
+    elif hasattr(spec, "encode"):
+        embedder = spec
+    else:
+        raise ConfigError(f"embedder must be a name or have an encode() method, got {spec!r}")
+    if cache is False:
+        return embedder
+    from trendlens.embed.cache import CachedEmbedder
+
+    return CachedEmbedder(embedder, None if cache is True else cache)

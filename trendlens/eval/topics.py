@@ -80,9 +80,9 @@ def cluster_trendlens(
     left them (reassigned outliers join a trend but do not describe it, as in TrendDetector),
     and for a merged group its members' words ranked by size and rank (``merge_clusters``).
     """
-    from trendlens.detector import CORE_MEMBERSHIP, TrendDetector
+    from trendlens.detector import TrendDetector
     from trendlens.topics import TopicConfig, fit_topics
-    from trendlens.topics.assign import reassign_outliers
+    from trendlens.topics.assign import CORE_MEMBERSHIP, reassign_outliers
     from trendlens.topics.merge import merge_clusters
     from trendlens.topics.model import cluster_centroids
 

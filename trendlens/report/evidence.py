@@ -63,7 +63,7 @@ def consumer_trend_evidence(det: Any, gid: int) -> tuple[tuple[Evidence, ...], I
         det.group_findings_[gid], det.group_insights_[gid] = _enriched(
             det,
             order,
-            det._group_centroids[gid],
+            det.result_.group_centroids[gid],
             _facts(det, row, subs),
             det.group_placements_.get(gid),
             group,

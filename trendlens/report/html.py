@@ -257,3 +257,16 @@ def render_notebook(report: ReportContent) -> str:
     title = f"TrendReport: {len(report.trends)} trends in {c.n_documents:,} documents ({c.origin}), by virality"
     rows = [(t.label, t.size, t.virality, t.lifecycle, t.growth) for t in report.trends]
     return notebook_table(title, rows) if rows else str(_macros().paragraph(f"{title}. {NO_TRENDS}"))
+
+
+def detector_view(det: Any) -> str:
+    """Jupyter's view of a fitted detector: a headline and its ranked trends (:func:`notebook_table`)."""
+    from trendlens.plot import trend_frame
+
+    table = trend_frame(det)
+    rows = list(zip(*(table[c] for c in ("label", "size", "virality", "lifecycle", "growth"))))
+    title = (
+        f"TrendDetector: {len(table)} trends in {len(det.corpus_):,} documents, "
+        f"{int((det.labels_ < 0).sum()):,} in no trend; window {det.window_}"
+    )
+    return notebook_table(title, rows)

@@ -1,8 +1,10 @@
 """Nearest-centroid assignment: a document joins the trend whose centroid is closest, or none below a threshold.
 
-The one place this maths lives. The fit uses it to give HDBSCAN's outliers a trend and, on
-a sampled fit, to place the documents outside the sample; :meth:`TrendDetector.predict`
-uses it for new documents; the scheduled job for the documents of an incremental run.
+The one place this maths lives. The fit uses it to give HDBSCAN's outliers a trend
+(:func:`cluster_documents`) and, on a sampled fit, to place the documents outside the sample
+(:func:`time_stratified_sample` draws the sample); :meth:`TrendDetector.predict` and
+:meth:`~TrendDetector.update` use it for new documents; the scheduled job for the documents
+of an incremental run.
 
 Vectors and centroids are unit length, so the dot product is the cosine. Rows are compared
 :data:`~trendlens.parallel.ASSIGN_CHUNK` at a time (on an executor's workers when given), so
@@ -17,11 +19,24 @@ from typing import Any
 import numpy as np
 
 from trendlens.parallel import ASSIGN_CHUNK, LocalExecutor
-from trendlens.topics.model import cluster_centroids
+from trendlens.progress import stage
+from trendlens.topics.model import TopicConfig, TopicResult, cluster_centroids, fit_topics
 
 #: Threshold used when no document is in a trend to measure one from (a cosine typical of a trend's
 #: edge on HuffPost; it only matters for a fit that found no trend, where there is nothing to join).
 DEFAULT_SIMILARITY = 0.35
+
+#: HDBSCAN membership strength from which a document counts in its cluster's core. Outliers join the
+#: cluster whose core's centroid is closest: a document at a cluster's edge that falls in or out of
+#: it when the vectors change in their last bits then moves no centroid, and no outlier with it.
+#: On the HuffPost headlines with vectors perturbed by 1e-5, 99.87% of the labels stay the same with
+#: core centroids and 99.66% with all members' (median membership 0.83; NMI unchanged).
+CORE_MEMBERSHIP = 0.5
+
+#: A document outside the clustering (the rest of a sampled fit, a new one given to ``predict``) joins the
+#: closest trend when its cosine to the centroid reaches this quantile of the clustered documents' cosine
+#: to their own trend's centroid: as close as 95% of HDBSCAN's members are.
+ASSIGN_QUANTILE = 0.05
 
 
 def nearest_centroid(
@@ -159,6 +174,11 @@ def similarity_to_own_centroid(
     return sims
 
 
+def by_centrality(members: np.ndarray, centrality: np.ndarray) -> np.ndarray:
+    """``members`` (document indices) ordered by ``centrality`` (cosine to their trend's centroid), highest first."""
+    return members[np.argsort(-centrality[members], kind="stable")]
+
+
 def member_similarity(labels: np.ndarray, embeddings: Any, quantile: float) -> float:
     """The ``quantile`` of clustered documents' cosine to their own cluster's centroid.
 
@@ -170,6 +190,36 @@ def member_similarity(labels: np.ndarray, embeddings: Any, quantile: float) -> f
         return DEFAULT_SIMILARITY
     sims = similarity_to_own_centroid(labels, embeddings, centroids)
     return float(np.quantile(sims[labels >= 0], quantile))
+
+
+def cluster_documents(
+    texts: list[str],
+    vectors: np.ndarray,
+    config: TopicConfig,
+    outlier_similarity: float | None,
+    what: str,
+    show_progress: bool = False,
+    executor: Any = None,
+) -> tuple[TopicResult, np.ndarray, float]:
+    """Cluster ``texts`` (layout, HDBSCAN, keywords): the topics, their labels with outliers placed, the threshold.
+
+    HDBSCAN's outliers join the closest cluster core (:data:`CORE_MEMBERSHIP`) at
+    ``outlier_similarity`` (``None``: they stay outliers). The threshold is the cosine a document
+    outside the clustering needs to join a trend: as close to its centre as 95% of the members
+    HDBSCAN put in trends are to theirs (:data:`ASSIGN_QUANTILE`; the centroid rule alone is
+    stricter than HDBSCAN). Used by the fit and, on the documents no trend took, by an update.
+    ``what`` names the documents in the progress line.
+    """
+    layout = "UMAP" if config.reduction == "umap" else "spectral layout"
+    with stage(f"clustering {what} ({layout}, HDBSCAN, keywords)", show_progress):
+        topics = fit_topics(texts, vectors, config)
+    labels = topics.labels
+    threshold = member_similarity(topics.labels, vectors, quantile=ASSIGN_QUANTILE)
+    if outlier_similarity is not None:  # on the clustered rows' vectors, which are in memory
+        outliers = np.flatnonzero(topics.labels < 0)
+        cores = topics.core_labels(CORE_MEMBERSHIP)
+        labels = assign_nearest(labels, vectors, outliers, outlier_similarity, executor=executor, reference=cores)
+    return topics, labels, threshold
 
 
 def time_stratified_sample(timestamps: np.ndarray, n: int, random_state: int = 0) -> np.ndarray:

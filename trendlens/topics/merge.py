@@ -24,11 +24,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from trendlens.errors import ConfigError
 from trendlens.topics.model import label_from_keywords
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Average cosine distance between cluster centroids under which clusters merge (all-MiniLM-L6-v2).
 #: 0.5 by reading the groups on two corpora (docs/report.md): on the Bluesky migration posts the
@@ -138,6 +142,25 @@ def merge_clusters(
         for cluster in group:
             groups[cluster] = made
     return groups
+
+
+def merge_trends(
+    trends: pd.DataFrame,
+    signals: pd.DataFrame,
+    centroids: Mapping[int, np.ndarray],
+    keywords: Mapping[int, Sequence[str]],
+    max_distance: float | None,
+) -> dict[int, Group]:
+    """:func:`merge_clusters` on a fit: sizes from its trend table, time profiles from its signals
+    (each trend's count per window); ``None`` merges nothing."""
+    ids = list(trends.index)
+    sizes = {t: int(trends.at[t, "size"]) for t in ids}
+    profiles = None
+    if len(signals) and ids:
+        counts = signals.pivot_table(index="trend", columns="window", values="count", fill_value=0)
+        counts = counts.reindex(index=ids, fill_value=0)
+        profiles = {t: counts.loc[t].to_numpy(dtype=float) for t in ids}
+    return merge_clusters(centroids, sizes, keywords, max_distance=max_distance or 0.0, profiles=profiles)
 
 
 def _cut_height(heights: np.ndarray, max_distance: float) -> float:

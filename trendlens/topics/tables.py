@@ -1,15 +1,21 @@
 """The trend tables: one row per trend (or consumer trend) with its size, span and examples, ranked.
 
-``TrendDetector.trends_`` and ``consumer_trends_`` are built here from the fit's labels, the corpus
-and the signal summary; the ranking is the report's (:func:`ranked`).
+``TrendDetector.trends_`` (:func:`keyword_trend_table`) and ``consumer_trends_``
+(:func:`consumer_trend_table`) are built here from the fit's labels, the corpus and the signal
+summary; the ranking is the report's (:func:`ranked`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+
+from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
+from trendlens.topics.assign import similarity_to_own_centroid
+from trendlens.topics.model import cluster_centroids, label_from_keywords
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,3 +92,76 @@ def main_trend_first(table: pd.DataFrame, clustered: int) -> pd.DataFrame:
         main = table["size"].idxmax()  # the corpus is about it: it leads, the others follow as ranked
         table = table.loc[[main, *[g for g in table.index if g != main]]]
     return table
+
+
+def keyword_trend_table(
+    keywords: Mapping[int, list[str]],
+    labels: np.ndarray,
+    corpus: Any,
+    centrality: np.ndarray,
+    n_examples: int,
+    summary: pd.DataFrame,
+) -> pd.DataFrame:
+    """The trend table (``trends_``): a row per trend of ``keywords``, labelled from its keywords
+    (:func:`~trendlens.topics.model.label_from_keywords`) before the names of its documents replace them."""
+
+    def names(trend: int, members: np.ndarray) -> dict[str, Any]:
+        words = keywords[trend]
+        texts = [corpus[i].text for i in members]
+        return {"label": label_from_keywords(words, member_texts=texts), "keywords": words}
+
+    rows = trend_rows(sorted(keywords), labels, corpus, centrality, n_examples, names)
+    return trend_table(rows, ["label", "keywords", "size", "share", "first_seen", "last_seen", "example_ids"], summary)
+
+
+class ConsumerTrends(NamedTuple):
+    """The consumer trends measured whole: their table and signals, and per document its consumer trend."""
+
+    table: pd.DataFrame
+    signals: pd.DataFrame
+    labels: np.ndarray
+    centroids: dict[int, np.ndarray]
+    centrality: np.ndarray
+
+
+def consumer_trend_table(
+    groups: Mapping[int, Any],
+    trends: pd.DataFrame,
+    docs: DocumentSignals,
+    config: SignalConfig,
+    corpus: Any,
+    embeddings: Any,
+    n_examples: int,
+) -> ConsumerTrends:
+    """Consumer trends (merged sub trends) as trends of their own: one row each, and their signals.
+
+    ``groups`` maps each trend id to its consumer trend (``id``, ``name``, ``keywords``,
+    ``members``). Every document of a sub trend counts for its consumer trend, so a phenomenon
+    split into several sub trends is measured whole. Ranked as ``trends`` is, except that a
+    consumer trend holding :data:`MAIN_TREND_SHARE` of the documents in trends leads.
+    """
+    labels = docs.labels
+    by_id = {g.id: g for g in groups.values()}
+    lookup = np.full(max(groups, default=0) + 1, -1, dtype=np.int64)
+    for trend, group in groups.items():
+        lookup[trend] = group.id
+    group_labels = np.where(labels >= 0, lookup[np.maximum(labels, 0)], -1)
+    signals, summary, _ = trend_signals(replace(docs, labels=group_labels), config)
+    centroids = cluster_centroids(group_labels, embeddings)
+    centrality = similarity_to_own_centroid(group_labels, embeddings, centroids)
+    rank = {t: k for k, t in enumerate(trends.index)}
+    extra = {
+        gid: {
+            "label": group.name,
+            "keywords": list(group.keywords),
+            "members": sorted(group.members, key=rank.__getitem__),
+        }
+        for gid, group in by_id.items()
+    }
+    rows = trend_rows(sorted(by_id), group_labels, corpus, centrality, n_examples, lambda gid, _: extra[gid])
+    columns = ["label", "keywords", "members", "size", "share", "first_seen", "last_seen", "example_ids"]
+    table = trend_table(rows, columns, summary)
+    table.index.name = "consumer_trend"
+    return ConsumerTrends(
+        main_trend_first(table, int((labels >= 0).sum())), signals, group_labels, centroids, centrality
+    )

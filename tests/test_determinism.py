@@ -55,7 +55,12 @@ def test_noise_in_the_last_bits_of_the_vectors_leaves_the_demo_trends_alone(demo
     assert sorted(again.trends_.index) == sorted(demo_fit.trends_.index)
     before, after = demo_fit.trends_.sort_index(), again.trends_.sort_index()
     assert (before["label"] == after["label"]).mean() >= 0.9
-    assert (np.abs(before["size"] - after["size"]) <= 0.02 * before["size"] + 2).all()
+    # every trend keeps its documents: Jaccard of its members before and after. Measured on an AMD EPYC
+    # (AVX-512) with noise seeds 0/1/2: identical labels 0.998/0.995/0.995, worst trend 0.949 (98 headlines,
+    # 5 at its edge moved); a bound on sizes alone (2% + 2) had held on an AVX2 CPU and failed there.
+    for trend in before.index:
+        a, b = demo_fit.labels_ == trend, again.labels_ == trend
+        assert (a & b).sum() / (a | b).sum() >= 0.9, f"trend {trend}: {a.sum()} → {b.sum()} documents"
 
 
 @pytest.fixture(scope="module")

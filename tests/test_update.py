@@ -14,8 +14,10 @@ from trendlens.hierarchy import placement
 pytestmark = pytest.mark.slow
 
 #: The month fitted and the month added. 2018-05 is the bundled sample's largest month (1,348 headlines);
-#: 2018-06 (143) is a typical later month.
-FIT_MONTH, NEXT_MONTH = "2018-05", "2018-06"
+#: 2020-03 (162) is the month COVID-19 arrived, a subject the fit never saw: it must come out as a new trend.
+#: 2018-06 (143) is a typical later month, whose few leftover headlines may or may not make a trend of HDBSCAN's
+#: smallest size (12 did on one CPU, none on another), so no test counts new trends on it.
+FIT_MONTH, NEXT_MONTH, TYPICAL_MONTH = "2018-05", "2020-03", "2018-06"
 
 
 @dataclass
@@ -61,14 +63,17 @@ def test_update_keeps_trend_ids_on_next_month_of_huffpost(updated):
     assert fit_ids <= set(det.trends_.index)
     new_ids = set(det.trends_.index) - fit_ids
     assert all(t > max(fit_ids) for t in new_ids)
-    # the new headlines no trend took were clustered: candidate new trends of new documents only (measured 1,
-    # of 12 headlines), each at least as large as the fit's smallest allowed trend (HDBSCAN's 8)
+    # the new headlines no trend took were clustered: candidate new trends of new documents only, each at least
+    # as large as the fit's smallest allowed trend (HDBSCAN's 8); the pandemic is one (measured: 55 headlines)
     assert len(new_ids) >= 1
+    largest = max(new_ids, key=lambda t: int(det.trends_.at[t, "size"]))
+    assert int(det.trends_.at[largest, "size"]) >= 25
+    assert "coronavirus" in det.keywords_[largest][:5], det.keywords_[largest]
     assert all((det.labels_[n:] == t).sum() == int(det.trends_.at[t, "size"]) >= 8 for t in new_ids)
-    # the new month's headlines join the fit's trends as predict placed them (measured 63% of 143)
+    # the new month's headlines join the fit's trends as predict placed them (measured 40% of 162)
     new = det.labels_[n:]
     joined = np.isin(new, list(fit_ids))
-    assert 0.4 < joined.mean() < 0.95
+    assert 0.25 < joined.mean() < 0.95
     assert np.array_equal(new[joined], updated.predicted[joined])
     assert np.all(updated.predicted[~joined] == -1)  # what predict left out went to a new trend or none
     # the trends that gained documents grew by exactly them; the new month's windows are scored
@@ -125,7 +130,7 @@ def test_update_of_a_sampled_fit_appends_to_the_vectors_on_disk(huffpost_records
     from trendlens.embed.disk import SUPPORTED, DiskVectors
 
     first = load_corpus(month(huffpost_records, FIT_MONTH))
-    second = load_corpus(month(huffpost_records, NEXT_MONTH))
+    second = load_corpus(month(huffpost_records, TYPICAL_MONTH))
     det = TrendDetector(embedder=embedder, fit_sample=1000, taxonomy=None, show_progress=False).fit(first)
     fit_labels, n = det.labels_.copy(), len(first)
     predicted = det.predict(second)

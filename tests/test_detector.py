@@ -52,8 +52,8 @@ def test_trend_table_is_consistent_with_labels(fitted, e2e_corpus):
         assert set(row["example_ids"]) <= members
     from trendlens.signals.ranking import rank_tiers
 
-    tiers, virality = rank_tiers(table["lifecycle"].tolist()), table["virality"].to_numpy()
-    assert np.all(tiers[:-1] <= tiers[1:])  # rising trends, then those with a stage, then quiet ones
+    tiers, virality = rank_tiers(table["lifecycle"].tolist(), table["recent"].tolist()), table["virality"].to_numpy()
+    assert np.all(tiers[:-1] <= tiers[1:])  # rising trends, then the others, then those with no recent document
     same = tiers[:-1] == tiers[1:]
     assert np.all(virality[:-1][same] >= virality[1:][same])  # each tier by virality
     assert set(table["lifecycle"]) <= {"noise", "emerging", "accelerating", "peaking", "steady", "declining"}

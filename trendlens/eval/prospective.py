@@ -16,9 +16,9 @@ For a fitted detector (its trends fixed), at each of up to :data:`MAX_CUTS` wind
 3. **Rankings of the trends seen so far.**
 
    * ``trendlens``: the report's ranking at *t* (:func:`~trendlens.signals.ranking.rank_tiers`):
-     trends flagged "emerging" or "accelerating" first, then those with a stage, then the quiet
-     ("noise") ones, each tier by virality; ``trendlens_virality``: by virality alone (what the score
-     predicts without the report's tiers);
+     trends flagged "emerging" or "accelerating" first, then the others, then those with no document
+     in the last ``recent_windows`` windows, each tier by virality; ``trendlens_virality``: by
+     virality alone (what the score predicts without the report's tiers);
    * ``count_growth``: raw count growth, (count at *t* + 1) / (count at *t-1* + 1);
    * ``bertrend_popularity``: BERTrend's popularity (Boutaleb et al. 2024; rte-france/BERTrend,
      ``trend_analysis/weak_signals.py``), re-implemented: a trend's popularity grows by its
@@ -107,6 +107,7 @@ def prospective(
         ids = trends[seen]
         virality = summary["virality"].reindex(ids).fillna(0.0).to_numpy(dtype=float)
         stage = summary["lifecycle"].reindex(ids).fillna("noise").to_numpy(dtype=object)
+        recent = summary["recent"].reindex(ids).fillna(0).to_numpy(dtype=float)
         flagged = np.isin(stage, RISING)
         scores = {
             "trendlens": virality,
@@ -115,7 +116,7 @@ def prospective(
             "bertrend_popularity": popularity[seen, t],
         }
         rankings = {
-            "trendlens": np.lexsort((ids, -virality, rank_tiers(stage))),  # as the report ranks
+            "trendlens": np.lexsort((ids, -virality, rank_tiers(stage, recent))),  # as the report ranks
             "trendlens_virality": np.lexsort((ids, -virality)),  # the score alone, quiet trends included
             "count_growth": np.lexsort((ids, -scores["count_growth"])),
             "bertrend_popularity": np.lexsort((ids, -scores["bertrend_popularity"])),

@@ -88,9 +88,9 @@ def _ranking_rule(det: Any) -> str | None:
     """The report's one line on which window ranks the trends (``None`` without timestamps)."""
     from trendlens.signals.ranking import ranking_window
 
-    baseline = det._signal_config().baseline_windows
-    ranked = ranking_window(det.signals_, det.corpus_.timestamps, det.window_, baseline)
-    return ranked.describe(det.window_) if ranked is not None else None
+    config = det._signal_config()
+    ranked = ranking_window(det.signals_, det.corpus_.timestamps, det.window_, config.baseline_windows)
+    return replace(ranked, recent=config.recent_windows).describe(det.window_) if ranked is not None else None
 
 
 def _consumer_entries(det: Any, included: set[int], by_id: dict) -> tuple[ConsumerTrend, ...]:

@@ -180,7 +180,7 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
     tidy["virality"] = np.round(components["virality"].to_numpy() * born, 1)
     mapped = components.drop(columns="virality").add_prefix("virality_")
     ranked = ranking_window(tidy, docs.timestamps, window, config.baseline_windows)
-    summary = _summary(tidy, mapped, novelty, per_doc, ranked.window)
+    summary = _summary(tidy, mapped, novelty, per_doc, ranked.window, config.recent_windows)
     if docs.engagement_growth is not None and np.isfinite(docs.engagement_growth).any():
         summary["item_growth"] = _item_growth(docs.labels, docs.engagement_growth, summary.index)
     return _columns(tidy), summary, window
@@ -208,13 +208,17 @@ def _columns(tidy: pd.DataFrame) -> pd.DataFrame:
 
 
 def _summary(
-    tidy: pd.DataFrame, mapped: pd.DataFrame, novelty: dict | None, per_doc: pd.DataFrame, ranked: str
+    tidy: pd.DataFrame, mapped: pd.DataFrame, novelty: dict | None, per_doc: pd.DataFrame, ranked: str, recent: int
 ) -> pd.DataFrame:
+    """One row per trend, read at the ``ranked`` window; ``recent``: the windows that count as recent
+    (``SignalConfig.recent_windows``) for the ``recent`` column, the documents of the ranked window and
+    the ones before it."""
     import pandas as pd
 
     rows = []
     for trend, part in pd.concat([tidy, mapped], axis=1).groupby("trend", sort=True):
-        last = part[part["window"] <= ranked].iloc[-1]  # every trend has a row in every window
+        upto = part[part["window"] <= ranked]
+        last = upto.iloc[-1]  # every trend has a row in every window
         emerging = part.loc[part["lifecycle"] == "emerging", "window"]
         members = per_doc[per_doc["trend"] == trend]
         row = {
@@ -234,6 +238,7 @@ def _summary(
             "peak": part.loc[part["share"].idxmax(), "window"],
             "peak_virality": part["virality"].max(),
             "ranked_window": ranked,
+            "recent": int(upto["count"].iloc[-max(1, recent) :].sum()),
         }
         row.update({c: last[c] for c in mapped.columns})
         rows.append(row)

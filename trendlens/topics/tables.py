@@ -70,16 +70,17 @@ def trend_table(rows: list[dict[str, Any]], columns: Sequence[str], summary: pd.
 
 
 def ranked(table: pd.DataFrame) -> pd.DataFrame:
-    """A trend table in the report's order: rising trends, then those with a stage, then quiet ones
-    (:func:`~trendlens.signals.ranking.rank_tiers`), each by virality then size; ties in id order,
-    so equal tables always rank alike. Without timestamps (no signals): by size."""
+    """A trend table in the report's order: rising trends, then the others, then those with no recent
+    document (:func:`~trendlens.signals.ranking.rank_tiers`), each by virality then size; ties in id
+    order, so equal tables always rank alike. Without timestamps (no signals): by size."""
     from trendlens.signals.ranking import rank_tiers
 
     name = table.index.name
     frame = table.reset_index()
     if "virality" not in table:
         return frame.sort_values(["size", name], ascending=[False, True], kind="stable").set_index(name)
-    frame["_tier"] = rank_tiers(frame["lifecycle"].tolist() if "lifecycle" in frame else [None] * len(frame))
+    stages = frame["lifecycle"].tolist() if "lifecycle" in frame else [None] * len(frame)
+    frame["_tier"] = rank_tiers(stages, frame["recent"].fillna(0).tolist() if "recent" in frame else None)
     keys = ["_tier", "virality", "size", name]
     ordered = frame.sort_values(keys, ascending=[True, False, False, True], na_position="last", kind="stable")
     return ordered.drop(columns="_tier").set_index(name)

@@ -496,3 +496,26 @@ def test_an_incremental_run_without_a_saved_detector_rebuilds_it_from_the_store(
         assert s.detector_path(2).is_dir()
     assert {d: after[d] for d in before} == before
     assert any(e.event == "born" for e in result.events)
+
+
+def test_an_incremental_run_gives_the_trends_to_the_window_as_stored(two_runs, embedder, tmp_path, huffpost_records):
+    """A document that left the store (quarantined) leaves the updated detector too, and the detector saved for
+    the run holds exactly the window: the next incremental run starts from it."""
+    from trendlens import TrendDetector
+    from trendlens.jobs import Quarantine
+
+    store = copy_store(two_runs[0], tmp_path)
+    with TrendStore(store, read_only=True) as s:
+        before = s.memberships(1)
+    gone = sorted(doc for doc, trend in before.items() if trend is not None)[0]
+    config = dataclasses.replace(CONFIG, mode="incremental")
+    result = run_job(store, [], config, embedder=embedder, show_progress=False, quarantine=Quarantine(ids=(gone,)))
+    assert result.mode == "incremental" and result.n_quarantined == 1
+    with TrendStore(store, read_only=True) as s:
+        after = s.memberships(2)
+        saved = TrendDetector.load(s.detector_path(2), embedder=embedder)
+        clusters = s.clusters(2)
+    assert set(after) == set(before) - {gone}
+    assert all(after[doc] == before[doc] for doc in after)
+    assert sorted(saved.corpus_.ids) == sorted(after)
+    assert {d: clusters[int(c)] if c >= 0 else None for d, c in zip(saved.corpus_.ids, saved.labels_)} == after

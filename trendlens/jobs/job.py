@@ -814,7 +814,8 @@ def _as_window(det: TrendDetector, corpus: Corpus, embeddings: np.ndarray) -> Tr
     by_id = dict(zip(det.corpus_.ids, labels))
     by_text = {text_key(doc.text): label for doc, label in zip(det.corpus_, labels)}
     window = np.array([by_id.get(doc.id, by_text.get(text_key(doc.text), -1)) for doc in corpus], dtype=np.int64)
-    log.info("%d documents of the detector are not the window's as stored: trends given again", len(held))
+    differ = sum(held.get(doc.id) != doc.text for doc in corpus) + len(held.keys() - set(corpus.ids))
+    log.info("%d documents differ between the detector and the window: trends given to the window again", differ)
     return det.fit_assigned(corpus, window, dict(det.keywords_), embeddings=embeddings)
 
 

@@ -14,6 +14,12 @@ Then the same store is run again with no new documents, in full mode (embeddings
 come from the store) and in auto mode (nothing new: incremental), and timed against
 run 0 in the same process.
 
+Last, the next month is added to two copies of that store: by a full refit, and by an
+incremental run (the last run's detector, saved beside the store, loaded and updated with
+the month: :meth:`TrendDetector.update`). Both are timed and their kept-id shares measured.
+The month's texts are put in the embedding cache first, so neither run pays for embedding
+them and the other reads them back.
+
     python benchmarks/bench_job.py [--initial 12] [--runs 12]
 """
 
@@ -23,6 +29,7 @@ import argparse
 import collections
 import gzip
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -72,6 +79,43 @@ def stability(store: TrendStore, a: int, b: int) -> dict[str, float]:
         "kept_id": sum(bool(r[0]) for r in rows) / n,
         "kept_raw_number": sum(bool(r[1]) for r in rows) / n,
         "still_in_a_trend": sum(bool(r[2]) for r in rows) / n,
+    }
+
+
+def copy_store(source: Path, target: Path) -> Path:
+    """The store file and the detector its last run saved beside it."""
+    shutil.copyfile(source, target)
+    shutil.copytree(Path(f"{source}.detectors"), Path(f"{target}.detectors"))
+    return target
+
+
+def warm_cache(month: Path) -> None:
+    """Put the texts of ``month`` in the embedding cache the job reads (``$TRENDLENS_CACHE_DIR``)."""
+    from trendlens import get_embedder, load_corpus
+    from trendlens.embed.cache import cached
+
+    cached(get_embedder("minilm", show_progress=False)).encode(load_corpus(month).texts)
+
+
+def add_month(store_path: Path, month: Path, mode: str) -> dict:
+    """One run of ``mode`` adding ``month``: seconds, events and the stability against the run before."""
+    began = time.perf_counter()
+    result = run_job(store_path, [month], JobConfig(mode=mode), show_progress=False)
+    seconds = time.perf_counter() - began
+    with TrendStore(store_path, read_only=True) as store:
+        stable = stability(store, result.run_id - 1, result.run_id)
+    return {
+        **stable,
+        "compared_documents": stable["documents"],  # in a trend in the run before
+        "mode": result.mode,
+        "month": month.stem,
+        "seconds": seconds,
+        "documents": result.n_documents,
+        "new_documents": result.n_new,
+        "trends": result.n_trends,
+        "outliers": result.n_outliers,
+        "events": dict(collections.Counter(e.event for e in result.events)),
+        "timings": result.timings,
     }
 
 
@@ -126,6 +170,14 @@ def main() -> None:
         auto_seconds = time.perf_counter() - began
         with TrendStore(store_path, read_only=True) as store:
             rerun_stable = stability(store, again_full.run_id - 1, again_full.run_id)
+        following = months[args.initial + args.runs]
+        warm_cache(following)
+        added = {
+            mode: add_month(copy_store(store_path, folder / f"{mode}.duckdb"), following, mode)
+            for mode in ("full", "incremental")
+        }
+        for mode, row in added.items():
+            print(f"next month by a {mode} run: kept id {row['kept_id']:.3f}, {row['events']}, {row['seconds']:.0f} s")
     monthly = runs[1:]
     summary = {
         "corpus": "corpora/huffpost.jsonl.gz, one file per month",
@@ -144,10 +196,14 @@ def main() -> None:
         "rerun_no_new_auto_mode": again_auto.mode,
         "rerun_no_new_auto_seconds": auto_seconds,
         "rerun_no_new_auto_ratio": auto_seconds / first_seconds,
+        "next_month_full": added["full"],
+        "next_month_incremental": added["incremental"],
+        "next_month_incremental_to_full_ratio": added["incremental"]["seconds"] / added["full"]["seconds"],
+        "next_month_incremental_to_first_run_ratio": added["incremental"]["seconds"] / first_seconds,
         "runs": runs,
     }
     save_result("job", summary)
-    print(json.dumps({k: v for k, v in summary.items() if k != "runs"}, indent=2))
+    print(json.dumps({k: v for k, v in summary.items() if k != "runs"}, indent=2, default=str))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import re
 import select
@@ -56,10 +57,14 @@ def job(store: Path, inputs, embedder, **kwargs):
     return run_job(store, inputs, CONFIG, embedder=embedder, show_progress=False, **kwargs)
 
 
-def copy_store(source: Path, folder: Path) -> Path:
+def copy_store(source: Path, folder: Path, *, detector: bool = True) -> Path:
+    """A copy of the store file and, unless ``detector=False``, of the last run's detector saved beside it."""
     target = folder / "copy.duckdb"
     shutil.copyfile(source, target)
     assert not Path(f"{source}.wal").exists()  # run_job closes the store: everything is in the main file
+    saved = Path(f"{source}.detectors")
+    if detector and saved.is_dir():
+        shutil.copytree(saved, Path(f"{target}.detectors"))
     return target
 
 
@@ -215,12 +220,13 @@ def test_a_held_lock_stops_a_job_or_makes_it_wait(two_runs, monthly, embedder, t
 
 
 # -- the command, in real processes ------------------------------------------------------------------------------------
-def cli_env() -> dict[str, str]:
+def cli_env(cache: Path | None = None) -> dict[str, str]:
+    """The environment of a `trendlens job` process; ``cache``: a folder of its own for the embedding cache."""
     return dict(
         os.environ,
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",
-        TRENDLENS_CACHE_DIR=os.environ["TRENDLENS_CACHE_DIR"],
+        TRENDLENS_CACHE_DIR=str(cache or os.environ["TRENDLENS_CACHE_DIR"]),
     )
 
 
@@ -229,13 +235,13 @@ def job_args(store: Path, files: list[Path], *extra: str) -> list[str]:
     return [sys.executable, "-m", "trendlens", "job", "--store", str(store), *inputs, "--min-cluster-size", "5", *extra]
 
 
-def run_cli(args: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run(args, capture_output=True, text=True, env=cli_env(), timeout=600)
+def run_cli(args: list[str], cache: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(args, capture_output=True, text=True, env=cli_env(cache), timeout=600)
 
 
-def kill_when(args: list[str], reached: Callable[[str], bool], timeout: float = 600) -> str:
+def kill_when(args: list[str], reached: Callable[[str], bool], cache: Path, timeout: float = 600) -> str:
     """Start a job, read its stderr until ``reached(stderr so far)``, SIGKILL it; returns the stderr read."""
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=cli_env())
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=cli_env(cache))
     fd = proc.stderr.fileno()
     text = ""
     deadline = time.monotonic() + timeout
@@ -291,15 +297,17 @@ def cli_files(huffpost_records, tmp_path_factory) -> list[Path]:
 def concurrent(cli_files, tmp_path_factory):
     """Two `trendlens job` processes started together on one store with the same input.
 
-    The store they leave is also the reference: the same command, run once without interruption.
+    The store they leave is also the reference: the same command, run once without interruption. Its
+    embedding cache is a new one, as the killed job's is: every text is embedded in its bucket.
     """
     folder = tmp_path_factory.mktemp("concurrent")
     store = folder / "store.duckdb"
+    env = cli_env(folder / "cache")
     procs, logs = [], []
     for k in range(2):
         out, err = open(folder / f"out{k}", "w+"), open(folder / f"err{k}", "w+")  # noqa: SIM115
         logs.append((out, err))
-        procs.append(subprocess.Popen(job_args(store, cli_files), stdout=out, stderr=err, text=True, env=cli_env()))
+        procs.append(subprocess.Popen(job_args(store, cli_files), stdout=out, stderr=err, text=True, env=env))
     results = []
     for proc, (out, err) in zip(procs, logs):
         proc.wait(timeout=600)
@@ -337,6 +345,7 @@ def test_a_job_killed_while_embedding_and_while_clustering_then_run_again_equals
 ):
     reference = concurrent[0]
     store = tmp_path / "store.duckdb"
+    cache = tmp_path / "cache"  # a new embedding cache: the killed job has texts to embed, in the reference's buckets
     args = job_args(store, cli_files)
     n_docs = 2 * CLI_PER_FILE
 
@@ -344,7 +353,7 @@ def test_a_job_killed_while_embedding_and_while_clustering_then_run_again_equals
     def mid_embedding(text: str) -> bool:
         return any(1 <= int(p) <= 60 for p in re.findall(r"embedding:\s+(\d+)%", text))
 
-    stderr = kill_when(args, mid_embedding)
+    stderr = kill_when(args, mid_embedding, cache)
     assert f"embedding {n_docs} new texts" in stderr
     left = counts(store)
     assert (left["documents"], left["ingested_files"]) == (n_docs, 2)
@@ -353,7 +362,7 @@ def test_a_job_killed_while_embedding_and_while_clustering_then_run_again_equals
     embedded_before = left["embeddings"]
 
     # 2. run again, SIGKILL once it logs "clustering N documents": only the missing vectors were embedded
-    stderr = kill_when(args, lambda text: re.search(r"clustering \d+ documents", text) is not None)
+    stderr = kill_when(args, lambda text: re.search(r"clustering \d+ documents", text) is not None, cache)
     assert f"embedding {n_docs - embedded_before} new texts" in stderr
     assert re.search(r"^ingested ", stderr, re.M) is None  # both files were skipped: already ingested
     left = counts(store)
@@ -361,11 +370,13 @@ def test_a_job_killed_while_embedding_and_while_clustering_then_run_again_equals
     assert left["runs"] == left["trends"] == left["memberships"] == left["lineage"] == 0
 
     # 3. run again to the end: the same store as one uninterrupted job
-    again = run_cli(args)
+    again = run_cli(args, cache)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "run 0 committed (full)" in again.stdout
     assert "files: 0 read, 2 already ingested; documents: 0 new, 0 changed, 0 embedded" in again.stdout
     assert_same_store(store, reference)
+    # the run's detector is saved beside the store; the killed runs left none
+    assert sorted(p.name for p in Path(f"{store}.detectors").iterdir()) == ["run-0"]
 
 
 def test_cli_dry_run_prints_dry_run_and_writes_nothing(concurrent, cli_files, tmp_path):
@@ -414,3 +425,97 @@ def test_another_embedder_is_refused_unless_reembed(two_runs, monthly, tmp_path)
     assert result.mode == "full" and result.n_embedded == result.n_documents  # every document again
     with TrendStore(path, read_only=True) as store:
         assert store.last_model() == other.name
+
+
+def unseen(records: list[dict], store: Path, category: str, n: int) -> list[dict]:
+    """The latest ``n`` headlines of ``category`` that are not in ``store``."""
+    with TrendStore(store, read_only=True) as s:
+        used = set(s.documents()["id"])
+    picked = [r for r in records if r["category"] == category and r["id"] not in used]
+    return sorted(picked, key=lambda r: (r["timestamp"], r["id"]))[-n:]
+
+
+def incremental(store: Path, records: list[dict], embedder, folder: Path):
+    """An incremental run of ``store`` with 30 food headlines (2022-09): March and April 2022 hold one
+    (measured: 9 of them join no trend, the other 21 form 3 new trends: 7, 8 and 6 headlines)."""
+    food = unseen(records, store, "FOOD & DRINK", 30)
+    new = folder / "food.jsonl"
+    new.write_text("".join(json.dumps(r) + "\n" for r in food), encoding="utf-8")
+    config = dataclasses.replace(CONFIG, mode="incremental")
+    return food, run_job(store, [new], config, embedder=embedder, show_progress=False)
+
+
+def test_an_incremental_run_updates_the_last_runs_detector(two_runs, embedder, tmp_path, huffpost_records):
+    """Issue 21: an incremental run loads the detector the last run saved beside the store and calls its
+    update: every earlier document keeps its trend id, new documents join a known trend as that detector
+    predicts (the fit's threshold), and new documents no trend takes form new trends, born with new ids."""
+    from trendlens import TrendDetector
+
+    store = copy_store(two_runs[0], tmp_path)
+    with TrendStore(store, read_only=True) as s:
+        before, clusters, next_id = s.memberships(1), s.clusters(1), s.next_trend_id()
+        saved = s.detector_path(1)
+    assert saved.is_dir()
+    fit = TrendDetector.load(saved, embedder=embedder)  # the detector of run 1, as the run saved it
+    assert {d: clusters[int(c)] if c >= 0 else None for d, c in zip(fit.corpus_.ids, fit.labels_)} == before
+
+    food, result = incremental(store, huffpost_records, embedder, tmp_path)
+    assert result.mode == "incremental" and result.n_new == 30 and result.n_documents == len(before) + 30
+
+    with TrendStore(store, read_only=True) as s:
+        after = s.memberships(2)
+        lineage = s.lineage()
+        texts = dict(zip(s.documents()["id"], s.documents()["text"]))
+        assert sorted(p.name for p in s.detectors_dir.iterdir()) == ["run-2"]  # the last run's detector only
+    assert {d: after[d] for d in before} == before  # every earlier document keeps its trend (kept-id share 1.0)
+    born = [e.trend_id for e in result.events if e.event == "born"]
+    assert born and min(born) >= next_id
+    assert set(born) <= {after[r["id"]] for r in food}  # the new trends are made of new documents only
+    assert not set(born) & set(before.values())
+    assert {e.event for e in result.events} <= {"continued", "born", "died"}
+    assert set(lineage.loc[(lineage["run_id"] == 2) & (lineage["event"] == "born"), "trend_id"]) == set(born)
+    # a new document that joined a known trend joined the one run 1's detector predicts for it
+    predicted = fit.predict([texts[r["id"]] for r in food])
+    for record, cluster in zip(food, predicted):
+        if after[record["id"]] in set(before.values()) - {None}:
+            assert clusters[int(cluster)] == after[record["id"]]
+
+
+def test_an_incremental_run_without_a_saved_detector_rebuilds_it_from_the_store(
+    two_runs, embedder, tmp_path, huffpost_records, caplog
+):
+    """A store copied without its detector (or written by an older trendlens): the incremental run rebuilds
+    the last run's detector from the stored memberships and keywords, then updates it."""
+    store = copy_store(two_runs[0], tmp_path, detector=False)
+    with caplog.at_level(logging.INFO, logger="trendlens"):
+        _, result = incremental(store, huffpost_records, embedder, tmp_path)
+    assert "detector of run 1 rebuilt from the store" in caplog.text
+    assert result.mode == "incremental"
+    with TrendStore(store, read_only=True) as s:
+        before, after = s.memberships(1), s.memberships(2)
+        assert s.detector_path(2).is_dir()
+    assert {d: after[d] for d in before} == before
+    assert any(e.event == "born" for e in result.events)
+
+
+def test_an_incremental_run_gives_the_trends_to_the_window_as_stored(two_runs, embedder, tmp_path, huffpost_records):
+    """A document that left the store (quarantined) leaves the updated detector too, and the detector saved for
+    the run holds exactly the window: the next incremental run starts from it."""
+    from trendlens import TrendDetector
+    from trendlens.jobs import Quarantine
+
+    store = copy_store(two_runs[0], tmp_path)
+    with TrendStore(store, read_only=True) as s:
+        before = s.memberships(1)
+    gone = sorted(doc for doc, trend in before.items() if trend is not None)[0]
+    config = dataclasses.replace(CONFIG, mode="incremental")
+    result = run_job(store, [], config, embedder=embedder, show_progress=False, quarantine=Quarantine(ids=(gone,)))
+    assert result.mode == "incremental" and result.n_quarantined == 1
+    with TrendStore(store, read_only=True) as s:
+        after = s.memberships(2)
+        saved = TrendDetector.load(s.detector_path(2), embedder=embedder)
+        clusters = s.clusters(2)
+    assert set(after) == set(before) - {gone}
+    assert all(after[doc] == before[doc] for doc in after)
+    assert sorted(saved.corpus_.ids) == sorted(after)
+    assert {d: clusters[int(c)] if c >= 0 else None for d, c in zip(saved.corpus_.ids, saved.labels_)} == after

@@ -132,3 +132,33 @@ def test_cli_worker_settings_are_checked_before_reading(tmp_path, capsys):
 
 def test_a_partition_the_cache_answered_needs_no_model():
     assert encode_on_worker([], "no-such-model", expected="anything").shape[0] == 0
+
+
+def test_the_job_embeds_on_dask_into_the_cache_the_library_reads(cluster, headlines, static_embedder, tmp_path):
+    """Issue 21: the scheduled job embeds through the library's path: on the Dask cluster its scheduler names
+    (one partition per bucket of texts), into the embedding cache a TrendDetector reads."""
+    from trendlens.jobs import JobConfig, run_job
+    from trendlens.store import TrendStore
+
+    posts = tmp_path / "posts.jsonl"
+    docs = list(headlines)[:600]
+    posts.write_text(
+        "".join(json.dumps({"id": d.id, "text": d.text, "timestamp": d.timestamp.isoformat()}) + "\n" for d in docs),
+        encoding="utf-8",
+    )
+    common = dict(embedder="minilm-static", taxonomy=None)
+    runs = {}
+    for where, settings in (("local", {}), ("dask", {"scheduler": cluster.client.scheduler.address})):
+        config = JobConfig(**common, embedding_cache=str(tmp_path / f"{where}.sqlite"), **settings)
+        result = run_job(tmp_path / f"{where}.duckdb", [posts], config, show_progress=False)
+        assert result.n_embedded == len(docs) and result.n_trends >= 2
+        with TrendStore(tmp_path / f"{where}.duckdb", read_only=True) as store:
+            hashes = store.documents()["content_hash"].tolist()
+            runs[where] = (store.embeddings(hashes, static_embedder.name), store.memberships(0))
+    assert np.array_equal(runs["local"][0], runs["dask"][0])
+    assert runs["local"][1] == runs["dask"][1]
+    assert cluster.client.status == "running"  # the job closed its own client, not the cluster
+    # a detector with the job's cache embeds nothing: every text is there
+    library = CachedEmbedder(static_embedder, tmp_path / "dask.sqlite")
+    library.encode([d.text for d in docs])
+    assert (library.hits, library.misses) == (len(docs), 0)

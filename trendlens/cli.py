@@ -184,6 +184,10 @@ def _job(args: argparse.Namespace) -> int:
         any_time=args.any_time,
         reembed=args.reembed,
         max_record_bytes=int(args.max_record_mb * 2**20),
+        embedding_cache=not args.no_cache,
+        executor="dask" if args.scheduler or args.workers else "local",
+        scheduler=args.scheduler,
+        workers=args.workers,
     )
     quarantine = Quarantine(
         tuple(args.quarantine or ()), args.quarantine_before, args.quarantine_after, tuple(args.restore or ())
@@ -367,6 +371,13 @@ def build_parser() -> argparse.ArgumentParser:
     job.add_argument("--dry-run", action="store_true", help="show what would be ingested and embedded; write nothing")
     job.add_argument("--out", default=None, help="also write the run's report (stable trend ids) to this folder")
     job.add_argument("--embedder", default="minilm", help="embedder name (default: minilm)")
+    job.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the embedding cache shared with `trendlens run`"
+    )
+    job.add_argument("--scheduler", metavar="ADDRESS", default=None, help="embed and assign on this Dask scheduler")
+    job.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="without --scheduler: a local Dask cluster of N workers"
+    )
     job.add_argument("--min-cluster-size", type=_at_least(2), default=None, help="HDBSCAN minimum cluster size")
     job.add_argument("--seed", type=_at_least(0), default=42, help="random seed (0 or more)")
     _config_flags(job)

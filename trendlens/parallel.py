@@ -1,7 +1,8 @@
-"""Where the partition-parallel stages of :meth:`TrendDetector.fit` run: here, or on Dask.
+"""Where the partition-parallel stages of :meth:`TrendDetector.fit` and the scheduled job run: here, or on Dask.
 
 Two stages work on independent pieces of the corpus: embedding (:data:`PARTITION`
-texts at a time, the embedding cache consulted for each) and assigning documents to
+texts at a time, or the partitions the caller gives, such as the job's buckets of
+texts; the embedding cache consulted for each) and assigning documents to
 the fitted trends (:data:`ASSIGN_CHUNK` rows at a time). Both cut the corpus at the
 same places whichever executor runs them and compute each piece with the same
 function, so a Dask run gives the same vectors and trends as a run in this process
@@ -20,6 +21,7 @@ foreign vectors in the cache).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -205,15 +207,20 @@ def embed_texts(
     out: np.ndarray | None = None,
     after: Callable[[int, int], None] | None = None,
     show_progress: bool = False,
+    sizes: Sequence[int] | None = None,
+    bar: Any = None,
 ) -> np.ndarray:
-    """Embed ``texts`` :data:`PARTITION` at a time on ``executor``, in input order.
+    """Embed ``texts`` :data:`PARTITION` at a time (or in partitions of ``sizes``) on ``executor``, in input order.
 
     With a :class:`~trendlens.embed.cache.CachedEmbedder`, the cache is read for each
     partition before its missing texts are sent out, and their vectors stored as they
     come back. ``spec`` is what a Dask worker builds the model from (the embedder's
     registry name, or a picklable embedder; default: the embedder itself). ``out``: an
     array to write into (e.g. a disk-backed one); ``after(start, stop)`` is called once
-    rows ``start:stop`` are written.
+    rows ``start:stop`` (one partition) are written. ``sizes``: the lengths of consecutive
+    partitions, summing to ``len(texts)`` (the scheduled job embeds one bucket of texts per
+    partition, so a bucket always meets the model whole). ``bar``: a progress bar to advance
+    instead of a new one.
 
     On Dask a few partitions are looked up before the vectors of earlier ones are back, so
     a text repeated in partitions in flight together is embedded once for each (``fit``'s
@@ -230,9 +237,15 @@ def embed_texts(
         out = np.empty((len(texts), inner.dim), dtype=np.float32)
     pending: deque = deque()
 
+    if sizes is None:
+        sizes = [min(PARTITION, len(texts) - start) for start in range(0, len(texts), PARTITION)]
+    elif sum(sizes) != len(texts) or any(size < 1 for size in sizes):
+        raise ConfigError(f"partition sizes must be positive and sum to the {len(texts)} texts, got {list(sizes)}")
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int).tolist() if len(sizes) else []
+
     def pieces() -> Iterator[list[str]]:
-        for start in range(0, len(texts), PARTITION):
-            part = texts[start : start + PARTITION]
+        for start, size in zip(starts, sizes):
+            part = texts[start : start + size]
             if cached is not None:
                 found, hashes, todo = cached.lookup(part)
             else:
@@ -243,7 +256,10 @@ def embed_texts(
     model = inner if isinstance(executor, LocalExecutor) else (spec or inner)  # here, the model already loaded
     fn, shared = partial(encode_on_worker, expected=inner.name), (executor.share(model),)
     quiet = _Quiet(inner)
-    with quiet, tqdm(total=len(texts), desc="embedding", unit="doc", disable=not show_progress, delay=1.0) as bar:
+    own = bar is None
+    if own:
+        bar = tqdm(total=len(texts), desc="embedding", unit="doc", disable=not show_progress, delay=1.0)
+    with quiet, bar if own else contextlib.nullcontext():
         for vectors in executor.map(fn, pieces(), *shared):
             start, size, found, hashes, todo = pending.popleft()
             if cached is not None:

@@ -189,3 +189,15 @@ class CachedEmbedder:
 
     def __repr__(self) -> str:
         return f"CachedEmbedder({self.embedder!r}, {self.cache!r})"
+
+
+def cached(embedder: Embedder, cache: bool | str | Path | EmbeddingCache = True) -> Embedder | CachedEmbedder:
+    """``embedder`` behind the embedding cache ``cache`` names (the ``embedding_cache`` setting).
+
+    ``True``: the cache shared by every trendlens run on this machine (:func:`default_cache_path`);
+    a path or an :class:`EmbeddingCache`: that one; ``False``: none (``embedder`` itself). An
+    embedder already cached is returned as it is.
+    """
+    if cache is False or isinstance(embedder, CachedEmbedder):
+        return embedder
+    return CachedEmbedder(embedder, None if cache is True else cache)

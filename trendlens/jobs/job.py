@@ -5,18 +5,25 @@ One call of :func:`run_job` is one run:
 1. **lock** the store (:func:`~trendlens.jobs.lock.store_lock`);
 2. **ingest** every input file not seen before (by SHA-256 of its bytes), one
    transaction per file; documents are keyed by id and content hash;
-3. **embed** documents whose text has no stored vector, in buckets by the first
-   two hex digits of the text hash, one transaction per bucket: a killed job keeps
-   the buckets it finished, and a bucket always holds the same texts, so the
-   vectors of a resumed run equal those of an uninterrupted one;
-4. **cluster** the window: a full refit (:class:`~trendlens.TrendDetector`), or,
-   when few documents are new, **incremental** assignment of the new ones to the
-   nearest known trend;
-5. **match** the clusters to the registry (:mod:`trendlens.jobs.matching`);
-6. **commit** the run, its trends, snapshots, memberships and lineage in one transaction.
+3. **embed** documents whose text has no stored vector, through the library's embedding
+   path (:func:`trendlens.parallel.embed_texts`: the embedding cache shared with
+   :class:`~trendlens.TrendDetector`, on Dask when configured), one partition per bucket of
+   texts (the first two hex digits of the text hash), each stored in one transaction: a
+   killed job keeps the buckets it finished, and a bucket always holds the same texts, so
+   the vectors of a resumed run equal those of an uninterrupted one;
+4. **cluster** the window: a full refit (:meth:`TrendDetector.fit <trendlens.TrendDetector.fit>`),
+   or, when few documents are new, **incremental**: the last run's fitted detector, saved
+   beside the store (:meth:`TrendStore.detector_path`), is loaded and
+   :meth:`updated <trendlens.TrendDetector.update>` with the new documents (they join the
+   closest trend at the fit's threshold; those no trend takes may form new trends);
+5. **match** the clusters to the registry (:mod:`trendlens.jobs.matching`); an incremental
+   run's trends keep the ids they had;
+6. **save** the fitted detector beside the store and **commit** the run, its trends,
+   snapshots, memberships and lineage in one transaction (:meth:`TrendStore.commit_run`).
 
-A crash before step 6 leaves no trace of the run; the next run redoes it from
-the stored documents and embeddings. A run that fails with an error (not a kill) also takes
+A crash before the commit leaves no trace of the run (a detector saved for it is replaced
+by the next run's and pruned); the next run redoes it from the stored documents and
+embeddings. A run that fails with an error (not a kill) also takes
 the documents it ingested back out, in one transaction, and forgets its files: bad input
 cannot stay in the store and break every later run (issue 23). Documents that are stored
 and break the clustering (a mistyped date that empties every window) are taken out with
@@ -28,6 +35,8 @@ from __future__ import annotations
 
 import functools
 import glob
+import itertools
+import json
 import logging
 import time
 from collections import defaultdict
@@ -40,15 +49,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from trendlens._io import sha256_file
-from trendlens._vectors import unit
-from trendlens.corpus import load_corpus
+from trendlens.corpus import Corpus, load_corpus
 from trendlens.corpus.readers import MAX_RECORD_BYTES, SUPPORTED, data_suffix
 from trendlens.errors import ConfigError, CorpusError, StoreError
 from trendlens.jobs.lock import store_lock
 from trendlens.jobs.matching import Event, _unit, match_clusters
 from trendlens.signals.trends import SignalConfig
 from trendlens.store.store import RunRecord, TrendStore, content_hash
-from trendlens.topics.assign import NearestCentroids
 from trendlens.topics.model import TopicConfig, cluster_centroids
 
 if TYPE_CHECKING:
@@ -76,8 +83,9 @@ class JobConfig:
         trends; ``"auto"`` goes incremental when at most ``incremental_below`` of the
         window is new since the last run, full otherwise.
     assign_similarity
-        Cosine to a trend's centroid a document needs to join it: new documents in
-        incremental runs, and documents a full refit left in no trend (stickiness).
+        Full runs: cosine to its previous trend's centroid with which a document the refit left in
+        no trend stays in it (stickiness). New documents of an incremental run join a trend at the
+        threshold the fit measured and saved with its detector (``assign_similarity_``).
     stickiness
         Full runs: a document stays in its previous trend unless its new cluster is
         closer by more than this cosine margin (see :func:`sticky_labels`); ``None``
@@ -99,6 +107,14 @@ class JobConfig:
     max_record_bytes
         Longest line of an input file; a longer one is an invalid record, read in bounded chunks
         and never held whole (``trendlens job --max-record-mb``).
+    embedding_cache
+        The embedding cache the job reads before embedding a text the store has no vector for, and
+        fills: ``True`` the one :class:`~trendlens.TrendDetector` uses
+        (``$TRENDLENS_CACHE_DIR/embeddings.sqlite``), a path that file, ``False`` none (``--no-cache``).
+    executor, scheduler, workers
+        Where embedding and the assignment of documents to trends run, as for
+        :class:`~trendlens.TrendDetector`: ``"local"``, or ``"dask"`` (the ``scheduler`` address, else a
+        ``LocalCluster`` of ``workers`` processes, started for the run and closed after it).
     """
 
     embedder: str = "minilm"
@@ -114,12 +130,20 @@ class JobConfig:
     any_time: bool = False
     reembed: bool = False
     max_record_bytes: int = MAX_RECORD_BYTES
+    embedding_cache: bool | str = True
+    executor: str = "local"
+    scheduler: str | None = None
+    workers: int | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if self.window_days is not None and self.window_days < 1:
             raise ConfigError(f"window_days must be at least 1, got {self.window_days}")
+        if self.workers is not None and (self.workers < 1 or self.scheduler):
+            raise ConfigError(
+                "workers needs a number of at least 1, and no scheduler (a running cluster has its own workers)"
+            )
 
 
 @dataclass(frozen=True)
@@ -267,6 +291,10 @@ class _Run:
         self.config = config
         self.show_progress = show_progress
         self._embedder = embedder
+        self._embedder_given = embedder is not None  # else built from config.embedder (a Dask worker builds it by name)
+        self._executor: Any = None
+        #: the loaded detector's trend ids → stable ids (an incremental run; set by cluster)
+        self.known_clusters: dict[int, int] = {}
         self.timings: dict[str, float] = {}
         self.model_changed = False  # set by check_embedder: another model than the store's last run's
         #: what this run ingested: new document ids, the stored rows it changed, the files' SHA-256
@@ -281,10 +309,33 @@ class _Run:
             self._embedder = get_embedder(self.config.embedder, show_progress=False)
         return self._embedder
 
+    @property
+    def executor(self) -> Any:
+        """Where embedding and the fit's assignment run (opened on first use, closed when the run ends)."""
+        if self._executor is None:
+            from trendlens.parallel import open_executor
+
+            self._executor = open_executor(self.config.executor, self.config.scheduler, self.config.workers)
+        return self._executor
+
+    @functools.cached_property
+    def cached_embedder(self) -> Any:
+        """The embedder behind the embedding cache the library shares (``config.embedding_cache``)."""
+        from trendlens.embed.cache import cached
+
+        return cached(self.embedder, self.config.embedding_cache)
+
     def _timed(self, name: str, began: float) -> None:
         self.timings[name] = round(time.perf_counter() - began, 3)
 
     def execute(self, files: list[Path], dry_run: bool) -> JobResult:
+        try:
+            return self._execute(files, dry_run)
+        finally:
+            if self._executor is not None:
+                self._executor.close()
+
+    def _execute(self, files: list[Path], dry_run: bool) -> JobResult:
         began = time.perf_counter()
         self.check_embedder()
         if dry_run:
@@ -319,6 +370,8 @@ class _Run:
             det = self.cluster(corpus, embeddings, mode)
         except CorpusError as exc:  # what is stored cannot be clustered: say how to take documents out
             raise CorpusError(f"{self.store.path}: {exc}; {QUARANTINE_HINT}") from exc
+        # the run's documents, in the detector's order (an update appends the new ones after the known)
+        corpus, embeddings = det.corpus_, np.asarray(det.embeddings_, dtype=np.float32)
         self._timed("cluster", began)
         began = time.perf_counter()
         ids, events = self.match(corpus, embeddings, det, mode)
@@ -381,25 +434,38 @@ class _Run:
         return self.store.corpus(start)
 
     def embed(self, corpus: Any, hashes: list[str]) -> int:
+        """Embed the texts with no stored vector; returns how many. One partition (and one store
+        transaction) per bucket of texts, by the first two hex digits of their hash."""
         from tqdm.auto import tqdm
+
+        from trendlens.parallel import embed_texts
 
         model = self.embedder.name
         missing = set(self.store.missing_embeddings(hashes, model))
         if not missing:
             return 0
         texts = {h: d.text for h, d in zip(hashes, corpus) if h in missing}
-        buckets: dict[str, list[str]] = defaultdict(list)
-        for h in sorted(texts):
-            buckets[h[:2]].append(h)
-        log.info("embedding %d new texts with %s", len(texts), model)
-        with tqdm(total=len(texts), desc="embedding", unit="doc", disable=not self.show_progress) as bar:
-            for key in sorted(buckets):
-                chunk = buckets[key]
-                vectors = np.asarray(self.embedder.encode([texts[h] for h in chunk]), dtype=np.float32)
-                with self.store.transaction():
-                    self.store.put_embeddings(chunk, vectors, model)
-                bar.update(len(chunk))
-        return len(texts)
+        order = sorted(texts)
+        sizes = [len(list(bucket)) for _, bucket in itertools.groupby(order, key=lambda h: h[:2])]
+        vectors = np.empty((len(order), self.embedder.dim), dtype=np.float32)
+
+        def keep(start: int, stop: int) -> None:  # a bucket is embedded: store it
+            with self.store.transaction():
+                self.store.put_embeddings(order[start:stop], vectors[start:stop], model)
+
+        log.info("embedding %d new texts with %s", len(order), model)
+        with tqdm(total=len(order), desc="embedding", unit="doc", disable=not self.show_progress) as bar:
+            embed_texts(
+                self.cached_embedder,
+                [texts[h] for h in order],
+                self.executor,
+                spec=None if self._embedder_given else self.config.embedder,
+                out=vectors,
+                after=keep,
+                sizes=sizes,
+                bar=bar,
+            )
+        return len(order)
 
     @functools.cached_property
     def previous(self) -> tuple[int | None, dict[str, int | None]]:
@@ -445,45 +511,85 @@ class _Run:
 
         return TrendDetector(
             embedder=self.embedder,
-            embedding_cache=False,
+            embedding_cache=self.config.embedding_cache,
             topics=self.config.topics,
             signals=self.config.signals,
             taxonomy=self.config.taxonomy,
+            executor=self.executor,
             show_progress=self.show_progress,
         )
 
-    def cluster(self, corpus: Any, embeddings: np.ndarray, mode: str) -> Any:
-        """A detector fitted on the window: refit in full, or known trends given to old and new documents."""
-        det = self.detector()
+    def cluster(self, corpus: Corpus, embeddings: np.ndarray, mode: str) -> TrendDetector:
+        """A detector of the window: fitted in full, or the last run's detector updated with the new documents."""
         if mode == "full":
-            return det.fit(corpus, embeddings=embeddings)
+            return self.detector().fit(corpus, embeddings=embeddings)
+        det, self.known_clusters = self.previous_detector(corpus, embeddings)
+        known = set(det.corpus_.ids)
+        fresh = [k for k, doc in enumerate(corpus) if doc.id not in known]
+        if fresh:
+            det.update(Corpus([corpus[k] for k in fresh], origin=corpus.origin), embeddings=embeddings[fresh])
+        return _as_window(det, corpus, embeddings)
+
+    def previous_detector(self, corpus: Corpus, embeddings: np.ndarray) -> tuple[TrendDetector, dict[int, int]]:
+        """The last run's fitted detector and its trend ids → stable ids.
+
+        Loaded from beside the store when the last run saved it with the settings of this run;
+        otherwise rebuilt from the store (the window's documents of the last run, their trends and
+        keywords; the trend ids are then the stable ids, and the assignment threshold is measured
+        again on them).
+        """
+        from trendlens.detector import TrendDetector
+
         run, members = self.previous
-        centroids = self.known_trends
-        ids = sorted(centroids)
-        matrix = np.vstack([centroids[i] for i in ids])
-        matrix = unit(matrix)
-        known = NearestCentroids(np.asarray(ids, dtype=np.int64), matrix, self.config.assign_similarity)
-        labels = np.full(len(corpus), -1, dtype=np.int64)
-        new = []
-        for k, doc in enumerate(corpus):
-            if doc.id in members:  # a document seen before keeps its trend
-                labels[k] = -1 if members[doc.id] is None else members[doc.id]
+        path = self.store.detector_path(run)
+        if path.is_dir() and self.same_settings(run):
+            try:
+                det = TrendDetector.load(path, embedder=self.embedder, show_progress=self.show_progress)
+            except ConfigError as exc:
+                log.warning("the detector of run %d cannot be loaded (%s); rebuilding it from the store", run, exc)
             else:
-                new.append(k)
-        labels[new] = known.assign(embeddings, np.asarray(new, dtype=np.int64))[0]
+                clusters = self.store.clusters(run)
+                if set(det.keywords_) <= set(clusters):
+                    return det, clusters
+                log.warning("the detector of run %d does not hold that run's trends; rebuilding it from the store", run)
+        log.info("detector of run %d rebuilt from the store (its trends, their documents and keywords)", run)
+        rows = [k for k, doc in enumerate(corpus) if doc.id in members]
+        if not rows:
+            raise ConfigError(
+                "an incremental run needs documents of the last run in the window; run in full mode (--mode full)"
+            )
+        labels = np.array([-1 if (t := members[corpus[k].id]) is None else t for k in rows], dtype=np.int64)
         keywords = self.store.keywords(run)
-        return det.fit_assigned(corpus, labels, {t: keywords.get(t, []) for t in ids}, embeddings=embeddings)
+        det = self.detector().fit_assigned(
+            Corpus([corpus[k] for k in rows], origin=corpus.origin), labels, keywords, embeddings=embeddings[rows]
+        )
+        return det, {t: t for t in keywords}
+
+    def same_settings(self, run: int) -> bool:
+        """Whether run ``run`` clustered and scored with this run's settings (its detector is then this run's)."""
+        before = self.store.params(run)
+        now = json.loads(json.dumps(asdict(self.config), default=str))
+        return all(before.get(key) == now[key] for key in ("embedder", "topics", "signals", "taxonomy"))
 
     def match(self, corpus: Any, embeddings: np.ndarray, det: Any, mode: str) -> tuple[dict[int, int], tuple]:
         """Stable id of every cluster and the lineage events; applies stickiness (may refit the signals)."""
         store = self.store
         run, members = self.previous
         clusters = _clusters(corpus, det.labels_)
-        if mode == "incremental":
-            ids = {c: c for c in clusters}
-            known = set(self.known_trends)
-            return ids, tuple(Event("continued", c) for c in sorted(ids)) + tuple(
-                Event("died", t) for t in sorted(known - set(ids))
+        if mode == "incremental":  # the detector's trends keep their stable ids; those the update added are born
+            ids, born = {}, []
+            next_id = store.next_trend_id()
+            for cluster in sorted(clusters):
+                if cluster in self.known_clusters:
+                    ids[cluster] = self.known_clusters[cluster]
+                else:
+                    ids[cluster], next_id = next_id, next_id + 1
+                    born.append(ids[cluster])
+            kept = set(ids.values()) - set(born)
+            return ids, (
+                *(Event("continued", t) for t in sorted(kept)),
+                *(Event("born", t) for t in born),
+                *(Event("died", t) for t in sorted(set(self.known_trends) - kept)),
             )
         index = {d.id: k for k, d in enumerate(corpus)}
         centroids = cluster_centroids(det.labels_, embeddings)
@@ -567,6 +673,9 @@ class _Run:
                     finite_or_none(row.get("consumer_trend_confidence")),
                 )
             )
+        began = time.perf_counter()
+        det.save(store.detector_path(run_id))  # before the commit: a committed run always has its detector
+        self._timed("save", began)
         store.commit_run(
             RunRecord(
                 run_id=run_id,
@@ -587,6 +696,7 @@ class _Run:
                 memberships={d.id: ids[int(label)] if label >= 0 else None for d, label in zip(corpus, det.labels_)},
             )
         )
+        store.prune_detectors(keep=run_id)
         log.info("run %d committed: %d trends", run_id, len(ids))
         return run_id
 
@@ -685,6 +795,28 @@ def sticky_labels(
         elif stay >= float(embeddings[k] @ centroids[current]) - margin:
             out[k] = home
     return out
+
+
+def _as_window(det: TrendDetector, corpus: Corpus, embeddings: np.ndarray) -> TrendDetector:
+    """``det`` holding exactly the window's documents as stored, each in the trend ``det`` gave it.
+
+    After an update the detector holds the window unless documents left it (``window_days``,
+    quarantine), changed text, or repeat a known text under a new id (an update leaves those out).
+    Then the trends are given to the window's documents again (:meth:`TrendDetector.fit_assigned`):
+    by id, else by the trend of the same text; the assignment threshold is measured again.
+    """
+    from trendlens.corpus.schema import text_key
+
+    held = {doc.id: doc.text for doc in det.corpus_}
+    if len(held) == len(corpus) and all(held.get(doc.id) == doc.text for doc in corpus):
+        return det
+    labels = det.labels_.tolist()
+    by_id = dict(zip(det.corpus_.ids, labels))
+    by_text = {text_key(doc.text): label for doc, label in zip(det.corpus_, labels)}
+    window = np.array([by_id.get(doc.id, by_text.get(text_key(doc.text), -1)) for doc in corpus], dtype=np.int64)
+    differ = sum(held.get(doc.id) != doc.text for doc in corpus) + len(held.keys() - set(corpus.ids))
+    log.info("%d documents differ between the detector and the window: trends given to the window again", differ)
+    return det.fit_assigned(corpus, window, dict(det.keywords_), embeddings=embeddings)
 
 
 def _clusters(corpus: Any, labels: np.ndarray) -> dict[int, set[str]]:

@@ -448,6 +448,43 @@ class TrendStore:
         rows = self.con.execute("SELECT trend_id, keywords FROM snapshots WHERE run_id = ?", [run_id]).fetchall()
         return {r[0]: list(r[1]) for r in rows}
 
+    def clusters(self, run_id: int) -> dict[int, int]:
+        """Cluster number → stable trend id of run ``run_id`` (its detector's trend ids, see :meth:`detector_path`)."""
+        rows = self.con.execute("SELECT cluster, trend_id FROM snapshots WHERE run_id = ?", [run_id]).fetchall()
+        return dict(rows)
+
+    def params(self, run_id: int) -> dict[str, Any]:
+        """The settings run ``run_id`` was made with (the ``runs.params`` column)."""
+        import json
+
+        rows = self.con.execute("SELECT params FROM runs WHERE run_id = ?", [run_id]).fetchall()
+        return json.loads(rows[0][0]) if rows else {}
+
+    # -- the fitted detector beside the store ---------------------------------------------
+    @property
+    def detectors_dir(self) -> Path:
+        """The folder beside the store file that holds the fitted detector of its last run (``<store>.detectors``)."""
+        return self.path.with_name(f"{self.path.name}.detectors")
+
+    def detector_path(self, run_id: int) -> Path:
+        """Where the job saves run ``run_id``'s fitted detector (:meth:`TrendDetector.save`), its trend ids
+        the ``cluster`` column of the run's snapshots; the next incremental run loads it and updates it."""
+        return self.detectors_dir / f"run-{run_id}"
+
+    def prune_detectors(self, keep: int) -> None:
+        """Remove every saved detector but run ``keep``'s (older runs', and those of runs that never committed)."""
+        import shutil
+
+        if not self.detectors_dir.is_dir():
+            return
+        for path in self.detectors_dir.iterdir():
+            if path.name == f"run-{keep}":
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
     def active_trends(self) -> dict[int, np.ndarray]:
         """Stable id → centroid of every trend alive after the last run."""
         rows = self.con.execute("SELECT trend_id, centroid FROM trends WHERE status = 'active' ORDER BY trend_id")

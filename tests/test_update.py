@@ -55,7 +55,7 @@ def test_update_keeps_trend_ids_on_next_month_of_huffpost(updated):
     det, n = updated.detector, len(updated.first)
     assert len(updated.first) > 1000 and len(updated.second) > 100
     assert len(det.corpus_) == n + len(updated.second) and det.corpus_.ids[n:] == updated.second.ids
-    # every document of the fit keeps its trend: the kept-id share is 1.0 (measured 1.0; a monthly refit of the job keeps 0.979)
+    # every document of the fit keeps its trend: kept-id share 1.0 (a monthly refit of the job keeps 0.979)
     assert kept_id_share(updated.fit_labels, det.labels_) == 1.0
     assert np.array_equal(det.labels_[:n], updated.fit_labels)
     # every trend of the fit is still there, under its id; new ones are numbered after them

@@ -125,3 +125,19 @@ def test_proper_names_are_told_by_the_case_the_posts_write_them_in(bluesky_terms
     assert title_case.proper("people") is None  # every word capitalised: case tells nothing
     both = Terms.from_texts([r["text"] for r in records], term_stop_words("english"))  # headline. description
     assert both.proper("people") is False and both.proper("trump") is True
+
+
+def test_a_fit_given_its_labels_names_trends_with_the_stop_words_a_clustered_fit_uses(static_embedder):
+    """Regression: ``fit_assigned`` (the scheduled job's rebuild) named trends with English stop words only,
+    whatever ``stop_words`` said and whatever languages the posts were in."""
+    from trendlens import TrendDetector, load_corpus
+
+    records = read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
+    german = re.compile(r"\b(und|nicht|ich|ist|wir)\b")
+    corpus = load_corpus([r for r in records if german.search(r["text"])] + records[::12])
+    labels = np.array([0 if german.search(t) else 1 for t in corpus.texts])
+    detector = TrendDetector(embedder=static_embedder, taxonomy=None, show_progress=False)
+    detector.fit_assigned(corpus, labels, {0: ["de"], 1: ["en"]}, embeddings=static_embedder.encode(corpus.texts))
+    terms = detector.result_.terms
+    assert terms is not None and {"und", "nicht", "den"} <= terms.stop_words and "war" not in terms.stop_words
+    assert not {"und", "ich", "den", "die"} & set(detector.trends_.at[0, "label"].split()), detector.trends_.label

@@ -384,6 +384,10 @@ def build_fit(
             min_similarity = float(np.quantile(inside, ASSIGN_QUANTILE)) if len(inside) else DEFAULT_SIMILARITY
         assignment = NearestCentroids.of(centroids, min_similarity, dim=int(embeddings.shape[1]))
     trends = keyword_trend_table(keywords, labels, corpus, centrality, settings.n_examples, summary)
+    if terms is None:  # labels given, not clustered: the terms clustering would have made, for the names
+        from trendlens.topics.model import corpus_terms
+
+        terms = corpus_terms(corpus.texts, settings.topics.stop_words)
     groups = _named_groups(trends, signals, centroids, keywords, labels, centrality, corpus.texts, terms, settings)
     consumer = consumer_trend_table(groups, trends, docs, config, corpus, embeddings, settings.n_examples)
     timings["signals"] = time.perf_counter() - start
@@ -441,12 +445,11 @@ def _named_groups(
     (:mod:`trendlens.topics.names`); the keyword label is the fallback. Writes the names and
     groups into ``trends`` (``label``, ``consumer_trend_group``, ``consumer_trend_name``).
     """
-    from trendlens.topics.model import term_stop_words
+    from trendlens.topics.model import corpus_terms
     from trendlens.topics.names import names_from_documents
-    from trendlens.topics.terms import Terms
 
     merged = merge_trends(trends, signals, centroids, keywords, settings.merge_distance)
-    terms = terms or Terms.from_texts(texts, term_stop_words("english"))
+    terms = terms or corpus_terms(texts, settings.topics.stop_words)
     members = {g.id: g.members for g in merged.values()}
     names = names_from_documents(texts, labels, centrality, members, terms, trends["label"].to_dict())
     groups = {t: TrendGroup(g.id, names.groups[g.id], g.keywords, g.members, g.size) for t, g in merged.items()}

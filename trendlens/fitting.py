@@ -436,7 +436,7 @@ def _named_groups(
     labels: np.ndarray,
     centrality: np.ndarray,
     texts: list[str],
-    terms: Terms | None,
+    terms: Terms,
     settings: FitSettings,
 ) -> dict[int, TrendGroup]:
     """Consumer trends: related trends merged (:func:`~trendlens.topics.merge.merge_trends`), each trend → its group.
@@ -445,11 +445,9 @@ def _named_groups(
     (:mod:`trendlens.topics.names`); the keyword label is the fallback. Writes the names and
     groups into ``trends`` (``label``, ``consumer_trend_group``, ``consumer_trend_name``).
     """
-    from trendlens.topics.model import corpus_terms
     from trendlens.topics.names import names_from_documents
 
     merged = merge_trends(trends, signals, centroids, keywords, settings.merge_distance)
-    terms = terms or corpus_terms(texts, settings.topics.stop_words)
     members = {g.id: g.members for g in merged.values()}
     names = names_from_documents(texts, labels, centrality, members, terms, trends["label"].to_dict())
     groups = {t: TrendGroup(g.id, names.groups[g.id], g.keywords, g.members, g.size) for t, g in merged.items()}

@@ -87,8 +87,6 @@ def make_embedder(spec: Any, cache: bool | str = True, show_progress: bool = Tru
         embedder = spec
     else:
         raise ConfigError(f"embedder must be a name or have an encode() method, got {spec!r}")
-    if cache is False:
-        return embedder
-    from trendlens.embed.cache import CachedEmbedder
+    from trendlens.embed.cache import cached
 
-    return CachedEmbedder(embedder, None if cache is True else cache)
+    return cached(embedder, cache)

@@ -163,3 +163,37 @@ def test_a_group_its_name_covers_only_in_part_adds_what_names_the_rest():
     # a group whose name covers most of it keeps the one phrase
     alone = name_trends(phrases[: len(quakes)], [0] * len(quakes), {0: [0]}, terms=terms).groups[0]
     assert " and " not in alone and "earthquake" in alone
+
+
+def test_a_sub_trend_is_named_by_a_phrase_about_its_documents(embedder):
+    """Blind judgement of issue 20: a phrase exclusive to a few documents outscored the topic ("vs" named
+    football matches of Mexico and Costa Rica, "new this week" Netflix releases, "musk oligarchy" Xodus
+    posts). Real HuffPost headlines about Netflix and the real model give the trend's direction; "vs" is
+    in 8 of its 20 documents and nowhere else, "netflix" in all 20 and in 80 documents of no trend."""
+    from trendlens._vectors import unit
+
+    heads = [r["text"].split(". ")[0] for r in read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")]
+    netflix = [h for h in heads if "netflix" in h.lower()][:40]
+    centre = unit(np.asarray(embedder.encode(netflix), dtype=np.float64).mean(axis=0, keepdims=True))[0]
+
+    def embed(phrases):
+        return unit(np.asarray(embedder.encode(list(phrases)), dtype=np.float64))
+
+    phrases, labels = _docs(
+        (0, 8, {"netflix": "netflix", "vs": "vs"}), (0, 12, {"netflix": "netflix"}), (-1, 80, {"netflix": "netflix"})
+    )
+    terms = Terms.from_texts(netflix + ["mexico vs costa rica, the match tonight"] * 3, term_stop_words("english"))
+    assert name_trends(phrases, labels, {0: [0]}, terms=terms).trends[0] == "vs"  # coverage and precision alone
+    names = name_trends(phrases, labels, {0: [0]}, terms=terms, embed=embed, centroids={0: centre})
+    assert names.trends[0] == "netflix"
+    # a proper name is kept whatever its cosine (real protest headlines give the direction): it takes a
+    # complement that says what happened there
+    places = _docs(
+        (0, 12, {"hong kong": "hong kong", "protester": "protesters"}), (-1, 10, {"protester": "protesters"})
+    )
+    protests = [h for h in heads if "protest" in h.lower()][:30]
+    towards = unit(np.asarray(embedder.encode(protests), dtype=np.float64).mean(axis=0, keepdims=True))[0]
+    texts = ["Protesters marched in Hong Kong on Sunday"] * 3
+    terms = Terms.from_texts(texts, term_stop_words("english"))
+    named = name_trends(*places, {0: [0]}, terms=terms, embed=embed, centroids={0: towards})
+    assert named.trends[0] == "hong kong protesters"

@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from trendlens._vectors import unit
 from trendlens.corpus import Corpus, load_corpus
 from trendlens.embed.disk import SUPPORTED as disk_supported
 from trendlens.embed.disk import DiskVectors, appended
@@ -388,7 +389,9 @@ def build_fit(
         from trendlens.topics.model import corpus_terms
 
         terms = corpus_terms(corpus.texts, settings.topics.stop_words)
-    groups = _named_groups(trends, signals, centroids, keywords, labels, centrality, corpus.texts, terms, settings)
+    groups = _named_groups(
+        trends, signals, centroids, keywords, labels, centrality, corpus.texts, terms, settings, text_embedder
+    )
     consumer = consumer_trend_table(groups, trends, docs, config, corpus, embeddings, settings.n_examples)
     timings["signals"] = time.perf_counter() - start
     start = time.perf_counter()
@@ -438,18 +441,27 @@ def _named_groups(
     texts: list[str],
     terms: Terms,
     settings: FitSettings,
+    text_embedder: TextEmbedder,
 ) -> dict[int, TrendGroup]:
     """Consumer trends: related trends merged (:func:`~trendlens.topics.merge.merge_trends`), each trend → its group.
 
     Trends and groups are then named by a phrase of their most central documents
-    (:mod:`trendlens.topics.names`); the keyword label is the fallback. Writes the names and
+    (:mod:`trendlens.topics.names`; a sub trend's phrase must be close to its centroid in the space of
+    ``text_embedder``); the keyword label is the fallback. Writes the names and
     groups into ``trends`` (``label``, ``consumer_trend_group``, ``consumer_trend_name``).
     """
     from trendlens.topics.names import names_from_documents
 
     merged = merge_trends(trends, signals, centroids, keywords, settings.merge_distance)
     members = {g.id: g.members for g in merged.values()}
-    names = names_from_documents(texts, labels, centrality, members, terms, trends["label"].to_dict())
+    embedder = text_embedder()
+
+    def embed(phrases: Sequence[str]) -> np.ndarray:
+        return unit(np.asarray(embedder.encode(list(phrases)), dtype=np.float64))
+
+    names = names_from_documents(
+        texts, labels, centrality, members, terms, trends["label"].to_dict(), embed=embed, centroids=centroids
+    )
     groups = {t: TrendGroup(g.id, names.groups[g.id], g.keywords, g.members, g.size) for t, g in merged.items()}
     ids = list(trends.index)
     if ids:

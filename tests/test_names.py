@@ -197,3 +197,18 @@ def test_a_sub_trend_is_named_by_a_phrase_about_its_documents(embedder):
     terms = Terms.from_texts(texts, term_stop_words("english"))
     named = name_trends(*places, {0: [0]}, terms=terms, embed=embed, centroids={0: towards})
     assert named.trends[0] == "hong kong protesters"
+
+
+def test_a_phrase_of_the_corpus_s_own_words_does_not_name_a_sub_trend():
+    """Blind judgement of issue 20: "post on bluesky" named the "Hello Bluesky" first posts of a corpus of
+    Bluesky posts ("fits every document in this corpus"). Both its words are in every other trend too."""
+    phrases, labels = _docs(
+        (0, 5, {"post on bluesky": "post on bluesky", "bluesky": "bluesky", "post": "post"}),
+        (0, 5, {"post on bluesky": "post on bluesky", "hello bluesky": "hello bluesky", "post": "post"}),
+        (1, 10, {"bluesky": "bluesky", "post": "post", "art": "art"}),
+        (2, 10, {"bluesky": "bluesky", "post": "post", "cat": "cat"}),
+    )
+    terms = Terms.from_texts(["Hello Bluesky, my first post on Bluesky"] * 3, term_stop_words("english"))
+    names = name_trends(phrases, labels, {0: [0, 1, 2]}, terms=terms)
+    assert names.trends[0] == "hello bluesky"
+    assert names.trends[1] == "art" and names.trends[2] == "cat"

@@ -46,9 +46,18 @@ class _ReportSchema(GenerateJsonSchema):
     def dataclass_schema(self, schema: Any) -> dict[str, Any]:
         out = super().dataclass_schema(schema)
         out.pop("title", None)
-        if out.get("description"):
-            out["description"] = out["description"].splitlines()[0]
+        out.pop("description", None)
+        cls = schema["cls"]
+        doc = (cls.__doc__ or "").strip()
+        if doc and not doc.startswith(f"{cls.__name__}("):  # not the signature dataclass() writes without one
+            out["description"] = doc.splitlines()[0]
         out["additionalProperties"] = False
+        return out
+
+    def dict_schema(self, schema: Any) -> dict[str, Any]:
+        out = super().dict_schema(schema)
+        if out.get("additionalProperties") is True:  # dict[str, Any]: says nothing (pydantic < 2.10 omits it)
+            del out["additionalProperties"]
         return out
 
     def nullable_schema(self, schema: Any) -> dict[str, Any]:

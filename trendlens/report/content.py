@@ -6,14 +6,12 @@ renderers (Markdown, HTML, saving), which read this module and nothing above it.
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import json
 import math
-import types
-import typing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from trendlens.errors import ConfigError
 
@@ -25,6 +23,20 @@ Report = TypeVar("Report", bound="ReportContent")
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
 SCHEMA_VERSION = "2.8"
+
+
+class _OrNull:
+    """pydantic reads the float it marks from a number or from null (how report.json writes NaN and ±inf)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.nullable_schema(handler(source))
+
+
+#: A float of the report that :meth:`~ReportContent.to_dict` writes as null when it is not finite (NaN, ±inf),
+#: and :meth:`~ReportContent.from_dict` reads back as ``None``. Every float field is a ``Number`` or ``float | None``.
+Number = Annotated[float, _OrNull()]
 
 
 @dataclass(frozen=True)
@@ -42,8 +54,8 @@ class MapPoint:
     """One document on the report's document map: where it is drawn, its trend (-1: none), its text's start."""
 
     doc_id: str
-    x: float
-    y: float
+    x: Number
+    y: Number
     trend: int
     text: str
 
@@ -54,7 +66,7 @@ class WindowCount:
 
     window: str
     count: int
-    share: float
+    share: Number
     growth: float | None = None
     p_value: float | None = None
     burst: bool = False
@@ -92,7 +104,7 @@ class ProposedNode:
     level: str
     parent_id: str | None
     parent_name: str
-    parent_similarity: float
+    parent_similarity: Number
     basis: str
 
 
@@ -106,7 +118,7 @@ class HierarchyLevel:
     level: str
     node_id: str | None
     name: str
-    confidence: float
+    confidence: Number
     description: str = ""
     proposed: ProposedNode | None = None
 
@@ -276,7 +288,7 @@ class Trend:
     label: str
     keywords: tuple[str, ...]
     size: int
-    share: float
+    share: Number
     first_seen: str | None
     last_seen: str | None
     virality: float | None = None
@@ -288,7 +300,7 @@ class Trend:
     engagement: float | None = None
     reach: float | None = None
     novelty: float | None = None
-    components: dict[str, float] = field(default_factory=dict)
+    components: dict[str, Number] = field(default_factory=dict)
     onset: str | None = None
     peak: str | None = None
     hierarchy: tuple[HierarchyLevel, ...] = ()
@@ -357,29 +369,20 @@ class ReportContent:
 
     @classmethod
     def from_dict(cls: type[Report], data: dict[str, Any]) -> Report:
-        """Rebuild a report from :meth:`to_dict` output."""
+        """Rebuild a report from :meth:`to_dict` output, every field checked against its annotation.
+
+        pydantic reads it in strict JSON mode, so a hand-edited or hostile report.json cannot put
+        markup where a number or an id belongs (a bool is no count, a string no number); the first
+        wrong field is named in the :class:`~trendlens.errors.ConfigError`. Keys the report
+        dataclasses do not have (from a later minor version) are ignored.
+        """
         version = str(data.get("schema_version", ""))
         if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
             raise ConfigError(f"report schema version {version!r} is not readable by this trendlens ({SCHEMA_VERSION})")
         try:
-            return cls(
-                created=_build(str, data["created"], "created"),
-                corpus=_build(CorpusSummary, data["corpus"], "corpus"),
-                window=_build(str, data["window"], "window"),
-                params=dict(data.get("params") or {}),
-                trends=tuple(_build(Trend, t, f"trends[{i}]") for i, t in enumerate(data["trends"])),
-                schema_version=version,
-                document_map=tuple(
-                    _build(MapPoint, p, f"document_map[{i}]") for i, p in enumerate(data.get("document_map") or ())
-                ),
-                consumer_trends=tuple(
-                    _build(ConsumerTrend, g, f"consumer_trends[{i}]")
-                    for i, g in enumerate(data.get("consumer_trends") or ())
-                ),
-                ranking=data.get("ranking"),
-            )
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ConfigError(f"not a trendlens report of schema {version}: {type(exc).__name__} {exc}") from exc
+            return pydantic_adapter(cls).validate_json(json.dumps(data), strict=True)
+        except (TypeError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+            raise ConfigError(f"not a trendlens report of schema {version}: {_problem(exc)}") from exc
 
     @classmethod
     def load(cls: type[Report], path: str | Path) -> Report:
@@ -417,44 +420,42 @@ class ReportContent:
         )
 
 
-#: JSON leaf types a report field may hold, by annotation (bool is not an int here).
-_LEAVES: dict[type, tuple[type, ...]] = {str: (str,), int: (int,), float: (int, float), bool: (bool,)}
+@functools.cache
+def pydantic_adapter(cls: type) -> Any:
+    """pydantic's ``TypeAdapter`` of the report class ``cls``: reads reports, gives their JSON Schema.
 
-
-def _build(tp: Any, value: Any, where: str = "report") -> Any:
-    """``value`` (plain JSON data) turned back into the annotated type ``tp``.
-
-    Every leaf is checked against its annotation, so a hand-edited or hostile report.json
-    cannot put markup where a number or an id belongs (``TypeError`` naming the field).
+    Built on first use, so that pydantic is imported only when a report is read or its schema written.
     """
-    if value is None:
-        return None
-    if dataclasses.is_dataclass(tp):
-        if not isinstance(value, dict):
-            raise TypeError(f"{where}: expected an object, got {type(value).__name__}")
-        hints = typing.get_type_hints(tp)
-        return tp(
-            **{
-                f.name: _build(hints[f.name], value[f.name], f"{where}.{f.name}")
-                for f in dataclasses.fields(tp)
-                if f.name in value
-            }
-        )
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin in (types.UnionType, typing.Union):
-        return _build(next(a for a in args if a is not type(None)), value, where)
-    if origin is tuple:
-        if not isinstance(value, list):
-            raise TypeError(f"{where}: expected a list, got {type(value).__name__}")
-        return tuple(_build(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise TypeError(f"{where}: expected an object, got {type(value).__name__}")
-        return {k: _build(args[1], v, f"{where}.{k}") for k, v in value.items()}
-    allowed = _LEAVES.get(tp)
-    if allowed and (not isinstance(value, allowed) or (tp is not bool and isinstance(value, bool))):
-        raise TypeError(f"{where}: expected {tp.__name__}, got {type(value).__name__} {str(value)[:40]!r}")
-    return value
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(cls)
+
+
+#: pydantic's error types, as the annotation the value should have had.
+_EXPECTED = {
+    "int_type": "int",
+    "float_type": "float",
+    "string_type": "str",
+    "bool_type": "bool",
+    "tuple_type": "a list",
+    "dict_type": "an object",
+    "dataclass_type": "an object",
+}
+
+
+def _problem(exc: Exception) -> str:
+    """The first problem of a pydantic ``ValidationError``, by field: ``trends[0].size: expected int, got str '…'``."""
+    if not hasattr(exc, "errors"):  # json.dumps refused the data: not JSON
+        return f"{type(exc).__name__} {exc}"
+    error = exc.errors(include_url=False)[0]
+    where = "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in error["loc"]).lstrip(".")
+    if error["type"] not in _EXPECTED:
+        return f"{where or 'report'}: {error['msg'].lower()}"
+    value = error["input"]
+    got = "null" if value is None else type(value).__name__
+    if isinstance(value, (str, int, float)):  # bool too
+        got += f" {str(value)[:40]!r}"
+    return f"{where or 'report'}: expected {_EXPECTED[error['type']]}, got {got}"
 
 
 def _finite(value: Any) -> Any:

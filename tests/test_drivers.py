@@ -317,3 +317,21 @@ def test_a_cause_read_from_the_sentence_before_is_quoted_with_it(bluesky):
     result = [m for m in mentions if m.marker == "so"]
     assert result and all(m.cause in m.evidence.text for m in mentions)
     assert result[0].evidence.text.endswith("lists of people to *potentially* follow.")
+
+
+def test_a_sub_trend_gives_its_consumer_trend_s_driver_once_and_reports_it(bluesky, embedder):
+    """Blind judgement of issue 20 (run 5): "the tool's own consumer-level driver ('I refuse to support Elon
+    Musk') never reaches the sub trends that share its cause". Real posts: one gives that reason in other
+    words, one gives an unrelated one; neither is a driver of its own (one story each)."""
+    musk = [i for i, r in bluesky.items() if "Musk & Mark has been irritating me" in r["text"]]
+    other = [i for i, r in bluesky.items() if "because my laptop is out for repair" in r["text"]]
+    ids = musk + other
+    assert len(musk) == 1 and len(other) == 1
+    sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
+    assert not document_drivers(sentences, embedder)
+    consumer = (("I refuse to support Elon Musk", "8 of 5000 documents"), ("I want to post my art", "3 of 5000"))
+    drivers = document_drivers(sentences, embedder, consumer=consumer)
+    assert [d.cause for d in drivers] == ["I refuse to support Elon Musk"]  # the consumer trend's words
+    assert [e.doc_id for e in drivers[0].evidence] == musk  # quoted from the sub trend's own post
+    statement = driver_statements(drivers, 2)[0]
+    assert statement.title == "a driver of its consumer trend (8 of 5000 documents), given by 1 of 2 here"

@@ -89,6 +89,9 @@ class Driver:
     evidence: tuple[Finding, ...]
     variants: tuple[str, ...] = ()
     stories: int = 0
+    #: For a sub trend: the consumer trend's statement of this driver ("8 of 5000 documents"), when the sub
+    #: trend's own documents state it fewer than ``min_documents`` times and it is kept for that reason.
+    consumer: str = ""
 
 
 def group_causes(
@@ -100,6 +103,7 @@ def group_causes(
     sequence: frozenset[str] = SEQUENCE_MARKERS,
     top: int = 5,
     max_evidence: int = 3,
+    consumer: Sequence[tuple[str, str]] = (),
 ) -> tuple[Driver, ...]:
     """Causes that say the same thing, grouped, counted by document, most stated first.
 
@@ -117,6 +121,12 @@ def group_causes(
         Most groups returned.
     max_evidence
         Most sentences quoted per group (one per document).
+    consumer
+        For a sub trend: the drivers of its consumer trend, (cause, how many documents state it there).
+        A group of fewer stories that says the same as one of them (mean cosine at least
+        ``min_similarity``, given with a reason connective) is kept under the consumer trend's cause,
+        after the sub trend's own drivers: the consumer trend's documents stated it ``min_documents``
+        times or more, and these documents of the sub trend give it too.
     """
     if not mentions:
         return ()
@@ -124,6 +134,8 @@ def group_causes(
     vectors = np.asarray(embedder.encode(phrases), dtype=np.float64)
     vectors = unit(vectors)
     labels = _link_keys(_average_linkage(vectors, min_similarity), phrases, mentions, vectors)
+    known = unit(np.asarray(embedder.encode([c for c, _ in consumer]), dtype=np.float64)) if consumer else None
+    shared: dict[int, list[CauseMention]] = {}  # consumer driver → the mentions here that say it
     by_phrase = {p: i for i, p in enumerate(phrases)}
     groups: dict[int, list[CauseMention]] = {}
     for m in mentions:
@@ -133,9 +145,13 @@ def group_causes(
         docs = list(dict.fromkeys(m.evidence.doc_id for m in members))
         stories = _stories(members)
         reasons = [m for m in members if m.marker not in sequence]
-        if stories < min_documents or _stories(reasons) < min_documents:
-            continue
         rows = sorted({by_phrase[m.cause.casefold()] for m in members})
+        if stories < min_documents or _stories(reasons) < min_documents:
+            if known is not None and reasons:
+                closeness = (vectors[rows] @ known.T).mean(axis=0)
+                if float(closeness.max()) >= min_similarity:
+                    shared.setdefault(int(closeness.argmax()), []).extend(members)
+            continue
         sims = vectors[rows] @ vectors[rows].T
         counts: dict[str, int] = {}
         for m in members:
@@ -149,6 +165,18 @@ def group_causes(
         variants = tuple(sorted(counts, key=lambda c: -counts[c]))
         drivers.append(Driver(best, len(docs), tuple(evidence), variants, stories))
     drivers.sort(key=lambda d: (-d.stories, -d.documents))  # stable: ties keep reading order
+    for k in sorted(shared):  # the consumer trend's order
+        cause, title = consumer[k]
+        if any(d.cause == cause for d in drivers):
+            continue
+        members = shared[k]
+        first: dict[str, Finding] = {}
+        for m in members:
+            first.setdefault(m.evidence.doc_id, m.evidence)
+        variants = tuple(dict.fromkeys(m.cause for m in members))
+        drivers.append(
+            Driver(cause, len(first), tuple(first.values())[:max_evidence], variants, _stories(members), title)
+        )
     return tuple(drivers[:top])
 
 
@@ -355,6 +383,15 @@ _ARTICLES = frozenset({"the", "a", "an"})
 def driver_statements(drivers: Sequence[Driver], documents_read: int) -> tuple[Statement, ...]:
     """Drivers as report statements: the cause, "N of M documents" as title, the sentences as evidence."""
     return tuple(
-        Statement(d.cause, "documents", title=f"{d.documents} of {documents_read} documents", evidence=d.evidence)
+        Statement(
+            d.cause,
+            "documents",
+            title=(
+                f"a driver of its consumer trend ({d.consumer}), given by {d.documents} of {documents_read} here"
+                if d.consumer
+                else f"{d.documents} of {documents_read} documents"
+            ),
+            evidence=d.evidence,
+        )
         for d in drivers
     )

@@ -92,6 +92,7 @@ def enrich_trend(
     n_read: int | None = None,
     n_scan: int = SCAN_DOCUMENTS,
     parts: Sequence[int] = (),
+    consumer_drivers: Sequence[tuple[str, str]] = (),
 ) -> tuple[tuple[Evidence, ...], Insight]:
     """Detailed findings and the :class:`~trendlens.report.model.Insight` of one trend.
 
@@ -119,6 +120,10 @@ def enrich_trend(
     parts
         For a consumer trend, the sub trend of each of ``texts``: what one sub trend is about is
         no driver of the whole.
+    consumer_drivers
+        For a sub trend, its consumer trend's drivers (cause, "N of M documents"): the sub trend reports
+        one its own documents give, even fewer times than a driver of its own needs
+        (:func:`~trendlens.enrich.drivers.group_causes`).
     """
     reading = read_trend(texts, doc_ids, n_read=n_read, n_scan=n_scan, n_informative=n_findings)
     sentences = reading.sentences
@@ -183,6 +188,7 @@ def enrich_trend(
                 texts=texts[: reading.scanned],
                 parts=parts[: reading.scanned],
                 centroid=centroid,
+                consumer=tuple(consumer_drivers),
             ),
             reading,
             matched("drivers", min_documents=2),

@@ -38,13 +38,19 @@ GROUP_SCAN_WORDS = 200_000
 def trend_evidence(det: Any, trend: int) -> tuple[tuple[Evidence, ...], Insight]:
     """Detailed findings and report sections of one trend (computed once per fit, then kept)."""
     if trend not in det.insights_:
+        group = det.groups_.get(trend)
+        stated: tuple[tuple[str, str], ...] = ()
+        if group is not None and len(group.members) > 1:  # its consumer trend's drivers, which it may give too
+            drivers = consumer_trend_evidence(det, group.id)[1].drivers
+            stated = tuple((s.text, s.title or "") for s in drivers if s.source == "documents")
         det.findings_[trend], det.insights_[trend] = _enriched(
             det,
             det._by_centrality(np.flatnonzero(det.labels_ == trend)),
             det.centroids_[trend],
             _facts(det, det.trends_.loc[trend]),
             det.placements_.get(trend),
-            det.groups_.get(trend),
+            group,
+            consumer_drivers=stated,
         )
     return det.findings_[trend], det.insights_[trend]
 
@@ -114,6 +120,7 @@ def _enriched(
     group: TrendGroup | None,
     n_scan: int | None = None,
     by_part: bool = False,
+    consumer_drivers: tuple[tuple[str, str], ...] = (),
 ) -> tuple[tuple[Evidence, ...], Insight]:
     """Findings and sections of the documents ``members`` (most central first).
 
@@ -144,4 +151,5 @@ def _enriched(
         engagement=[det.corpus_[i].engagement for i in order],
         members=TrendDocuments.of([det.corpus_[i] for i in members]),
         parts=det.labels_[order].tolist() if by_part else (),
+        consumer_drivers=consumer_drivers,
     )

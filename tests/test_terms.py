@@ -141,3 +141,18 @@ def test_a_fit_given_its_labels_names_trends_with_the_stop_words_a_clustered_fit
     terms = detector.result_.terms
     assert terms is not None and {"und", "nicht", "den"} <= terms.stop_words and "war" not in terms.stop_words
     assert not {"und", "ich", "den", "die"} & set(detector.trends_.at[0, "label"].split()), detector.trends_.label
+
+
+def test_a_signature_many_posts_end_with_is_no_term():
+    """Issue 20: a reposting bot signs its headlines "- Firstpost | More info from EcoSearch" (616 of the 8,137
+    Bluesky posts); "info from ecosearch" named a consumer trend and "ecosearch" was a keyword of six."""
+    texts = [r["text"] for r in read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")]
+    terms = Terms.from_texts(texts, term_stop_words("english"))
+    assert ("more", "info", "from", "ecosearch") in terms.signatures
+    post = next(t for t in texts if t.endswith("| More info from EcoSearch") and "Ukraine" in t)
+    assert "ecosearch" not in terms.terms(post) and "ukraine" in terms.terms(post)
+    # the same words inside a sentence stay
+    assert "ecosearch" in terms.terms("I read more info from EcoSearch every day, it is my news site now")
+    # headlines end in many ways: none is a signature
+    heads = [r["text"] for r in read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")]
+    assert not Terms.from_texts(heads, term_stop_words("english")).signatures

@@ -343,7 +343,7 @@ def _fit_topics(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfi
     terms = corpus_terms(texts, config.stop_words)
     vocabulary, analyzer = fallback_vocabulary(texts, terms, config.ngram_range, min_docs=2 if n_docs >= 200 else 1)
     model = build_bertopic(config, n_docs, embeddings, terms, vocabulary or None, analyzer)
-    topics, _ = model.fit_transform(list(texts), embeddings=embeddings)
+    topics, _ = model.fit_transform([terms.unsigned(t) for t in texts], embeddings=embeddings)
     topics = np.asarray(topics, dtype=int)
     ids = first_member_order(topics)
     lookup = np.full(max(ids, default=0) + 1, -1)

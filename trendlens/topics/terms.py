@@ -49,6 +49,16 @@ _KATAKANA = re.compile("[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]{2,}")
 _HAN_RUN = re.compile(f"[{_HAN}]+")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
+#: A signature: the same last runs of words (up to :data:`SIGNATURE_RUNS`, at least :data:`SIGNATURE_WORDS`
+#: words, no hashtag) ending at least this share of a corpus's texts of several runs, and
+#: :data:`SIGNATURE_MIN` of them, is a sign-off, not content ("Firstpost | MORE at EcoSearch", a reposting
+#: bot's, under 7% of the Bluesky migration posts, named a consumer trend and was a keyword of six). Its
+#: words are no terms. In HuffPost, Trump's tweets, CrisisLex, BBC, 20 Newsgroups and the Threads reviews no
+#: ending reaches the share.
+SIGNATURE_SHARE = 0.01
+SIGNATURE_MIN = 20
+SIGNATURE_WORDS = 3
+SIGNATURE_RUNS = 3
 #: Longest text whose tokens :meth:`Terms.segments` keeps (documents, not BERTopic's per-topic concatenations).
 CACHED_LENGTH = 5000
 #: Shortest unknown word that is tried as a concatenation ("newtobluesky"); shorter ones are left whole.
@@ -220,6 +230,7 @@ class Terms:
         seen: Counter | None = None,
         cased: Counter | None = None,
         capitalised: Counter | None = None,
+        signatures: Iterable[tuple[str, ...]] = (),
     ) -> None:
         self.stop_words = frozenset(stop_words)
         self.counts = counts  # plain (not hashtag) words
@@ -228,6 +239,8 @@ class Terms:
         self.seen = seen or Counter()  # lower-cased string → occurrences, as a word or a hashtag
         self.cased = cased or Counter()  # plain word → occurrences inside a sentence-case run of words
         self.capitalised = capitalised or Counter()  # ... of which capitalised
+        self.signatures = frozenset(signatures)  # sign-offs: lower-cased raw tokens of a text's last runs
+        self._signed = _signature_pattern(self.signatures)
         self.phrases: dict[str, set[tuple[str, ...]]] = {}
         self._cache: dict[str, tuple[tuple[str, str], ...]] = {}
         self._splits: dict[str, list[str]] = {}
@@ -249,8 +262,13 @@ class Terms:
         seen: Counter = Counter()
         cased: Counter = Counter()
         capitalised: Counter = Counter()
+        endings: Counter = Counter()
+        n_texts = 0
         for text in texts:
-            for segment in _raw_segments(text):
+            n_texts += 1
+            runs = _raw_segments(text)
+            endings.update(_endings(runs))
+            for segment in runs:
                 sentence_case = _sentence_case(segment)
                 previous = None
                 for k, raw in enumerate(segment):
@@ -273,7 +291,9 @@ class Terms:
                     if previous is not None:
                         pairs[previous, word] += 1
                     previous = word
-        terms = cls(stop_words, counts, pairs, marks, seen, cased, capitalised)
+        floor = max(SIGNATURE_MIN, SIGNATURE_SHARE * n_texts)
+        signatures = [ending for ending, n in endings.items() if n >= floor and len(ending) >= SIGNATURE_WORDS]
+        terms = cls(stop_words, counts, pairs, marks, seen, cased, capitalised, signatures)
         for tag, n in sorted(tags.items()):
             words = [key for key, _ in terms.tokens(tag)]
             if n >= 2 and any(terms.is_stop(w) for w in words):
@@ -366,7 +386,7 @@ class Terms:
             return cached
         joins = self.joins()
         out = []
-        for segment in _raw_segments(text):
+        for segment in _raw_segments(self.unsigned(text)):
             tokens = [token for raw in segment for token in self.tokens(raw)]
             k = 0
             while k < len(tokens) - 1:
@@ -379,6 +399,11 @@ class Terms:
         if len(text) <= CACHED_LENGTH:
             self._segments[text] = out
         return out
+
+    def unsigned(self, text: str) -> str:
+        """``text`` without the corpus's signature it ends with (:data:`SIGNATURE_SHARE`), if any: what its
+        keywords and names are counted on."""
+        return self._signed.sub("", text) if self._signed is not None else text
 
     def joins(self) -> dict[tuple[str, str], str]:
         """Word pairs the corpus also writes as one word that is kept whole: ("blue", "sky") → "bluesky".
@@ -520,6 +545,27 @@ def _raw_segments(text: str) -> list[list[str]]:
                 run.append(token)
         out += [run] if run else []
     return out
+
+
+def _endings(runs: list[list[str]]) -> list[tuple[str, ...]]:
+    """The lower-cased tokens of a text's last one, two, ... :data:`SIGNATURE_RUNS` runs (``runs``:
+    :func:`_raw_segments`), while a run is left before them and none holds a hashtag."""
+    out = []
+    for k in range(1, min(SIGNATURE_RUNS, len(runs) - 1) + 1):
+        if any(token.startswith("#") for token in runs[-k]):
+            break
+        out.append(tuple(token.lower() for run in runs[-k:] for token in run))
+    return out
+
+
+def _signature_pattern(signatures: Iterable[tuple[str, ...]]) -> re.Pattern[str] | None:
+    """A pattern of the signatures at the end of a text, their tokens apart by anything but letters and
+    digits ("Firstpost | MORE at EcoSearch"), the longest first; ``None`` for none."""
+    if not signatures:
+        return None
+    ways = sorted(signatures, key=lambda tokens: (-len(tokens), tokens))
+    body = "|".join(r"[\W_]+".join(re.escape(t) for t in tokens) for tokens in ways)
+    return re.compile(rf"(?:^|(?<=[\W_]))(?:{body})[\W_]*$", re.IGNORECASE)
 
 
 def _split_scripts(raw: str) -> list[str]:

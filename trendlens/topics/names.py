@@ -19,6 +19,9 @@ phrase of one to :data:`MAX_WORDS` words that occurs in its documents ("twitter 
   corpus of Bluesky posts) does not name the group that holds most of it;
 * a group whose phrase is in fewer than :data:`PAIR_BELOW` of its documents adds, after "and",
   the phrase that scores best on the documents without it ("storm and earthquake");
+* a sub trend is named only by a phrase close to its centroid (:data:`ON_TOPIC_SHARE` of the closest
+  candidate's cosine, proper names aside) and not by one made only of the corpus's own subject
+  (:data:`SUBJECT_SHARE`), where such a phrase is free;
 * groups are named first, largest first, then sub trends, largest first; no two groups and
   no two trends get the same name, and a sub trend of a group of several is not named like
   its group. A trend with no phrase in at least :data:`MIN_SHARE` of its documents falls back
@@ -58,9 +61,10 @@ MIN_SHARE = 0.05
 #: and "musk oligarchy" for Xodus posts, "pray from japan" for seismic alerts).
 ON_TOPIC_SHARE = 0.5
 ON_TOPIC_CANDIDATES = 40
-#: A sub trend's phrase whose every word is in this share of all documents or more is the corpus's subject,
-#: not the trend's: its score is scaled by the share of documents without it ("post on bluesky", judged
-#: "fits every document in this corpus" in the blind judgement of issue 20, is "hello bluesky").
+#: A sub trend's phrase whose every word is in this share of the other trends' documents or more is the
+#: corpus's subject, not the trend's: its score is scaled by the share of those documents without it ("post
+#: on bluesky", judged "fits every document in this corpus" in the blind judgement of issue 20, is "hello
+#: bluesky").
 SUBJECT_SHARE = 0.2
 #: A phrase counts as shared by a group member when it occurs in at least this share of the member's documents.
 MEMBER_SHARE = 0.05

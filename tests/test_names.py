@@ -186,6 +186,7 @@ def test_a_sub_trend_is_named_by_a_phrase_about_its_documents(embedder):
     assert name_trends(phrases, labels, {0: [0]}, terms=terms).trends[0] == "vs"  # coverage and precision alone
     names = name_trends(phrases, labels, {0: [0]}, terms=terms, embed=embed, centroids={0: centre})
     assert names.trends[0] == "netflix"
+    assert names.groups[0] == "netflix"  # a consumer trend of one sub trend is named as that sub trend
     # a proper name is kept whatever its cosine (real protest headlines give the direction): it takes a
     # complement that says what happened there
     places = _docs(

@@ -313,6 +313,10 @@ def name_trends(
             if extra is not None:
                 used.add(f"{key} {extra}")
                 trend_names[trend] += " " + written([trend], extra)
+    for group, members in groups.items():  # a consumer trend of one sub trend is that sub trend, named alike
+        name = trend_names.get(members[0]) if len(members) == 1 else None
+        if name is not None and name not in {n for g, n in group_names.items() if g != group}:
+            group_names[group] = name
     return Names(trend_names, group_names)
 
 

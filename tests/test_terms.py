@@ -144,7 +144,7 @@ def test_a_fit_given_its_labels_names_trends_with_the_stop_words_a_clustered_fit
 
 
 def test_a_signature_many_posts_end_with_is_no_term():
-    """Issue 20: a reposting bot signs its headlines "- Firstpost | More info from EcoSearch" (616 of the 8,137
+    """Issue 20: a reposting bot signs its headlines "- Firstpost | More info from EcoSearch" (608 of the 8,137
     Bluesky posts); "info from ecosearch" named a consumer trend and "ecosearch" was a keyword of six."""
     texts = [r["text"] for r in read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")]
     terms = Terms.from_texts(texts, term_stop_words("english"))

@@ -52,7 +52,7 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 #: A signature: the same last runs of words (up to :data:`SIGNATURE_RUNS`, at least :data:`SIGNATURE_WORDS`
 #: words, no hashtag) ending at least this share of a corpus's texts of several runs, and
 #: :data:`SIGNATURE_MIN` of them, is a sign-off, not content ("Firstpost | MORE at EcoSearch", a reposting
-#: bot's, under 7% of the Bluesky migration posts, named a consumer trend and was a keyword of six). Its
+#: bot's, in 8% of the Bluesky migration posts, named a consumer trend and was a keyword of six). Its
 #: words are no terms. In HuffPost, Trump's tweets, CrisisLex, BBC, 20 Newsgroups and the Threads reviews no
 #: ending reaches the share.
 SIGNATURE_SHARE = 0.01

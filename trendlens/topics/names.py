@@ -56,9 +56,10 @@ MIN_SHARE = 0.05
 #: A sub trend's name must be about what its documents are about: of its best :data:`ON_TOPIC_CANDIDATES`
 #: phrases, only those whose cosine to the trend's centroid is at least this share of the closest phrase's
 #: may name it. Before, a phrase exclusive to a few documents could outscore the topic: all-MiniLM-L6-v2
-#: cosines of such names were 0.17-0.25 against 0.58-0.74 for the closest phrase ("vs" for football matches
-#: of Mexico and Costa Rica, now "méxico"; "new this week" for Netflix releases, now "netflix movies"; "time"
-#: and "musk oligarchy" for Xodus posts, "pray from japan" for seismic alerts).
+#: cosines of such names were 0.17-0.31 against 0.5-0.9 for the closest phrase ("vs" 0.17 for football
+#: matches of Mexico and Costa Rica, now "méxico"; "new this week" 0.29 for Netflix releases, "netflix
+#: movies" 0.76; "time" 0.19 and "musk oligarchy" 0.25 for Xodus posts; "pray from japan" 0.24 for seismic
+#: alerts).
 ON_TOPIC_SHARE = 0.5
 ON_TOPIC_CANDIDATES = 40
 #: A sub trend's phrase whose every word is in this share of the other trends' documents or more is the

@@ -89,8 +89,10 @@ def _ranking_rule(det: Any) -> str | None:
     from trendlens.signals.ranking import ranking_window
 
     config = det._signal_config()
-    ranked = ranking_window(det.signals_, det.corpus_.timestamps, det.window_, config.baseline_windows)
-    return replace(ranked, recent=config.recent_windows).describe(det.window_) if ranked is not None else None
+    ranked = ranking_window(
+        det.signals_, det.corpus_.timestamps, det.window_, config.baseline_windows, config.recent_windows
+    )
+    return ranked.describe(det.window_) if ranked is not None else None
 
 
 def _consumer_entries(det: Any, included: set[int], by_id: dict) -> tuple[ConsumerTrend, ...]:

@@ -92,7 +92,9 @@ def window_end(label: str, unit: str) -> tuple[np.datetime64, np.datetime64]:
     return start.astype("datetime64[s]"), (start + (7 if unit == "week" else 1)).astype("datetime64[s]")
 
 
-def ranking_window(tidy: pd.DataFrame, timestamps: np.ndarray, unit: str, baseline: int = 6) -> RankingWindow | None:
+def ranking_window(
+    tidy: pd.DataFrame, timestamps: np.ndarray, unit: str, baseline: int = 6, recent: int = 3
+) -> RankingWindow | None:
     """The window to rank trends on, from the per-window totals of a signal table.
 
     The latest window is partial when it holds under :data:`MIN_FILL` of the median window's
@@ -111,6 +113,8 @@ def ranking_window(tidy: pd.DataFrame, timestamps: np.ndarray, unit: str, baseli
         ``"day"``, ``"week"`` or ``"month"``.
     baseline
         Windows before the latest one whose median is the expected volume (the signals' trailing baseline).
+    recent
+        Windows up to the ranked one that count as recent (``SignalConfig.recent_windows``), for the rule's line.
 
     Returns
     -------
@@ -122,7 +126,7 @@ def ranking_window(tidy: pd.DataFrame, timestamps: np.ndarray, unit: str, baseli
     totals = tidy.groupby("window")["total"].first().sort_index()
     latest, n_latest = str(totals.index[-1]), int(totals.iloc[-1])
     if len(totals) < 2:
-        return RankingWindow(latest, latest, n_latest, float("nan"))
+        return RankingWindow(latest, latest, n_latest, float("nan"), recent=recent)
     median = float(np.median(totals.iloc[:-1].to_numpy()[-max(1, baseline) :]))
     ts = np.asarray(timestamps, dtype="datetime64[s]")
     ts = ts[~np.isnat(ts)]
@@ -132,7 +136,7 @@ def ranking_window(tidy: pd.DataFrame, timestamps: np.ndarray, unit: str, baseli
         coverage = float(np.clip((ts.max() - start) / (end - start), 0.0, 1.0))
     partial = n_latest < MIN_FILL * median or (coverage < MIN_COVERAGE and n_latest < median)
     window = str(totals.index[-2]) if partial else latest
-    return RankingWindow(window, latest, n_latest, median, round(coverage, 3))
+    return RankingWindow(window, latest, n_latest, median, round(coverage, 3), recent)
 
 
 #: Lifecycle stages that flag a trend as rising: flagged trends rank first.

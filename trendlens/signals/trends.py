@@ -179,7 +179,7 @@ def trend_signals(docs: DocumentSignals, config: SignalConfig | None = None) -> 
     born = tidy.groupby("trend")["count"].cumsum().to_numpy() > 0
     tidy["virality"] = np.round(components["virality"].to_numpy() * born, 1)
     mapped = components.drop(columns="virality").add_prefix("virality_")
-    ranked = ranking_window(tidy, docs.timestamps, window, config.baseline_windows)
+    ranked = ranking_window(tidy, docs.timestamps, window, config.baseline_windows, config.recent_windows)
     summary = _summary(tidy, mapped, novelty, per_doc, ranked.window, config.recent_windows)
     if docs.engagement_growth is not None and np.isfinite(docs.engagement_growth).any():
         summary["item_growth"] = _item_growth(docs.labels, docs.engagement_growth, summary.index)

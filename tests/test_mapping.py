@@ -184,3 +184,28 @@ def test_bluesky_migration_consumer_trend_is_not_placed_with_the_displaced(mappe
     # mass sits with contested platforms, not with war and displacement
     assert placement.at("worldwide_social_trend").node_id == "wst.contested-platforms", placement
     assert placement.at("worldwide_social_trend").confidence >= 0.3, placement
+
+
+def test_prayers_rescue_requests_climate_rules_and_voting_laws_each_have_their_node(mapper, embedder, huffpost_records):
+    """Taxonomy 1.6: the blind judgements of issue 20 and the calibration judges found no node for prayer
+    hashtags after a disaster (placed with the relief work), for climate policy (placed with eco-anxiety)
+    or for fights over voting rules (placed with election campaigns)."""
+    with gzip.open(CORPORA / "crisislex_dev.jsonl.gz", "rt", encoding="utf-8") as handle:
+        tweets = [json.loads(line)["text"] for line in handle]
+    prayers = [t for t in tweets if re.search(r"#prayfor(?!boston)", t, re.I)][:40]
+    rescue = [t for t in tweets if re.search(r"#rescueph", t, re.I)][:40]
+    heads = [r["text"] for r in huffpost_records]
+    climate = [h for h in heads if "climate" in h.lower() and re.search(r"\b(EPA|emissions|Paris|rule|policy)", h)]
+    rules = re.compile(r"voting (law|right|restriction|bill)|voter suppression|redistricting", re.I)
+    voting = [h for h in heads if rules.search(h)]
+    assert len(prayers) == len(rescue) == 40 and len(climate) >= 10 and len(voting) >= 30
+    expected = [
+        (prayers, "ct.prayers-and-sympathy"),
+        (rescue, "ct.crowd-powered-relief"),
+        (climate, "ct.climate-policy-fights"),
+        (voting[:40], "ct.fights-over-the-vote"),
+    ]
+    for texts, node in expected:
+        placement = place_texts(mapper, embedder, texts)
+        assert placement.at("consumer_trend").node_id == node, placement
+        assert placement.at("consumer_trend").confidence >= 0.5, placement

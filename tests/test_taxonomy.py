@@ -61,7 +61,7 @@ def ct(doc: dict, index: int = 0) -> dict:
 
 def test_shipped_taxonomy_loads_with_enough_nodes_per_level():
     tax = default_taxonomy()
-    assert tax.version == "1.5" and tax.name and tax.description
+    assert tax.version == "1.6" and tax.name and tax.description
     counts = {level: len(tax.level(level)) for level in LEVELS}
     assert counts["social_drive"] >= 8
     assert counts["worldwide_social_trend"] >= 12

@@ -118,3 +118,23 @@ def test_the_steady_trend_scores_below_the_newborn_one_at_its_birth_and_above_it
     assert signals.loc[(1, "2021-12"), "headroom"] < -0.5
     assert signals.loc[(1, "2021-12"), "virality"] < signals.loc[(0, "2021-12"), "virality"]
     assert abs(signals.loc[(0, "2021-12"), "momentum"]) < 0.2 and abs(signals.loc[(0, "2021-12"), "headroom"]) < 0.2
+
+
+def test_reach_is_unknown_where_every_document_has_one_voice(static_embedder):
+    """CrisisLex's tweets carry no author and one source: reach (distinct voices per document) read as one
+    over the trend's size ("0.00" in the report) although nothing is known of who posted. Real tweets: reach
+    is unknown there, and known for Bluesky posts, which name their authors."""
+    from tests.conftest import CORPORA, read_jsonl_gz
+    from trendlens import TrendDetector, load_corpus
+    from trendlens.report.markdown import render_markdown
+
+    def fit(name: str, step: int) -> TrendDetector:
+        corpus = load_corpus(read_jsonl_gz(CORPORA / f"{name}.jsonl.gz")[::step])
+        return TrendDetector(embedder=static_embedder, taxonomy=None, show_progress=False).fit(corpus)
+
+    crisis = fit("crisislex_dev", 20)
+    assert {d.author for d in crisis.corpus_} == {None} and len({d.source for d in crisis.corpus_}) == 1
+    assert len(crisis.trends_) >= 3 and crisis.trends_["reach"].isna().all()
+    assert "**reach** (distinct voices per document): n/a" in render_markdown(crisis.report())
+    bluesky = fit("bluesky_migration", 16)
+    assert bluesky.trends_["reach"].between(0.5, 1.0).all()

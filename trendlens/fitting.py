@@ -361,6 +361,9 @@ def build_fit(
     timings = dict(timings or {})
     start = time.perf_counter()
     voices = np.array([d.author or d.source or "" for d in corpus], dtype=object)
+    # one voice for every document (no author and one source: CrisisLex's tweets) tells nothing of reach,
+    # which would read as the reciprocal of the trend's size ("0.00"); it is unknown instead
+    known_voices = len(set(voices.tolist())) > 1
     speaks_as = np.arange(len(corpus)) if speaks_as is None else np.asarray(speaks_as, dtype=np.int64)
     docs = DocumentSignals(
         labels=labels,
@@ -368,7 +371,7 @@ def build_fit(
         embeddings=embeddings,
         engagement=np.array([np.nan if d.engagement.total is None else d.engagement.total for d in corpus]),
         sources=np.array([d.source or "" for d in corpus], dtype=object),
-        voices=voices[speaks_as],
+        voices=voices[speaks_as] if known_voices else None,
         hashtags=[d.hashtags for d in corpus],
         engagement_growth=np.array([engagement_growth(d) for d in corpus]),
         exposure=np.array([exposure_seconds(d) for d in corpus]),

@@ -209,3 +209,34 @@ def test_prayers_rescue_requests_climate_rules_and_voting_laws_each_have_their_n
         placement = place_texts(mapper, embedder, texts)
         assert placement.at("consumer_trend").node_id == node, placement
         assert placement.at("consumer_trend").confidence >= 0.5, placement
+
+
+def test_an_unmapped_trend_in_another_language_is_placed_in_the_multilingual_space(embedder, multilingual_embedder):
+    """Blind judgements of issue 20: the Spanish and Italian quake tweets of CrisisLex were "unmapped / novel"
+    although Disasters as They Unfold plainly fits: MiniLM reads English. Real Spanish tweets of the 2012
+    Costa Rica earthquake are unmapped in MiniLM's space and placed there by the multilingual tier; English
+    tweets of the Alberta floods keep MiniLM's placement, and so does every trend without the tier."""
+    import pandas as pd
+
+    from trendlens.hierarchy.placement import place_in_taxonomy
+
+    with gzip.open(CORPORA / "crisislex_dev.jsonl.gz", "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
+    spanish = [
+        r["text"] for r in rows if r["event"] == "2012_Costa_Rica_earthquake" and "terremoto" in r["text"].lower()
+    ]
+    english = [r["text"] for r in rows if r["event"] == "2013_Alberta_floods" and "flood" in r["text"].lower()]
+    texts = spanish[:40] + english[:40]
+    vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
+    parts = {0: np.arange(40), 1: np.arange(40, 80)}
+    centroids = {t: vectors[r].mean(axis=0) / np.linalg.norm(vectors[r].mean(axis=0)) for t, r in parts.items()}
+    central = {t: r[np.argsort(-(vectors[r] @ centroids[t]))][:10] for t, r in parts.items()}
+    trends = pd.DataFrame({"label": ["terremoto", "flood"], "keywords": [("terremoto",), ("flood",)], "size": [40, 40]})
+    tax = default_taxonomy()
+    plain, _ = place_in_taxonomy(tax, embedder, trends, centroids, central, vectors, [])
+    again, _ = place_in_taxonomy(
+        tax, embedder, trends, centroids, central, vectors, [], texts, lambda: multilingual_embedder
+    )
+    assert not plain[0].mapped and plain[1].mapped
+    assert again[0].mapped and again[0].at("consumer_trend").node_id == "ct.disaster-watch", again[0]
+    assert again[1] == plain[1]

@@ -402,7 +402,15 @@ def build_fit(
     with stage("placing the trends in the hierarchy", settings.show_progress and settings.taxonomy is not None):
         if settings.taxonomy is not None:
             taxonomy, placements, group_placements = _placed(
-                settings.taxonomy, text_embedder, trends, groups, centroids, labels, centrality, embeddings
+                settings.taxonomy,
+                text_embedder,
+                trends,
+                groups,
+                centroids,
+                labels,
+                centrality,
+                embeddings,
+                corpus.texts,
             )
     timings["hierarchy"] = time.perf_counter() - start
     return TrendFit(
@@ -483,14 +491,18 @@ def _placed(
     labels: np.ndarray,
     centrality: np.ndarray,
     embeddings: Any,
+    texts: Sequence[str] | None = None,
 ) -> tuple[Taxonomy, dict[int, Any], dict[int, Any]]:
     """The taxonomy of ``spec``, every trend's placement in it and that of each consumer trend of several.
 
     Adds ``<level>``/``_id``/``_confidence`` columns to ``trends`` and the placement of each
     consumer trend of several sub trends to its :class:`TrendGroup` in ``groups``. A trend is
     placed by its centroid and its most central documents; its name and keywords name a
-    proposed node when none fits.
+    proposed node when none fits. With ``texts`` (the documents'), an unmapped trend written mostly in
+    another language is placed again by the multilingual tier, unless the fit already used it.
     """
+    from trendlens.embed.multilingual import MODEL_ID as MULTILINGUAL_MODEL
+    from trendlens.embed.registry import get_embedder
     from trendlens.hierarchy import resolve_taxonomy
     from trendlens.hierarchy.mapping import N_DOCUMENTS, placement_columns
     from trendlens.hierarchy.placement import place_in_taxonomy
@@ -500,8 +512,14 @@ def _placed(
     embedder = text_embedder()
     central = {t: by_centrality(np.flatnonzero(labels == t), centrality)[:N_DOCUMENTS] for t in trends.index}
     by_id = {g.id: g for g in groups.values()}
+    multilingual = None
+    if texts is not None and not str(getattr(embedder, "name", "")).startswith(MULTILINGUAL_MODEL):
+
+        def multilingual() -> Any:
+            return get_embedder("multilingual", show_progress=False)
+
     placements, group_placements = place_in_taxonomy(
-        taxonomy, embedder, trends, centroids, central, embeddings, by_id.values()
+        taxonomy, embedder, trends, centroids, central, embeddings, by_id.values(), texts, multilingual
     )
     placement_columns(trends, placements)
     for gid, placement in group_placements.items():

@@ -237,3 +237,22 @@ def test_a_bare_common_word_gives_way_to_its_phrase_nearly_as_common(monkeypatch
     assert names.trends[1] != "vaccine" and "vaccine" in names.trends[1].split()
     monkeypatch.setattr(names_module, "LONGER_SHARE", float("inf"))
     assert name_trends(phrases, labels, {0: [0], 1: [1]}, terms=terms).trends[0] == "climate"
+
+
+def test_content_words_of_the_stop_list_can_name_a_trend():
+    """scikit-learn's English stop-word list holds "fire", "bill", "interest" and "system": CrisisLex's NSW
+    bushfire tweets were named "nsw" and BBC's economy news had no "interest rates". Real tweets of the
+    2013 Australian bushfires beside those of the Boston bombings: the bushfire trend's name says fire."""
+    from trendlens.topics.model import corpus_terms, stop_words
+
+    assert {"fire", "bill", "interest", "system"}.isdisjoint(stop_words("english"))
+    assert {"the", "whereas", "dont"} <= set(stop_words("english"))
+    rows = read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")
+    fires = [r["text"] for r in rows if r["event"] == "2013_Australia_bushfire"][:300]
+    boston = [r["text"] for r in rows if r["event"] == "2013_Boston_bombings"][:300]
+    texts = fires + boston
+    terms = corpus_terms(texts)
+    names = name_trends(
+        [document_phrases(terms, t) for t in texts], [0] * 300 + [1] * 300, {0: [0], 1: [1]}, terms=terms
+    )
+    assert "fire" in names.trends[0] or "fires" in names.trends[0], names.trends

@@ -256,3 +256,20 @@ def test_content_words_of_the_stop_list_can_name_a_trend():
         [document_phrases(terms, t) for t in texts], [0] * 300 + [1] * 300, {0: [0], 1: [1]}, terms=terms
     )
     assert "fire" in names.trends[0] or "fires" in names.trends[0], names.trends
+
+
+def test_a_consumer_trend_of_one_sub_trend_is_named_as_it_and_takes_no_other_group_s_name():
+    """A consumer trend of one sub trend was named by the group rule, then renamed after its sub trend: the
+    discarded name still kept its phrase from the groups named after it, and where the sub trend took the
+    name of another group ("storm" here) the two kept different names. Now such a group is named only
+    through its sub trend, which may not take a phrase that names another group."""
+    phrases, labels = _docs(
+        (0, 10, {"storm": "storm", "tornado": "tornado"}),
+        (1, 10, {"storm": "storm", "hurricane": "hurricane"}),
+        (2, 3, {"storm": "storm", "flood": "floods"}),
+        (2, 7, {"storm": "storm"}),
+        (-1, 100, {"week": "week"}),
+    )
+    names = name_trends(phrases, labels, {0: [0, 1], 1: [2]})
+    assert names.groups[0] == "storm"
+    assert names.trends[2] == "floods" and names.groups[1] == "floods"

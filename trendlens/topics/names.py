@@ -24,10 +24,11 @@ phrase of one to :data:`MAX_WORDS` words that occurs in its documents ("twitter 
   (:data:`SUBJECT_SHARE`), where such a phrase is free;
 * a sub trend named by one common word takes its best longer phrase holding the word when that is
   nearly as common (:data:`LONGER_SHARE`: "climate" → "climate change");
-* groups are named first, largest first, then sub trends, largest first; no two groups and
-  no two trends get the same name, and a sub trend of a group of several is not named like
-  its group. A trend with no phrase in at least :data:`MIN_SHARE` of its documents falls back
-  to its keywords.
+* groups of several sub trends are named first, largest first, then sub trends, largest first;
+  no two groups and no two trends get the same name, and a sub trend of a group of several is
+  not named like its group. A consumer trend of one sub trend is named as that sub trend, which
+  takes no other group's phrase. A trend with no phrase in at least :data:`MIN_SHARE` of its
+  documents falls back to its keywords.
 
 The name shows the words as most of the documents write them (lower case); the key of a
 phrase is its normalised form, so "TikTok refugees" and "#tiktokrefugee" count as one.
@@ -241,6 +242,8 @@ def name_trends(
     by_size = sorted(groups, key=lambda g: (-sum(sizes[m] for m in groups[g]), g))
     for group in by_size:
         members = [m for m in groups[group] if sizes[m]]
+        if len(groups[group]) == 1:
+            continue  # a consumer trend of one sub trend is named as that sub trend (below)
         counts = sum((per_trend[m] for m in members), Counter())
         n = sum(sizes[m] for m in members)
         scores, base = {}, {}
@@ -288,10 +291,11 @@ def name_trends(
         shared = group_keys.get(group)
         core = max(members, key=lambda m: (per_trend[m][shared] / max(sizes[m], 1), -m)) if shared else None
         scores, plain, raw = {}, {}, {}
+        alone, named = len(members) == 1, set(group_keys.values())  # a lone trend names its group: not another's
         for trend in members:
             n, own, raw[trend] = sizes[trend], {}, {}
             for key, df in per_trend[trend].items():
-                if df < max(2, MIN_SHARE * n) or (key == shared and trend != core):
+                if df < max(2, MIN_SHARE * n) or (key == shared and trend != core) or (alone and key in named):
                     continue
                 within = df / in_group[key] if in_group is not None else 1.0
                 raw[trend][key] = (
@@ -329,9 +333,8 @@ def name_trends(
                     used.add(longer)
                     trend_names[trend] = written([trend], longer)
     for group, members in groups.items():  # a consumer trend of one sub trend is that sub trend, named alike
-        name = trend_names.get(members[0]) if len(members) == 1 else None
-        if name is not None and name not in {n for g, n in group_names.items() if g != group}:
-            group_names[group] = name
+        if len(members) == 1:
+            group_names[group] = trend_names.get(members[0], fallback.get(members[0], "(no keywords)"))
     return Names(trend_names, group_names)
 
 

@@ -388,12 +388,13 @@ def build_fit(
             min_similarity = float(np.quantile(inside, ASSIGN_QUANTILE)) if len(inside) else DEFAULT_SIMILARITY
         assignment = NearestCentroids.of(centroids, min_similarity, dim=int(embeddings.shape[1]))
     trends = keyword_trend_table(keywords, labels, corpus, centrality, settings.n_examples, summary)
+    texts = corpus.texts  # a new list per access: read once for the names and the placement
     if terms is None:  # labels given, not clustered: the terms clustering would have made, for the names
         from trendlens.topics.model import corpus_terms
 
-        terms = corpus_terms(corpus.texts, settings.topics.stop_words)
+        terms = corpus_terms(texts, settings.topics.stop_words)
     groups = _named_groups(
-        trends, signals, centroids, keywords, labels, centrality, corpus.texts, terms, settings, text_embedder
+        trends, signals, centroids, keywords, labels, centrality, texts, terms, settings, text_embedder
     )
     consumer = consumer_trend_table(groups, trends, docs, config, corpus, embeddings, settings.n_examples)
     timings["signals"] = time.perf_counter() - start
@@ -410,7 +411,7 @@ def build_fit(
                 labels,
                 centrality,
                 embeddings,
-                corpus.texts,
+                texts,
             )
     timings["hierarchy"] = time.perf_counter() - start
     return TrendFit(

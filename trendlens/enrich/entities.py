@@ -54,6 +54,9 @@ from trendlens.report.model import EntityFactors
 
 __all__ = ["SUCCESS_CUES", "EntityProfile", "brand_profiles", "has_success_cue", "normalise_name"]
 
+#: Share of a dictionary word's capitalised uses beside another capitalised word from which it is a part of
+#: names, not a name (:func:`_part_of_names`).
+PART_OF_NAMES = 0.7
 #: spaCy entity labels read as organisations or products, places, and the rest.
 ENTITY_KINDS = {"ORG": "organisation", "PRODUCT": "product"}
 PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
@@ -276,11 +279,25 @@ def _documents_of(sentences: Sequence[Sentence]) -> TrendDocuments:
 def _candidates(posts: Sequence[Post], sentences: Sequence[Sentence], index: dict[str, int], least: int):
     """Keys written as names in ``least`` documents or more, and organisations/products spaCy tags."""
     name_docs: dict[str, set[int]] = defaultdict(set)
+    inside: Counter = Counter()  # name-like uses of a key next to another capitalised word of its sentence
+    uses: Counter = Counter()
+    halves: set[str] = set()  # the two words of a name written apart ("Blue Sky" for "Bluesky"), joined
     for d, post in enumerate(posts):
-        for word in post.words:
+        words = post.words
+        for i, word in enumerate(words):
             if word.name_like and (len(word.key) > 1 or letter_name(post, word)):
                 name_docs[word.key].add(d)
-    keys = {k: _Key() for k, docs in name_docs.items() if len(docs) >= least and k not in _stop_words()}
+                uses[word.key] += 1
+                beside = [j for j in (i - 1, i + 1) if 0 <= j < len(words) and words[j].sentence == word.sentence]
+                inside[word.key] += any(words[j].capitalised for j in beside)
+                halves.update(words[min(i, j)].key + words[max(i, j)].key for j in beside)
+    joined = {h for h in halves if h in name_docs}  # also written as one word: a name, not two
+    parts = {
+        k
+        for k in name_docs
+        if _part_of_names(k, inside[k], uses[k]) and not any(h.startswith(k) or h.endswith(k) for h in joined)
+    }
+    keys = {k: _Key() for k, docs in name_docs.items() if len(docs) >= least and k not in _stop_words() | parts}
     # A handle or hashtag that abbreviates a name ("@bsky.app", "#bsky" for Bluesky) is a candidate too.
     tag_docs: dict[str, set[int]] = defaultdict(set)
     for d, post in enumerate(posts):
@@ -293,9 +310,27 @@ def _candidates(posts: Sequence[Post], sentences: Sequence[Sentence], index: dic
     for s in sentences:
         for ent in s.span.ents:
             key = name_key(normalise_name(ent.text))
-            if ent.label_ in ENTITY_KINDS and len(key) > 1 and key not in _stop_words() and s.doc_id in index:
+            if (
+                ent.label_ in ENTITY_KINDS
+                and len(key) > 1
+                and key not in _stop_words()
+                and s.doc_id in index
+                and key not in parts
+            ):
                 keys.setdefault(key, _Key())
     return keys
+
+
+def _part_of_names(key: str, inside: int, uses: int) -> bool:
+    """Whether a word is only a part of longer names: an English word ("home", "springs", "nations") written
+    with a capital mostly beside another capitalised word ("Home Secretary", "Colorado Springs", "Six
+    Nations"), at least :data:`PART_OF_NAMES` of its uses. BBC's UK politics listed "Home" as an organisation
+    named in 97 documents, its football "United", its tennis "Open" and "Championships"; "Twitter", "Threads"
+    and "Meta" are mostly written alone, and the halves of a name also written as one word ("Blue Sky",
+    "Bluesky") stay (see :func:`_candidates`)."""
+    from lemminflect import getAllLemmas
+
+    return len(key) > 2 and uses > 0 and inside >= PART_OF_NAMES * uses and bool(getAllLemmas(key))
 
 
 def _count(posts: Sequence[Post], keys: dict[str, _Key]) -> None:

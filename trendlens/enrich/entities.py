@@ -8,7 +8,9 @@ own documents show (every document of the trend, not a sample):
 
 1. **Candidates**: words written with a capital where capitals are a choice
    (not sentence-initial, not in a Title Case headline) in two documents or
-   more, and the organisations and products spaCy tags in the parsed sentences.
+   more, and the organisations and products spaCy tags in the parsed sentences;
+   not a dictionary word that is mostly capitalised beside another capitalised
+   word, a part of longer names ("Home Secretary", "Manchester United").
 2. **Mentions** of a candidate: the word in any case once the trend writes it
    capitalised at least a third of the time, capitalised runs ("Blue Sky"),
    hashtag and handle words (:mod:`trendlens.enrich.mentions`).

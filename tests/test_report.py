@@ -309,3 +309,19 @@ def test_a_proposed_node_is_shown_as_a_proposal_in_every_format(tmp_path):
     assert "a proposal, not part of the taxonomy" in page and "<b>bye" not in page
     again = TrendReport.from_dict(json.loads(report.to_json()))
     assert again.trends[0].hierarchy[0].proposed == proposed
+
+
+def test_an_undated_trend_says_so_once_instead_of_a_block_of_n_a():
+    """BBC's articles have no timestamps: every section read "Seen: n/a to n/a", "Virality: n/a / 100",
+    "Lifecycle: n/a", "Growth: n/a (n/a)". An undated trend says once why it has no signals; a dated one
+    keeps them."""
+    report = make_report()
+    md = report.to_markdown()
+    undated = md[md.index("## 2. x") :]
+    assert "- **Seen:** undated" in undated
+    assert "- **Virality, growth and lifecycle:** not scored over time: the documents have no timestamps" in undated
+    assert "**Virality:** n/a" not in undated and "**Growth:**" not in undated
+    dated = md[md.index("## 1. vegan") : md.index("## 2. x")]
+    assert "- **Seen:** 2021-01-04 to 2021-06-30" in dated and "- **Virality:** 61.5 / 100" in dated
+    html = report.to_html()
+    assert "Virality, growth and lifecycle" in html and "not scored over time" in html

@@ -17,7 +17,16 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from trendlens.report.markdown import SERIES_SHOWN, fmt_growth, fmt_number, fmt_p, fmt_share
+from trendlens.report.markdown import (
+    SERIES_SHOWN,
+    UNDATED,
+    fmt_growth,
+    fmt_number,
+    fmt_p,
+    fmt_share,
+    seen,
+    undated,
+)
 from trendlens.report.sections import NO_TRENDS, Section, insight_sections
 
 if TYPE_CHECKING:
@@ -96,15 +105,19 @@ class _Row:
 
 def _trend(number: str, t: Trend, window: str, depth: int = 2, anchor: str = "trend") -> _TrendView:
     """One trend's (or consumer trend's) section; its subsections one heading level deeper."""
-    facts = [
-        ("Size", f"{t.size} documents ({fmt_share(t.share)} of the corpus)"),
-        ("Virality", f"{fmt_number(t.virality, '.1f')} / 100"),
-        ("Components (0–1)", ", ".join(f"{k} {v:.2f}" for k, v in t.components.items()) or "n/a"),
-        (f"Lifecycle (latest {window})", t.lifecycle or "n/a"),
-        ("Growth", f"{fmt_growth(t.growth)} ({fmt_p(t.p_value)}){'; in a burst' if t.burst else ''}"),
-        ("Keywords", ", ".join(t.keywords)),
-        ("Seen", f"{t.first_seen or 'n/a'} to {t.last_seen or 'n/a'}"),
-    ]
+    size = ("Size", f"{t.size} documents ({fmt_share(t.share)} of the corpus)")
+    if undated(t):
+        facts = [size, ("Virality, growth and lifecycle", UNDATED), ("Keywords", ", ".join(t.keywords))]
+    else:
+        facts = [
+            size,
+            ("Virality", f"{fmt_number(t.virality, '.1f')} / 100"),
+            ("Components (0–1)", ", ".join(f"{k} {v:.2f}" for k, v in t.components.items()) or "n/a"),
+            (f"Lifecycle (latest {window})", t.lifecycle or "n/a"),
+            ("Growth", f"{fmt_growth(t.growth)} ({fmt_p(t.p_value)}){'; in a burst' if t.burst else ''}"),
+            ("Keywords", ", ".join(t.keywords)),
+        ]
+    facts.append(("Seen", seen(t)))
     series = None
     if t.series:
         shown = t.series[-SERIES_SHOWN:]

@@ -56,7 +56,24 @@ def fmt_p(value: float | None) -> str:
     return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
+#: What a trend of undated documents says in place of its signals and time span.
+UNDATED = "not scored over time: the documents have no timestamps"
+
+
+def undated(trend: Trend) -> bool:
+    """Whether the trend has no dated document: no time span, no series, no virality (BBC's articles)."""
+    return not trend.first_seen and not trend.series and (trend.virality is None or trend.virality != trend.virality)
+
+
 def _signals_lines(trend: Trend, window: str) -> list[str]:
+    engagement = (
+        f"- **Engagement** (robust z within source): {fmt_number(trend.engagement)}; "
+        f"**reach** (distinct voices per document): {fmt_number(trend.reach)}; "
+        f"**novelty**: {fmt_number(trend.novelty)}"
+    )
+    if undated(trend):  # four lines of "n/a" say less than one line of why
+        known = trend.engagement is not None or trend.reach is not None
+        return [f"- **Virality, growth and lifecycle:** {UNDATED}", *([engagement] if known else [])]
     components = ", ".join(f"{name} {value:.2f}" for name, value in trend.components.items())
     return [
         f"- **Virality:** {fmt_number(trend.virality, '.1f')} / 100"
@@ -66,10 +83,13 @@ def _signals_lines(trend: Trend, window: str) -> list[str]:
         + (f"; largest share {trend.peak}" if trend.peak else ""),
         f"- **Growth:** {fmt_growth(trend.growth)} against the trailing windows ({fmt_p(trend.p_value)})"
         + ("; in a burst" if trend.burst else ""),
-        f"- **Engagement** (robust z within source): {fmt_number(trend.engagement)}; "
-        f"**reach** (distinct voices per document): {fmt_number(trend.reach)}; "
-        f"**novelty**: {fmt_number(trend.novelty)}",
+        engagement,
     ]
+
+
+def seen(trend: Trend) -> str:
+    """The trend's time span, or that its documents are undated."""
+    return "undated" if undated(trend) else f"{trend.first_seen or 'n/a'} to {trend.last_seen or 'n/a'}"
 
 
 def _item_lines(item: Item, depth: int = 0) -> list[str]:
@@ -115,7 +135,7 @@ def _trend_section(number: str, trend: Trend, window: str, depth: int = 2, kind:
         "",
         f"- **{kind} id:** {code(trend.id)}",
         f"- **Size:** {trend.size} documents ({fmt_share(trend.share)} of the corpus)",
-        f"- **Seen:** {trend.first_seen or 'n/a'} to {trend.last_seen or 'n/a'}",
+        f"- **Seen:** {seen(trend)}",
         f"- **Keywords:** {cell(', '.join(trend.keywords), 500)}",
         "",
         f"{sub} Virality signals",

@@ -299,7 +299,8 @@ def _candidates(posts: Sequence[Post], sentences: Sequence[Sentence], index: dic
         for k in name_docs
         if _part_of_names(k, inside[k], uses[k]) and not any(h.startswith(k) or h.endswith(k) for h in joined)
     }
-    keys = {k: _Key() for k, docs in name_docs.items() if len(docs) >= least and k not in _stop_words() | parts}
+    excluded = _stop_words() | parts
+    keys = {k: _Key() for k, docs in name_docs.items() if len(docs) >= least and k not in excluded}
     # A handle or hashtag that abbreviates a name ("@bsky.app", "#bsky" for Bluesky) is a candidate too.
     tag_docs: dict[str, set[int]] = defaultdict(set)
     for d, post in enumerate(posts):
@@ -312,13 +313,7 @@ def _candidates(posts: Sequence[Post], sentences: Sequence[Sentence], index: dic
     for s in sentences:
         for ent in s.span.ents:
             key = name_key(normalise_name(ent.text))
-            if (
-                ent.label_ in ENTITY_KINDS
-                and len(key) > 1
-                and key not in _stop_words()
-                and s.doc_id in index
-                and key not in parts
-            ):
+            if ent.label_ in ENTITY_KINDS and len(key) > 1 and key not in excluded and s.doc_id in index:
                 keys.setdefault(key, _Key())
     return keys
 

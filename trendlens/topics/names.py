@@ -76,9 +76,6 @@ MEMBER_SHARE = 0.05
 #: of common nouns ("floods", "election") when that scores at least this share of the name's score: the
 #: what beside the where or who. The blind judgement of issue 20 marked bare places and persons "partly".
 COMPLEMENT_SHARE = 0.25
-#: A consumer trend whose name is in fewer than this share of its documents adds, after "and", the phrase
-#: that best names the rest ("storm and earthquake"), when that phrase is in at least :data:`PAIR_SHARE` of
-#: them. The blind judgements of issue 20 marked most group names "partly": right, but covering one part.
 #: A sub trend named by one common word ("climate") is named instead by its best phrase of two or three words
 #: holding it, when that scores at least this share of the word (its length bonus counted, so it covers at
 #: least about a third of as many documents): "climate change", "covid-19 vaccine", "plane crash",
@@ -86,6 +83,9 @@ COMPLEMENT_SHARE = 0.25
 #: judged corpora, the options at 0.5-0.6 narrowed the trend to one instance ("hurricane dorian" 0.58,
 #: "border wall" 0.55) or read no better ("international rugby" 0.56).
 LONGER_SHARE = 0.6
+#: A consumer trend whose name is in fewer than this share of its documents adds, after "and", the phrase
+#: that best names the rest ("storm and earthquake"), when that phrase is in at least :data:`PAIR_SHARE` of
+#: them. The blind judgements of issue 20 marked most group names "partly": right, but covering one part.
 PAIR_BELOW = 0.5
 PAIR_SHARE = 0.1
 #: Share of a second phrase's documents (in the corpus) that the group must hold: a signature many groups
@@ -241,9 +241,9 @@ def name_trends(
     total = max(len(phrases), 1)
     by_size = sorted(groups, key=lambda g: (-sum(sizes[m] for m in groups[g]), g))
     for group in by_size:
-        members = [m for m in groups[group] if sizes[m]]
         if len(groups[group]) == 1:
             continue  # a consumer trend of one sub trend is named as that sub trend (below)
+        members = [m for m in groups[group] if sizes[m]]
         counts = sum((per_trend[m] for m in members), Counter())
         n = sum(sizes[m] for m in members)
         scores, base = {}, {}
@@ -284,6 +284,7 @@ def name_trends(
 
     trend_names: dict[int, str] = {}
     used: set[str] = set()
+    named = set(group_keys.values())  # a lone sub trend names its group: not with another group's phrase
     for group in by_size:
         members = list(groups[group])
         in_group = sum((per_trend[m] for m in members), Counter()) if len(members) > 1 else None
@@ -291,7 +292,7 @@ def name_trends(
         shared = group_keys.get(group)
         core = max(members, key=lambda m: (per_trend[m][shared] / max(sizes[m], 1), -m)) if shared else None
         scores, plain, raw = {}, {}, {}
-        alone, named = len(members) == 1, set(group_keys.values())  # a lone trend names its group: not another's
+        alone = len(members) == 1
         for trend in members:
             n, own, raw[trend] = sizes[trend], {}, {}
             for key, df in per_trend[trend].items():

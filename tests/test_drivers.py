@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens.enrich.causes import CANDIDATES, cause_mentions, sentence_causes
-from trendlens.enrich.drivers import document_drivers, driver_statements
+from trendlens.enrich.drivers import counted, document_drivers, driver_statements
 from trendlens.enrich.nlp import load_nlp, parse_matching, parse_sentences
 from trendlens.report.model import Insight, Statement, Trend
 from trendlens.report.sections import insight_sections
@@ -105,8 +105,8 @@ def test_causes_that_say_the_same_thing_are_one_driver(bluesky, embedder):
     ids = election + others
     sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
     # both posts give the election after "after"/"following" only: by default that orders events, no driver
-    assert not document_drivers(sentences, embedder, min_documents=2)
-    drivers = document_drivers(sentences, embedder, min_documents=2, sequence=frozenset())
+    assert not document_drivers(sentences, embedder, min_documents=2, max_own=0)
+    drivers = document_drivers(sentences, embedder, min_documents=2, sequence=frozenset(), max_own=0)
     assert len(election) == 2
     assert len(drivers) == 1 and drivers[0].documents == 2  # the single causes stay out: one post is no trend
     assert {e.doc_id for e in drivers[0].evidence} == set(election)
@@ -335,3 +335,26 @@ def test_a_sub_trend_gives_its_consumer_trend_s_driver_once_and_reports_it(blues
     assert [e.doc_id for e in drivers[0].evidence] == musk  # quoted from the sub trend's own post
     statement = driver_statements(drivers, 2)[0]
     assert statement.title == "a driver of its consumer trend (8 of 5000 documents), given by 1 of 2 here"
+
+
+def test_a_writer_s_own_reason_for_joining_is_a_driver_even_when_one_post_gives_it(bluesky, embedder):
+    # each post gives its reason once, in its own words: too few to count as the trend's driver
+    joined = ["bskymig-3kr52tdlfdd2v", "bskymig-3lhlu52r7g22z"]  # "Decided to move to here because ...",
+    # "I just joined Bluesky because Musk & Mark has been irritating me"
+    others = [
+        "bskymig-3ke4qcsczck2k",  # "my first post will be phone doodle because my laptop is out for repair"
+        "bskymig-3k6dvxun5ix2o",  # "I signed up for a free trial of Apple One because I wanted to ..."
+        "bskymig-3kzt27wroal2b",  # "I can't join the Xodus just yet, because I depend on island accounts"
+    ]
+    ids = joined + others
+    sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
+    assert len(cause_mentions(sentences)) >= 5  # every post states a cause
+    drivers = document_drivers(sentences, embedder, exclude=("bluesky", "first post"))
+    assert [d.evidence[0].doc_id for d in drivers] == joined, drivers
+    assert all(d.own and d.documents == d.stories == 1 for d in drivers)
+    assert drivers[0].cause == "Twitter is a bigoted hellhole"
+    statement = driver_statements(drivers, 5)[0]
+    assert statement.title == "the writer's own reason (1 of 5 documents)" and not counted(statement)
+    # at most MAX_OWN of them, and none where the report shows only counted drivers
+    assert len(document_drivers(sentences, embedder, exclude=("bluesky",), max_own=1)) == 1
+    assert not document_drivers(sentences, embedder, exclude=("bluesky",), max_own=0)

@@ -23,7 +23,9 @@ before a beginning or an end ("since the boycott started") and with "have been" 
 main clause; only the rest counts. The parse (spaCy) bounds each cause: a phrase ends
 where a new clause starts, a clause where a second subject does.
 
-The grouping of causes into drivers is :mod:`~trendlens.enrich.drivers`.
+A cause that explains the writer's own act ("I left Twitter because ...", "so I uninstalled the
+app") is marked with what the act was done to (:func:`own_act`). The grouping of causes into
+drivers is :mod:`~trendlens.enrich.drivers`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from trendlens.enrich.findings import Finding, content_words, hashtag_word
 from trendlens.enrich.nlp import word_set
+from trendlens.enrich.roles import singular_form
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -143,6 +146,14 @@ class CauseMention:
     words: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
     head: str = ""
+    #: When the cause explains what the writer did (joined, left, switched, tried, bought or quit: "I left
+    #: Twitter *because* ...", "*so I* tried here"), the words of what they did it to; see :func:`own_act`.
+    act: tuple[str, ...] | None = None
+
+    @property
+    def own(self) -> bool:
+        """Whether the cause is the writer's reason for their own act."""
+        return self.act is not None
 
     @property
     def only_names(self) -> bool:
@@ -321,20 +332,20 @@ def _keys(phrase: Span) -> tuple[str, ...]:
     )
 
 
-def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...], str]]:
+def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...], str, tuple[str, ...] | None]]:
     """The causes a parsed sentence states, in order, as ``(cause phrase, connective, content words, keys,
-    head)``.
+    head, act)``.
 
     The keys are what the cause is about (see ``_keys``): causes sharing one are grouped together. The
     head is a noun phrase's head noun, lower case ("fires" in "the fires in Boulder"), empty for a clause
-    ("Twitter is a bigoted hellhole").
+    ("Twitter is a bigoted hellhole"). ``act``: what the writer did for this reason (:func:`own_act`), or ``None``.
     """
     text = sent.text.rstrip()
     if text.endswith("?"):
         return []
     tokens = list(sent)
     words = [_norm(t) for t in tokens]
-    out: list[tuple[str, str, tuple[str, ...], tuple[str, ...], str]] = []
+    out: list[tuple[str, str, tuple[str, ...], tuple[str, ...], str, tuple[str, ...] | None]] = []
     i = 0
     while i < len(tokens):
         found = _match_at(words, i)
@@ -357,7 +368,11 @@ def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[s
         if cause and not negated and _usable(sent, i, marker, cause):
             phrase = sent.doc[cause[0].i : cause[-1].i + 1]
             head = phrase.root.lower_ if phrase.root.pos_ in {"NOUN", "PROPN"} else ""
-            out.append((phrase.text, marker, tuple(content_words(phrase)), _keys(phrase), head))
+            explained = tokens[i + 1].head if kind == "result" else _governing(tokens[i], cause)
+            # "Came here after ..." may be a reason or the order of a day ("downloaded it minutes after its
+            # launch"): a writer's act counts only with a connective of reasons
+            act = None if explained is None or marker in _ORDER else own_act(explained)
+            out.append((phrase.text, marker, tuple(content_words(phrase)), _keys(phrase), head, act))
         i += n
     return out
 
@@ -400,12 +415,146 @@ def cause_mentions(sentences: Sequence[Sentence]) -> list[CauseMention]:
     out = []
     for sentence in sentences:
         span = sentence.span if sentence.span is not None else _parse(sentence.text)
-        for cause, marker, words, keys, head in sentence_causes(span):
+        for cause, marker, words, keys, head, act in sentence_causes(span):
             text = sentence.text
             if cause not in text and span.start > 0:
                 text = f"{span.doc[span.start - 1].sent.text.strip()} {text}"
-            out.append(CauseMention(cause, marker, Finding(text, sentence.doc_id), words, keys, head))
+            out.append(CauseMention(cause, marker, Finding(text, sentence.doc_id), words, keys, head, act))
     return out
+
+
+def _governing(connective: Token, cause: list[Token]) -> Token | None:
+    """The verb whose clause a cause explains: the first head above the connective outside the cause
+    ("left" in "I left Twitter because I refuse ...", "migrating" in "I'm migrating, sick of the ads")."""
+    inside = {t.i for t in cause} | {connective.i}
+    token = connective
+    while token.i in inside or token.pos_ not in {"VERB", "AUX"}:
+        if token.head.i == token.i:
+            return None  # the root: the cause explains nothing in its sentence ("Because I had to delete it.")
+        token = token.head
+    return token
+
+
+def own_act(verb: Token) -> tuple[str, ...] | None:
+    """What the writer says they joined, left, switched to, tried, bought or quit, when ``verb`` says so.
+
+    The verb (or the one it introduces: "decided to move", "figured I'd try", "gonna give this a try")
+    is one of :data:`ACTS`, "give it a try/go", "make the switch", or "be here"; not negated; and its
+    subject is "I" or "we", or left out as posts do ("Giving this app a try, tired of ..."). Returns the
+    words of its objects ("twitter" in "I left Twitter"; "here" for "here", "this", "it"; none when it
+    has none), or ``None`` when ``verb`` is no such act. Why people say they did what the trend is made
+    of is its driver even when few say it (:mod:`~trendlens.enrich.drivers`); the objects tell whether
+    the act is the trend's ("buying bottled water" in flood reports is not).
+    """
+    subject = _subject(verb)
+    if (subject is None and not _opens(verb)) or (subject is not None and _norm(subject) not in _WRITER):
+        return None
+    acts = [verb] if _act(verb) else []
+    if not acts and _lemma(verb) in _INTENT:
+        acts = [
+            c
+            for c in verb.children
+            if c.dep_ in {"xcomp", "ccomp"} and _act(c) and (_subject(c) is None or _norm(_subject(c)) in _WRITER)
+        ]
+    if not acts:
+        return None
+    objects = []
+    for act in acts:  # what was bought, left or tried; else where to or from ("in Colorado" is no object)
+        children = list(act.children)
+        direct = [c for c in children if c.dep_ in {"dobj", "attr", "oprd"} or c.lower_ in _DEICTIC]
+        objects += direct or [
+            c
+            for p in children
+            if p.dep_ in {"prep", "dative"} and p.lower_ in _TOWARDS
+            for c in p.children
+            if c.dep_ == "pobj"
+        ]
+    words = ("here" if o.lower_ in _DEICTIC else singular_form(o.lower_) for o in objects if o.lower_ not in _TRIES)
+    return tuple(dict.fromkeys(words))
+
+
+def _act(verb: Token) -> bool:
+    """Whether ``verb`` itself, not negated, is an act of :func:`own_act`."""
+    children = list(verb.children)
+    if any(c.dep_ == "neg" for c in children):
+        return False
+    lemma = _lemma(verb)
+    objects = {singular_form(c.lower_) for c in children if c.dep_ in {"dobj", "attr"}}
+    if lemma in ACTS:
+        return True
+    if lemma == "give":  # "give this a try", not "give him a chance"
+        people = any(c.dep_ == "dative" and c.pos_ == "PRON" and c.lower_ not in _DEICTIC for c in children)
+        return bool(objects & _TRIES) and not people
+    if lemma == "make":
+        return bool(objects & {"switch", "move", "jump", "leap"})
+    if lemma == "run":
+        return any(c.lower_ == "away" for c in children)
+    # "I'm here (now)", not "I was here in the early days": an arrival, not a past stay
+    present = _norm(verb) in {"am", "'m", "is", "'s", "are", "'re"}
+    return lemma == "be" and present and any(c.lower_ in {"here", "back"} for c in children if c.dep_ == "advmod")
+
+
+def _opens(verb: Token) -> bool:
+    """Whether ``verb`` opens its sentence, as a post that leaves "I" out does ("Downloaded it because ...",
+    "#FirstPost giving this app a try"): only adverbs, hashtags, mentions and punctuation come before it.
+    A headline's verb has its subject before it ("128 flights canceled due to typhoon")."""
+    while verb.dep_ in {"xcomp", "conj"} and verb.head.i != verb.i:  # "Decided to *move* here because ..."
+        verb = verb.head
+    before = verb.doc[verb.sent.start : verb.i]
+    return all(t.pos_ in {"ADV", "INTJ", "PUNCT", "SYM", "CCONJ", "PART"} or _is_noise(t) for t in before)
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of ``verb``, or of the verb it is joined to ("I left and *moved* here", "I decided to *move*")."""
+    for token in (verb, verb.head if verb.dep_ in {"conj", "xcomp"} else None):
+        if token is None:
+            continue
+        subject = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
+        if subject is not None:
+            return subject
+    return None
+
+
+#: Verbs of taking part in a trend or leaving it (base forms): what people do that they give reasons for.
+ACTS = word_set(
+    """
+    join leave quit switch move migrate delete deactivate start stop try sign come return buy order
+    download install uninstall subscribe unsubscribe cancel ditch abandon drop flee escape jump use
+    register boycott adopt choose pick sell
+    """
+)
+# Verbs that introduce the act ("decided to leave", "figured I'd try", "gonna move").
+_INTENT = word_set("decide think figure want plan choose go need hope")
+_WRITER = word_set("i we")
+# Connectives that may only order events (as in :mod:`~trendlens.enrich.drivers`).
+_ORDER = frozenset({"after", "following", "amid"})
+# Objects that are the place the post is written on, and the nouns of "give it a try".
+_DEICTIC = word_set("here this it there")
+_TRIES = word_set("try go shot chance switch move jump leap")
+_TOWARDS = word_set("to from for on onto into off over with")
+# Irregular forms of the verbs above (the pipeline has no lemmatizer).
+_IRREGULAR = {
+    "left": "leave", "came": "come", "bought": "buy", "chose": "choose", "chosen": "choose", "fled": "flee",
+    "sold": "sell", "went": "go", "gone": "go", "gonna": "go", "thought": "think", "was": "be", "were": "be",
+    "is": "be", "are": "be", "am": "be", "'m": "be", "'re": "be", "'s": "be", "been": "be", "gave": "give",
+    "given": "give", "made": "make", "ran": "run", "wanna": "want",
+}  # fmt: skip
+
+
+def _lemma(verb: Token) -> str:
+    """The base form of a verb of :data:`ACTS`, :data:`_INTENT`, "be", "give" or "make" (else its lower case)."""
+    word = _norm(verb)
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    known = ACTS | _INTENT | {"give", "make", "run"}
+    endings = (("ing", ""), ("ing", "e"), ("ied", "y"), ("ies", "y"), ("ed", ""), ("d", ""), ("s", ""), ("es", ""))
+    for suffix, add in endings:
+        if word.endswith(suffix):
+            stem = word[: -len(suffix)]
+            for base in (stem + add, stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else None):
+                if base in known:
+                    return base
+    return word
 
 
 def _parse(text: str) -> Span:

@@ -38,11 +38,13 @@ GROUP_SCAN_WORDS = 200_000
 def trend_evidence(det: Any, trend: int) -> tuple[tuple[Evidence, ...], Insight]:
     """Detailed findings and report sections of one trend (computed once per fit, then kept)."""
     if trend not in det.insights_:
+        from trendlens.enrich.drivers import counted
+
         group = det.groups_.get(trend)
         stated: tuple[tuple[str, str], ...] = ()
         if group is not None and len(group.members) > 1:  # its consumer trend's drivers, which it may give too
             drivers = consumer_trend_evidence(det, group.id)[1].drivers
-            stated = tuple((s.text, s.title or "") for s in drivers if s.source == "documents")
+            stated = tuple((s.text, s.title or "") for s in drivers if counted(s))
         det.findings_[trend], det.insights_[trend] = _enriched(
             det,
             det._by_centrality(np.flatnonzero(det.labels_ == trend)),

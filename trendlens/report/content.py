@@ -386,11 +386,24 @@ class ReportContent:
 
     @classmethod
     def load(cls: type[Report], path: str | Path) -> Report:
-        """Read a report saved as ``report.json``."""
+        """Read a report saved as ``report.json``.
+
+        pydantic reads the text once; only a report it refuses (or of another major version) is parsed
+        again, to name the problem as :meth:`from_dict` does.
+        """
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read the report ({exc.strerror or exc})") from exc
+        try:
+            report = pydantic_adapter(cls).validate_json(text, strict=True)
+        except ValueError:  # pydantic's ValidationError: the messages below say what is wrong
+            pass
+        else:
+            if report.schema_version.split(".")[0] == SCHEMA_VERSION.split(".")[0]:
+                return report
+        try:
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{path}: not a JSON report ({exc.msg}, line {exc.lineno})") from exc
         except RecursionError:

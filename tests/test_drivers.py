@@ -40,6 +40,8 @@ def test_connectives_cut_out_the_cause_they_introduce(bluesky):
     )
     # "X is breaking down ... so it's unusable. So I come here": the cause is the sentence before "So I"
     assert any("X is breaking down" in c and m == "so" for c, m in causes_of(bluesky["bskymig-3keukkfpnrf27"]["text"]))
+    # "Hello wanted to make posts about my artwork! So I chose to use blue sky!": the greeting is no part of it
+    assert ("wanted to make posts about my artwork", "so") in causes_of(bluesky["bskymig-3lhot3ktg3m2z"]["text"])
 
 
 def test_thanks_times_and_names_are_no_causes(bluesky):

@@ -185,7 +185,8 @@ def _is_noise(token: Token, hashtags: bool = True) -> bool:
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
-    """``tokens`` without punctuation, mentions, URLs and emoji at either end, nor hashtags at the end.
+    """``tokens`` without punctuation, mentions, URLs and emoji at either end, nor interjections at the start
+    nor hashtags at the end.
 
     A hashtag that opens the cause is kept: "after #Trump's election" uses it as a word.
     """
@@ -193,6 +194,7 @@ def _trim(tokens: list[Token]) -> list[Token]:
         (tokens[0].text != "#" and (_is_noise(tokens[0], hashtags=False) or tokens[0].is_punct))
         or tokens[0].lower_ in _CLAUSE_BREAK
         or tokens[0].tag_ == "POS"
+        or tokens[0].pos_ == "INTJ"  # "Hello wanted to make posts about my artwork! So I chose ..."
     ):
         tokens = tokens[1:]
     while tokens and (_is_noise(tokens[-1]) or tokens[-1].is_punct or tokens[-1].lower_ in _CLAUSE_BREAK):

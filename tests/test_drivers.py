@@ -42,6 +42,11 @@ def test_connectives_cut_out_the_cause_they_introduce(bluesky):
     assert any("X is breaking down" in c and m == "so" for c, m in causes_of(bluesky["bskymig-3keukkfpnrf27"]["text"]))
     # "Hello wanted to make posts about my artwork! So I chose to use blue sky!": the greeting is no part of it
     assert ("wanted to make posts about my artwork", "so") in causes_of(bluesky["bskymig-3lhot3ktg3m2z"]["text"])
+    assert causes_of("I left because that site is toxic.") == [("that site is toxic", "because")]
+    review = (  # threadsrev-17463
+        "I have downloaded this because that I have to follow Imran Khan on this and no more special thing in this app"
+    )
+    assert causes_of(review) == [("I have to follow Imran Khan on this", "because")]
 
 
 def test_thanks_times_and_names_are_no_causes(bluesky):

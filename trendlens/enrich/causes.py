@@ -195,6 +195,7 @@ def _trim(tokens: list[Token]) -> list[Token]:
         or tokens[0].lower_ in _CLAUSE_BREAK
         or tokens[0].tag_ == "POS"
         or tokens[0].pos_ == "INTJ"  # "Hello wanted to make posts about my artwork! So I chose ..."
+        or (tokens[0].lower_ == "that" and tokens[0].dep_ == "mark")  # "because that I have to follow ..."
     ):
         tokens = tokens[1:]
     while tokens and (_is_noise(tokens[-1]) or tokens[-1].is_punct or tokens[-1].lower_ in _CLAUSE_BREAK):

@@ -531,8 +531,10 @@ _INTENT = word_set("decide think figure want plan choose go need hope")
 _WRITER = word_set("i we")
 # Connectives that may only order events (as in :mod:`~trendlens.enrich.drivers`).
 _ORDER = frozenset({"after", "following", "amid"})
-# Objects that are the place the post is written on, and the nouns of "give it a try".
+# Objects that point rather than name: the place the post is written on ("here", "this", "it") or the
+# one left ("there").
 _DEICTIC = word_set("here this it there")
+# The nouns of "give it a try" and "make the switch": the act itself, not what it was done to.
 _TRIES = word_set("try go shot chance switch move jump leap")
 _TOWARDS = word_set("to from for on onto into off over with")
 # Irregular forms of the verbs above (the pipeline has no lemmatizer).
@@ -545,19 +547,23 @@ _IRREGULAR = {
 
 
 def _lemma(verb: Token) -> str:
-    """The base form of a verb of :data:`ACTS`, :data:`_INTENT`, "be", "give" or "make" (else its lower case)."""
+    """The base form of a verb of :data:`ACTS`, of a verb that introduces one, or of "be", "give", "make"
+    or "run" (any other verb: its lower case)."""
     word = _norm(verb)
     if word in _IRREGULAR:
         return _IRREGULAR[word]
-    known = ACTS | _INTENT | {"give", "make", "run"}
-    endings = (("ing", ""), ("ing", "e"), ("ied", "y"), ("ies", "y"), ("ed", ""), ("d", ""), ("s", ""), ("es", ""))
-    for suffix, add in endings:
+    for suffix, add in _ENDINGS:
         if word.endswith(suffix):
             stem = word[: -len(suffix)]
             for base in (stem + add, stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else None):
-                if base in known:
+                if base in _KNOWN:
                     return base
     return word
+
+
+_KNOWN = ACTS | _INTENT | {"give", "make", "run"}
+# Endings of regular forms and what the base form ends with instead: "moving", "tried", "migrated".
+_ENDINGS = (("ing", ""), ("ing", "e"), ("ied", "y"), ("ies", "y"), ("ed", ""), ("d", ""), ("s", ""), ("es", ""))
 
 
 def _parse(text: str) -> Span:

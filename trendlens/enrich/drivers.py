@@ -166,7 +166,7 @@ def group_causes(
                     shared.setdefault(int(closeness.argmax()), []).extend(members)
                     continue
             acts = [m for m in members if m.own]
-            if acts:  # the writers' reasons for their own act: the act's own words name the group
+            if acts:  # the writers' reasons for their own act, named by one of their own phrases
                 own.append(_driver(acts, [by_phrase[m.cause.casefold()] for m in acts], phrases, vectors, max_evidence))
             continue
         drivers.append(_driver(members, rows, phrases, vectors, max_evidence, reasons))
@@ -443,12 +443,16 @@ def driver_statements(drivers: Sequence[Driver], documents_read: int) -> tuple[S
 
 
 def _writers(n: int) -> str:
-    """ "the writer's" or "the writers'", as the possessive of ``n`` writers."""
-    return "the writer's" if n == 1 else "the writers'"
+    """The possessive of ``n`` writers: "the writer's" or "the writers'"."""
+    return _OWN_TITLES[0] if n == 1 else _OWN_TITLES[1]
+
+
+# How the title of a writer's own reason begins (:func:`driver_statements`, :func:`counted`).
+_OWN_TITLES = ("the writer's", "the writers'")
 
 
 def counted(statement: Statement) -> bool:
     """Whether a driver statement of :func:`driver_statements` is a driver the documents give
     :data:`MIN_DOCUMENTS` times or more, one a sub trend may carry from its consumer trend: not a
     writer's own reason given fewer times, nor a taxonomy's typical driver."""
-    return statement.source == "documents" and not (statement.title or "").startswith(("the writer's", "the writers'"))
+    return statement.source == "documents" and not (statement.title or "").startswith(_OWN_TITLES)

@@ -154,7 +154,7 @@ def group_causes(
     groups: dict[int, list[CauseMention]] = {}
     for m in mentions:
         groups.setdefault(int(labels[by_phrase[m.cause.casefold()]]), []).append(m)
-    drivers, own = [], []
+    drivers, acting = [], []
     for members in groups.values():
         stories = _stories(members)
         reasons = [m for m in members if m.marker not in sequence]
@@ -167,11 +167,12 @@ def group_causes(
                     continue
             acts = [m for m in members if m.own]
             if acts:  # the writers' reasons for their own act, named by one of their own phrases
-                own.append(_driver(acts, [by_phrase[m.cause.casefold()] for m in acts], phrases, vectors, max_evidence))
+                rows = [by_phrase[m.cause.casefold()] for m in acts]
+                acting.append(_driver(acts, rows, phrases, vectors, max_evidence, own=True))
             continue
         drivers.append(_driver(members, rows, phrases, vectors, max_evidence, reasons))
     drivers.sort(key=lambda d: (-d.stories, -d.documents))  # stable: ties keep reading order
-    own.sort(key=lambda d: (-d.stories, -d.documents))
+    acting.sort(key=lambda d: (-d.stories, -d.documents))
     for k in sorted(shared):  # the consumer trend's order
         cause, title = consumer[k]
         if any(d.cause == cause for d in drivers):
@@ -185,7 +186,7 @@ def group_causes(
             Driver(cause, len(first), tuple(first.values())[:max_evidence], variants, _stories(members), title)
         )
     known_causes = {d.cause.casefold() for d in drivers}
-    drivers += [replace(d, own=True) for d in own if d.cause.casefold() not in known_causes][:max_own]
+    drivers += [d for d in acting if d.cause.casefold() not in known_causes][:max_own]
     return tuple(drivers[:top])
 
 
@@ -196,9 +197,10 @@ def _driver(
     vectors: np.ndarray,
     max_evidence: int,
     reasons: Sequence[CauseMention] | None = None,
+    own: bool = False,
 ) -> Driver:
     """A group of causes as a driver: named by :func:`_representative` of its ``reasons`` (default: all),
-    with up to ``max_evidence`` sentences of distinct documents."""
+    with up to ``max_evidence`` sentences of distinct documents; ``own``: see :attr:`Driver.own`."""
     rows = sorted(set(rows))
     sims = vectors[rows] @ vectors[rows].T
     counts: dict[str, int] = {}
@@ -212,7 +214,7 @@ def _driver(
             evidence.append(m.evidence)
     variants = tuple(sorted(counts, key=lambda c: -counts[c]))
     docs = len({m.evidence.doc_id for m in members})
-    return Driver(best, docs, tuple(evidence), variants, _stories(members))
+    return Driver(best, docs, tuple(evidence), variants, _stories(members), own=own)
 
 
 def _stories(members: Sequence[CauseMention]) -> int:
@@ -344,7 +346,7 @@ def document_drivers(
     ("Actor Dies After Heart Surgery"), not for a reason: its "after", "following" and "amid"
     give no driver.
     """
-    own = {singular_form(w) for phrase in exclude for w in phrase.casefold().split()}
+    keywords = {singular_form(w) for phrase in exclude for w in phrase.casefold().split()}
     named = [set(_words(name)) for name in names if _words(name)]
     words = [{_stem(w) for w in _words(text)} for text in texts]
     subject = _subject_words(words)
@@ -354,15 +356,15 @@ def document_drivers(
     mentions = [
         m
         for m in cause_mentions(sentences)
-        if not ({singular_form(w) for w in m.words} <= own and m.marker not in CAUSAL_MARKERS)
-        and not (m.marker in TEMPORAL_MARKERS and own.intersection(map(singular_form, m.keys)))
+        if not ({singular_form(w) for w in m.words} <= keywords and m.marker not in CAUSAL_MARKERS)
+        and not (m.marker in TEMPORAL_MARKERS and keywords.intersection(map(singular_form, m.keys)))
         and not any(_restates(set(_words(m.cause)), name) for name in named)
         and not _about_subject(m, subject)
         and not _about_subject(m, part_subject - {_stem(k) for k in m.keys})
         and not (m.marker in TEMPORAL_MARKERS and _title_case(m.evidence.text))
     ]
     # a writer's reason counts as theirs where what they did is the trend's: its words, or "here"
-    trend_words = {_stem(w) for w in own | {w for name in named for w in name}} | subject | part_subject | {"here"}
+    trend_words = {_stem(w) for w in keywords | {w for name in named for w in name}} | subject | part_subject | {"here"}
     mentions = [m if _acts_on(m, trend_words) else replace(m, act=None) for m in mentions]
     if centroid is not None and mentions:
         phrases = list(dict.fromkeys(m.cause for m in mentions))

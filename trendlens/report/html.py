@@ -107,7 +107,7 @@ def _trend(number: str, t: Trend, window: str, depth: int = 2, anchor: str = "tr
     """One trend's (or consumer trend's) section; its subsections one heading level deeper."""
     size = ("Size", f"{t.size} documents ({fmt_share(t.share)} of the corpus)")
     if undated(t):
-        facts = [size, ("Virality, growth and lifecycle", UNDATED), ("Keywords", ", ".join(t.keywords))]
+        facts = [size, ("Virality, growth and lifecycle", UNDATED)]
     else:
         facts = [
             size,
@@ -115,9 +115,8 @@ def _trend(number: str, t: Trend, window: str, depth: int = 2, anchor: str = "tr
             ("Components (0–1)", ", ".join(f"{k} {v:.2f}" for k, v in t.components.items()) or "n/a"),
             (f"Lifecycle (latest {window})", t.lifecycle or "n/a"),
             ("Growth", f"{fmt_growth(t.growth)} ({fmt_p(t.p_value)}){'; in a burst' if t.burst else ''}"),
-            ("Keywords", ", ".join(t.keywords)),
         ]
-    facts.append(("Seen", seen(t)))
+    facts += [("Keywords", ", ".join(t.keywords)), ("Seen", seen(t))]
     series = None
     if t.series:
         shown = t.series[-SERIES_SHOWN:]

@@ -80,6 +80,11 @@ def test_ranking_support_threshold_and_evidence_choice():
     # the share counts against every document read, including those the caller did not pass
     sparse = facets_of(*texts, min_documents=2, min_share=0.05, documents_read=60)["lifestyle"]
     assert sparse.values == ("parents",) and sparse.documents == (3,)  # 5% of 60: 3 needed, 2 is below
+    # a trend read in part says how many it has, so "3 of 60" is not taken for its size
+    part = facets_of(*texts, min_documents=2, min_share=0.05, documents_read=60, documents_total=707)["lifestyle"]
+    assert part.summary == "parents (3 of 60 documents read, of 707)"
+    whole = facets_of(*texts, min_documents=2, min_share=0.05, documents_read=60, documents_total=60)["lifestyle"]
+    assert whole.summary == "parents (3 of 60 documents)" and whole.documents_total == 0
 
 
 def test_sentences_without_cues_leave_every_facet_unstated():

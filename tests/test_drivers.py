@@ -341,7 +341,7 @@ def test_a_sub_trend_gives_its_consumer_trend_s_driver_once_and_reports_it(blues
     assert [d.cause for d in drivers] == ["I refuse to support Elon Musk"]  # the consumer trend's words
     assert [e.doc_id for e in drivers[0].evidence] == musk  # quoted from the sub trend's own post
     statement = driver_statements(drivers, 2)[0]
-    assert statement.title == "a driver of its consumer trend (8 of 5000 documents), given by 1 of 2 here"
+    assert statement.title == "a driver of its consumer trend (8 of 5000 documents); here 1 of 2 documents"
 
 
 def test_a_writer_s_own_reason_for_joining_is_a_driver_even_when_one_post_gives_it(bluesky, embedder):
@@ -362,6 +362,9 @@ def test_a_writer_s_own_reason_for_joining_is_a_driver_even_when_one_post_gives_
     assert drivers[0].cause == "Twitter is a bigoted hellhole"
     statement = driver_statements(drivers, 5)[0]
     assert statement.title == "the writer's own reason (1 of 5 documents)" and not counted(statement)
+    # run 8's judge read "1 of 500 documents" in a trend of 707 as its size: a partial read says so
+    statement = driver_statements(drivers, 5, total=707)[0]
+    assert statement.title == "the writer's own reason (1 of 5 documents read, of 707)" and not counted(statement)
     # at most MAX_OWN of them, and none where the report shows only counted drivers
     assert len(document_drivers(sentences, embedder, exclude=("bluesky",), max_own=1)) == 1
     assert not document_drivers(sentences, embedder, exclude=("bluesky",), max_own=0)

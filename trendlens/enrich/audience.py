@@ -517,6 +517,7 @@ def describe_audience(
     sentences: Sequence[Sentence],
     *,
     documents_read: int | None = None,
+    documents_total: int = 0,
     min_documents: int = MIN_DOCUMENTS,
     min_share: float = MIN_SHARE,
     max_evidence: int = 2,
@@ -535,6 +536,9 @@ def describe_audience(
     documents_read
         Documents the sentences were drawn from, the denominator of the prevalence (default: the
         distinct document ids of ``sentences``; pass it when documents without a cue were left out).
+    documents_total
+        Documents of the trend, when more than were read: the prevalence says so ("1 of 500 documents read,
+        of 707").
     min_documents, min_share
         The support a value needs: documents naming it, and their share of ``documents_read``.
     max_evidence
@@ -572,6 +576,7 @@ def describe_audience(
                 _evidence(sentences, per_sentence, facet, values, max_evidence),
                 documents=tuple(len(stating[v]) for v in values),
                 documents_read=read,
+                documents_total=documents_total if documents_total > read else 0,
             )
         )
     return tuple(facets)

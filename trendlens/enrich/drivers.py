@@ -26,6 +26,7 @@ from trendlens.embed.base import Embedder
 from trendlens.enrich.causes import CAUSAL_MARKERS, TEMPORAL_MARKERS, CauseMention, cause_mentions
 from trendlens.enrich.findings import Finding
 from trendlens.enrich.roles import singular_form
+from trendlens.report.content import share_of
 from trendlens.report.model import Statement
 
 if TYPE_CHECKING:
@@ -425,18 +426,19 @@ def _restates(cause: set[str], name: set[str]) -> bool:
 _ARTICLES = frozenset({"the", "a", "an"})
 
 
-def driver_statements(drivers: Sequence[Driver], documents_read: int) -> tuple[Statement, ...]:
-    """Drivers as report statements: the cause, "N of M documents" as title, the sentences as evidence."""
+def driver_statements(drivers: Sequence[Driver], documents_read: int, total: int = 0) -> tuple[Statement, ...]:
+    """Drivers as report statements: the cause, "N of M documents" as title (:func:`share_of`, which names the
+    trend's ``total`` when only part of it was read), the sentences as evidence."""
     return tuple(
         Statement(
             d.cause,
             "documents",
             title=(
-                f"a driver of its consumer trend ({d.consumer}), given by {d.documents} of {documents_read} here"
+                f"a driver of its consumer trend ({d.consumer}); here {share_of(d.documents, documents_read, total)}"
                 if d.consumer
-                else f"{_writers(d.documents)} own reason ({d.documents} of {documents_read} documents)"
+                else f"{_writers(d.documents)} own reason ({share_of(d.documents, documents_read, total)})"
                 if d.own
-                else f"{d.documents} of {documents_read} documents"
+                else share_of(d.documents, documents_read, total)
             ),
             evidence=d.evidence,
         )

@@ -192,9 +192,10 @@ def enrich_trend(
             ),
             reading,
             matched("drivers", min_documents=2),
+            facts.size,
         ),
         motivation_beyond=_beyond(path),
-        audience=describe_audience(reading.scan, documents_read=reading.scanned),
+        audience=describe_audience(reading.scan, documents_read=reading.scanned, documents_total=facts.size),
         implications=_implications(path),
         strategies=_strategies(path),
     )
@@ -209,7 +210,9 @@ def _documents(
     return TrendDocuments(tuple(texts), tuple(doc_ids), totals)
 
 
-def _drivers(found: Sequence[Driver], reading: Reading, typical: tuple[Statement, ...]) -> tuple[Statement, ...]:
+def _drivers(
+    found: Sequence[Driver], reading: Reading, typical: tuple[Statement, ...], size: int = 0
+) -> tuple[Statement, ...]:
     """Drivers the documents state (with counts) first, then the taxonomy's typical drivers in addition.
 
     A typical driver never leads: when the documents state no cause, the section says so first ("not
@@ -217,7 +220,7 @@ def _drivers(found: Sequence[Driver], reading: Reading, typical: tuple[Statement
     them). The blind judgements of issue 20 found typical drivers that sentences resembled ("labour
     shortages" for pension news) wrong as the trend's driver far more often than right.
     """
-    stated = driver_statements(found, reading.scanned)
+    stated = driver_statements(found, reading.scanned, size)
     if stated:
         return stated + tuple(s for s in typical if s.source != "none")
     if typical and typical[0].source == "taxonomy":

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 Report = TypeVar("Report", bound="ReportContent")
 
 #: Version of the JSON layout written by :meth:`TrendReport.to_json`.
-SCHEMA_VERSION = "2.8"
+SCHEMA_VERSION = "2.9"
 
 
 class _OrNull:
@@ -222,6 +222,8 @@ class AudienceFacet:
         For each value, the documents that name it (empty in reports written before schema 2.5).
     documents_read
         Documents read for the facet: the denominator of each value's prevalence (0: not recorded).
+    documents_total
+        Documents of the trend, when more than were read (0: all were read, or a report before schema 2.9).
     """
 
     facet: str
@@ -229,6 +231,7 @@ class AudienceFacet:
     evidence: tuple[Evidence, ...] = ()
     documents: tuple[int, ...] = ()
     documents_read: int = 0
+    documents_total: int = 0
 
     @property
     def stated(self) -> bool:
@@ -243,8 +246,17 @@ class AudienceFacet:
         if len(self.documents) != len(self.values) or not self.documents_read:
             return ", ".join(self.values)
         return ", ".join(
-            f"{value} ({count} of {self.documents_read} documents)" for value, count in zip(self.values, self.documents)
+            f"{value} ({share_of(count, self.documents_read, self.documents_total)})"
+            for value, count in zip(self.values, self.documents)
         )
+
+
+def share_of(count: int, read: int, total: int = 0) -> str:
+    """How many of the documents read state something: "3 of 35 documents", or, when the trend has more
+    documents than were read, "1 of 500 documents read, of 707" (a reader took "1 of 500" for the trend's size)."""
+    if total > read:
+        return f"{count} of {read} documents read, of {total}"
+    return f"{count} of {read} documents"
 
 
 @dataclass(frozen=True)

@@ -211,6 +211,20 @@ def test_prayers_rescue_requests_climate_rules_and_voting_laws_each_have_their_n
         assert placement.at("consumer_trend").confidence >= 0.5, placement
 
 
+def test_elite_athletics_news_is_followed_sport_not_amateur_racing(mapper, embedder):
+    """Taxonomy 1.7: every blind judgement of issue 20 marked BBC's athletics news (Olympic champions, indoor
+    meetings, world records) placed under the amateur node "Weekend Athletes" wrong; fans follow it as
+    professional sport, as they follow football."""
+    with gzip.open(CORPORA / "bbc.jsonl.gz", "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
+    events = re.compile(r"\b(athletics|60m|hurdles|indoor|world record|olympic champion)\b", re.I)
+    athletics = [r["text"] for r in rows if r["id"].startswith("bbc-sport") and events.search(r["text"])]
+    assert len(athletics) >= 40
+    placement = place_texts(mapper, embedder, athletics[:40])
+    assert placement.at("consumer_trend").node_id == "ct.sports-fandom", placement
+    assert placement.at("consumer_trend").confidence >= 0.5, placement
+
+
 def test_an_unmapped_trend_in_another_language_is_placed_in_the_multilingual_space(embedder, multilingual_embedder):
     """Blind judgements of issue 20: the Spanish and Italian quake tweets of CrisisLex were "unmapped / novel"
     although Disasters as They Unfold plainly fits: MiniLM reads English. Real Spanish tweets of the 2012

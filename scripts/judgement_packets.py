@@ -8,7 +8,9 @@ Fits the bundled corpus ``corpora/<name>.jsonl.gz`` with the defaults, writes it
 several sub trends and a seeded random choice of the other consumer trends and sub trends,
 ``n`` in all. Each packet holds up to 15 of the trend's documents drawn at random (seeded by
 the trend id), never the report's own examples, so a judge reads the trend, not the evidence
-trendlens chose. The method and the results are in docs/judgement.md.
+trendlens chose. ``--detector DIR`` loads a fit saved with ``TrendDetector.save`` (of the same corpus)
+instead of fitting again: the same fit judged after a change to the report. The method and the results
+are in docs/judgement.md.
 """
 
 from __future__ import annotations
@@ -32,10 +34,16 @@ def main() -> None:
     parser.add_argument("corpus", help="a bundled corpus: corpora/<corpus>.jsonl.gz")
     parser.add_argument("n", type=int, help="packets to write")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--detector", type=Path, help="a saved fit of the corpus, used instead of fitting")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    corpus = load_corpus(ROOT / "corpora" / f"{args.corpus}.jsonl.gz")
-    detector = TrendDetector(show_progress=False).fit(corpus)
+    if args.detector:
+        detector = TrendDetector.load(args.detector)
+        detector.show_progress = False
+        corpus = detector.corpus_
+    else:
+        corpus = load_corpus(ROOT / "corpora" / f"{args.corpus}.jsonl.gz")
+        detector = TrendDetector(show_progress=False).fit(corpus)
     report = detector.report()
     (args.out / f"{args.corpus}.md").write_text(render_markdown(report), encoding="utf-8")
     data = report.to_dict()

@@ -368,3 +368,20 @@ def test_a_writer_s_own_reason_for_joining_is_a_driver_even_when_one_post_gives_
     # at most MAX_OWN of them, and none where the report shows only counted drivers
     assert len(document_drivers(sentences, embedder, exclude=("bluesky",), max_own=1)) == 1
     assert not document_drivers(sentences, embedder, exclude=("bluesky",), max_own=0)
+
+
+def test_causes_that_only_share_the_trend_s_name_are_not_one_driver(bluesky, embedder):
+    """Blind judgement of issue 20 (run 7): the migration's second driver, "I want people to call it the Xodus",
+    grouped posts that name the Xodus, each for something else; it was marked wrong where it was reported."""
+    ids = [
+        "bskymig-3k3c7pyt2em2b",  # "... after a dopey rebrand is called an Xodus."
+        "bskymig-3kz5nvp6k4e2o",  # "... because every time there's an Xodus I get tons of new gardening feed people"
+        "bskymig-3lauegr7o2k2z",  # "Because I want people to call it the Xodus."
+        "bskymig-3ldbps6us6s2a",  # "... starter packs in the first days of the Xodus, then realized ..."
+        "bskymig-3ljzy53iems2w",  # "I should prob start using this cuz I think the Xodus is starting to get real"
+    ]
+    sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
+    # read without the trend's name, the shared word alone makes them one driver of several stories
+    (alike,) = document_drivers(sentences, embedder, max_own=0)
+    assert alike.stories >= 3 and all("xodus" in v.lower() for v in alike.variants)
+    assert not document_drivers(sentences, embedder, names=("new to bluesky and xodus",), max_own=0)

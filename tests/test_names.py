@@ -273,3 +273,46 @@ def test_a_consumer_trend_of_one_sub_trend_is_named_as_it_and_takes_no_other_gro
     names = name_trends(phrases, labels, {0: [0, 1], 1: [2]})
     assert names.groups[0] == "storm"
     assert names.trends[2] == "floods" and names.groups[1] == "floods"
+
+
+def test_copies_of_one_campaign_message_count_once_in_a_name(embedder):
+    """Blind judgement of issue 20: a Bluesky trend of 153 posts was named "twitter bullhorn", a phrase of ten
+    copies of one TwitterExodus campaign message (a name changed in each) that none of its sampled posts held.
+    Real posts: those ten copies and 130 other #TwitterExodus posts as one trend, beside the remaining
+    #TwitterExodus posts and 300 first posts. Read once per group of near-duplicates (as reach counts them),
+    the copies no longer name the trend."""
+    import random
+    import re
+
+    from trendlens.topics.duplicates import near_duplicate_representatives
+    from trendlens.topics.model import corpus_terms
+    from trendlens.topics.names import names_from_documents
+
+    rows = read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
+    # exact copies are dropped when a corpus is read (Corpus); near copies are not
+    exodus = list(dict.fromkeys(r["text"] for r in rows if re.search(r"twitterexodus", r["text"], re.I)))
+    copies = [t for t in exodus if "Twitter bullhorn" in t]
+    others = [t for t in exodus if "TwitterExodus campaign" not in t]
+    assert len(copies) == 10
+    trend = copies + random.Random(0).sample(others, 130)
+    chosen = set(trend)
+    first = list(dict.fromkeys(r["text"] for r in rows if "#firstpost" in r["text"]))[:300]
+    texts = trend + [t for t in others if t not in chosen] + first
+    labels = np.array([0] * len(trend) + [2] * (len(texts) - len(trend) - 300) + [1] * 300)
+    vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    centrality = np.zeros(len(texts))
+    for label in (0, 1, 2):
+        rows_of = labels == label
+        centroid = vectors[rows_of].mean(axis=0)
+        centrality[rows_of] = vectors[rows_of] @ (centroid / np.linalg.norm(centroid))
+    speaks_as = near_duplicate_representatives(vectors, texts)
+    assert (speaks_as[: len(copies)] != np.arange(len(copies))).any()  # the copies collapse
+
+    def name(**kwargs) -> str:
+        groups = {0: [0], 1: [1], 2: [2]}
+        terms = corpus_terms(texts)
+        return names_from_documents(texts, labels, centrality, groups, terms, {}, **kwargs).trends[0]
+
+    assert "oligarchy" in name()  # "the Elon Musk oligarchy and his Twitter bullhorn", ten times
+    assert "oligarchy" not in name(speaks_as=speaks_as) and "bullhorn" not in name(speaks_as=speaks_as)

@@ -394,7 +394,7 @@ def build_fit(
 
         terms = corpus_terms(texts, settings.topics.stop_words)
     groups = _named_groups(
-        trends, signals, centroids, keywords, labels, centrality, texts, terms, settings, text_embedder
+        trends, signals, centroids, keywords, labels, centrality, texts, terms, settings, text_embedder, speaks_as
     )
     consumer = consumer_trend_table(groups, trends, docs, config, corpus, embeddings, settings.n_examples)
     timings["signals"] = time.perf_counter() - start
@@ -454,12 +454,14 @@ def _named_groups(
     terms: Terms,
     settings: FitSettings,
     text_embedder: TextEmbedder,
+    speaks_as: np.ndarray | None = None,
 ) -> dict[int, TrendGroup]:
     """Consumer trends: related trends merged (:func:`~trendlens.topics.merge.merge_trends`), each trend → its group.
 
     Trends and groups are then named by a phrase of their most central documents
     (:mod:`trendlens.topics.names`; a sub trend's phrase must be close to its centroid in the space of
-    ``text_embedder``); the keyword label is the fallback. Writes the names and
+    ``text_embedder``; a group of near-duplicates, ``speaks_as``, counts once); the keyword label is the
+    fallback. Writes the names and
     groups into ``trends`` (``label``, ``consumer_trend_group``, ``consumer_trend_name``).
     """
     from trendlens.topics.names import names_from_documents
@@ -472,7 +474,15 @@ def _named_groups(
         return unit(np.asarray(embedder.encode(list(phrases)), dtype=np.float64))
 
     names = names_from_documents(
-        texts, labels, centrality, members, terms, trends["label"].to_dict(), embed=embed, centroids=centroids
+        texts,
+        labels,
+        centrality,
+        members,
+        terms,
+        trends["label"].to_dict(),
+        embed=embed,
+        centroids=centroids,
+        speaks_as=speaks_as,
     )
     groups = {t: TrendGroup(g.id, names.groups[g.id], g.keywords, g.members, g.size) for t, g in merged.items()}
     ids = list(trends.index)

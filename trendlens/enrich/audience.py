@@ -23,6 +23,7 @@ from trendlens.enrich.findings import Finding
 from trendlens.enrich.nlp import Sentence, load_nlp
 from trendlens.enrich.roles import (
     affected_group,
+    names_a_thing,
     person_noun,
     person_word,
     plural_form,
@@ -441,8 +442,9 @@ def _sentence_cues(sentence_span: Span, raw: Sequence[tuple[str, int, int, str |
 
     A cue inside the writer's self-description (:func:`~trendlens.enrich.roles.self_descriptions`)
     always counts, and a self-described role outside the lexicon counts as a lifestyle ("artists").
-    A cue outside one counts unless it is a hashtag, someone's relative ("her boys"), or a group that
-    something happened to (:func:`~trendlens.enrich.roles.affected_group`).
+    A cue outside one counts unless it is a hashtag, someone's relative ("her boys"), a group that
+    something happened to (:func:`~trendlens.enrich.roles.affected_group`), or a word that only
+    qualifies a thing ("Immigrant Detention Center", :func:`~trendlens.enrich.roles.names_a_thing`).
 
     Parameters
     ----------
@@ -466,7 +468,11 @@ def _sentence_cues(sentence_span: Span, raw: Sequence[tuple[str, int, int, str |
         return any(a <= start and end <= b for a, b, kind in selves if kind != "parent")
 
     def third_person_ok(start: int, end: int) -> bool:
-        return not tag_or_relative(sentence_span, start) and not affected_group(sentence_span, start, end)
+        return not (
+            tag_or_relative(sentence_span, start)
+            or affected_group(sentence_span, start, end)
+            or names_a_thing(sentence_span, start, end)
+        )
 
     for kind, start, end, value in raw:
         if start < s0 or end > s1:

@@ -49,6 +49,8 @@ _ADVERBS = word_set("just also only actually proudly basically still now really"
 _POSSESSIVE = word_set("my your his her their our its")
 # Words that end the noun phrase of a self-description.
 _PHRASE_END = word_set("of from in and or who that with at on for to but by since because so when where which")
+# Nouns of people together, which a group word qualifies as people ("low-income families").
+_PEOPLE = word_set("family families household households people community communities couple couples group groups")
 _KIN = word_set(
     "boy boys girl girls kid kids child children son sons daughter daughters wife wives husband husbands "
     "mom moms mum mums mother mothers dad dads father fathers baby babies toddler toddlers parent parents "
@@ -225,6 +227,23 @@ def _ends_age(words: list[str], j: int) -> bool:
     return j >= len(words) or words[j] in {"and", "years", "yo", "y/o", ",", ".", "!", "&", "but", "now", "too"}
 
 
+def names_a_thing(sent: Span, start: int, end: int) -> bool:
+    """Whether the group word at ``[start, end)`` only qualifies a thing: "Immigrant Detention Center" and
+    "teen comedy" name a place and a genre, not people taking part. A word of the people themselves
+    ("low-income families", "immigrant moms") is not one, nor an owner ("parents' tweets", "women's march":
+    they wrote and marched)."""
+    last = sent.doc[end - 1]
+    head = last.head
+    return (
+        last.dep_ in {"compound", "amod"}
+        and person_word(_norm(last))
+        and end <= head.i < sent.end
+        and head.pos_ in {"NOUN", "PROPN"}
+        and not person_noun(head)
+        and _norm(head) not in _PEOPLE
+    )
+
+
 def affected_group(sent: Span, start: int, end: int) -> bool:
     """Whether the group named at ``[start, end)`` is what something happened to.
 
@@ -237,8 +256,13 @@ def affected_group(sent: Span, start: int, end: int) -> bool:
 
 
 def tag_or_relative(sent: Span, start: int) -> bool:
-    """Whether a group cue at ``start`` is a hashtag ("#women") or someone's relative ("her boys", "my wife")."""
+    """Whether a group cue at ``start`` is a hashtag ("#women") or someone's relative ("her boys", "my wife",
+    "Aniston's wife")."""
     token = sent.doc[start]
     if hashtag_word(token):
         return True
-    return start > sent.start and _norm(sent.doc[start - 1]) in _POSSESSIVE and _norm(token) in _KIN
+    if start <= sent.start or _norm(token) not in _KIN:
+        return False
+    before = sent.doc[start - 1]
+    # "her boys", and a named person's relative: "Jennifer Aniston's wife" (HuffPost) is no audience of women
+    return _norm(before) in _POSSESSIVE or before.tag_ == "POS"

@@ -98,3 +98,44 @@ def test_the_report_states_the_ranking_rule_in_one_line():
     assert "each by virality in the latest complete week" in report.to_html()
     assert TrendReport.from_dict(report.to_dict()).ranking == report.ranking
     assert not any(x.startswith("**Ranking:**") for x in make_report().to_markdown().splitlines())
+
+
+def test_short_reactions_rank_after_the_trends_that_say_something():
+    """Regression: on Threads launch reviews, clusters of "Super", "Wow❤️" and "good" led the consumer
+    trends by virality. Reviews grouped by what they name (a real grouping that needs no model): a trend of
+    the reviews that are one word of praise ranks after those about Twitter, Instagram and bugs, whatever
+    its virality, and the report's ranking line says why."""
+    from trendlens import load_corpus
+    from trendlens.signals.ranking import BRIEF_SHARE, rank_tiers
+    from trendlens.topics.model import corpus_terms
+    from trendlens.topics.tables import brief_documents, keyword_trend_table, ranked
+
+    records = read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")[::10]
+    corpus = load_corpus(records)
+    texts = corpus.texts
+    brief = brief_documents(texts, corpus_terms(texts))
+    groups = [("twitter",), ("instagram",), ("bug", "glitch", "crash")]
+
+    def label(text: str) -> int:
+        low = text.lower()
+        named = next((k + 1 for k, words in enumerate(groups) if any(w in low for w in words)), -1)
+        return 0 if named < 0 and len(low.split()) <= 2 else named  # "Super", "Very good", "Wow❤️❤️"
+
+    labels = np.array([label(t) for t in texts])
+    assert (labels == 0).sum() >= 100 and all((labels == k).sum() >= 50 for k in (1, 2, 3))
+    # "Super" says nothing, a review about Twitter does; a Chinese sentence is one "word" of split() but not brief
+    assert brief[labels == 0].mean() > 0.95 and brief[labels == 1].mean() < 0.35
+    docs = DocumentSignals(labels=labels, timestamps=corpus.timestamps)
+    _, summary, _ = trend_signals(docs, SignalConfig(window="day"))
+    keywords = {k: ["x"] for k in range(4)}
+    table = keyword_trend_table(keywords, labels, corpus, np.zeros(len(labels)), 1, summary, brief)
+    assert table.at[0, "brief"] >= BRIEF_SHARE > table.loc[[1, 2, 3], "brief"].max()
+    assert table.index[-1] == 0, table[["virality", "brief"]]
+    # by virality alone it would rank second of four
+    assert ranked(table.drop(columns="brief")).index.tolist()[:2] == [2, 0], table[["virality", "brief"]]
+    # whatever its stage: the same trend rising ranks last all the same
+    shares = [table.at[0, "brief"], table.at[1, "brief"]]
+    assert rank_tiers(["accelerating", "steady"], [5, 5], shares).tolist() == [3, 1]
+    rule = RankingWindow("2023-07-10", "2023-07-10", 100, 90.0)
+    assert "short reactions come last" in rule.describe("week", 2) and "2 consumer trends" in rule.describe("week", 2)
+    assert "short reactions" not in rule.describe("week")

@@ -41,7 +41,7 @@ from trendlens.topics.assign import (
 )
 from trendlens.topics.merge import merge_trends
 from trendlens.topics.model import TopicConfig, cluster_centroids
-from trendlens.topics.tables import consumer_trend_table, keyword_trend_table
+from trendlens.topics.tables import brief_documents, consumer_trend_table, keyword_trend_table
 from trendlens.validation import as_texts, check_embeddings
 
 if TYPE_CHECKING:
@@ -387,16 +387,17 @@ def build_fit(
             inside = centrality[labels >= 0]
             min_similarity = float(np.quantile(inside, ASSIGN_QUANTILE)) if len(inside) else DEFAULT_SIMILARITY
         assignment = NearestCentroids.of(centroids, min_similarity, dim=int(embeddings.shape[1]))
-    trends = keyword_trend_table(keywords, labels, corpus, centrality, settings.n_examples, summary)
     texts = corpus.texts  # a new list per access: read once for the names and the placement
     if terms is None:  # labels given, not clustered: the terms clustering would have made, for the names
         from trendlens.topics.model import corpus_terms
 
         terms = corpus_terms(texts, settings.topics.stop_words)
+    brief = brief_documents(texts, terms)  # short reactions rank last
+    trends = keyword_trend_table(keywords, labels, corpus, centrality, settings.n_examples, summary, brief)
     groups = _named_groups(
         trends, signals, centroids, keywords, labels, centrality, texts, terms, settings, text_embedder, speaks_as
     )
-    consumer = consumer_trend_table(groups, trends, docs, config, corpus, embeddings, settings.n_examples)
+    consumer = consumer_trend_table(groups, trends, docs, config, corpus, embeddings, settings.n_examples, brief)
     timings["signals"] = time.perf_counter() - start
     start = time.perf_counter()
     taxonomy, placements, group_placements = None, {}, {}

@@ -92,7 +92,13 @@ def _ranking_rule(det: Any) -> str | None:
     ranked = ranking_window(
         det.signals_, det.corpus_.timestamps, det.window_, config.baseline_windows, config.recent_windows
     )
-    return ranked.describe(det.window_) if ranked is not None else None
+    if ranked is None:
+        return None
+    from trendlens.signals.ranking import BRIEF_SHARE
+
+    table = det.consumer_trends_
+    brief = int((table["brief"] >= BRIEF_SHARE).sum()) if "brief" in table else 0
+    return ranked.describe(det.window_, brief)
 
 
 def _consumer_entries(det: Any, included: set[int], by_id: dict) -> tuple[ConsumerTrend, ...]:

@@ -57,8 +57,19 @@ class RankingWindow:
         """True when the latest window was left out of the ranking."""
         return self.window != self.latest
 
-    def describe(self, unit: str) -> str:
-        """The rule as applied, in one line of the report."""
+    def describe(self, unit: str, brief: int = 0) -> str:
+        """The rule as applied, in one line of the report; ``brief``: how many of the consumer trends are
+        short reactions (:func:`rank_tiers`), said after the rule when there are any."""
+        last = (
+            f" Trends of short reactions come last, whatever their virality ({brief} consumer "
+            f"trend{'s' if brief > 1 else ''} here): at least {BRIEF_SHARE:.0%} of their documents say two "
+            "words of content or fewer (“Super”, “Wow❤️”)."
+            if brief
+            else ""
+        )
+        return self._rule(unit) + last
+
+    def _rule(self, unit: str) -> str:
         if not self.partial:
             return (
                 f"Rising trends (emerging, accelerating) first, then the others, then those with no document "
@@ -141,12 +152,24 @@ def ranking_window(
 
 #: Lifecycle stages that flag a trend as rising: flagged trends rank first.
 RISING = ("emerging", "accelerating")
+#: Share of a trend's documents that say at most :data:`~trendlens.topics.tables.BRIEF_WORDS` words of
+#: content ("Super", "Wow❤️❤️", "poli") from which the trend is short reactions and ranks last. On 6,000
+#: Threads launch reviews three such consumer trends (85-96% of their reviews one word or none) led the
+#: ranking by virality; every other consumer trend of Threads, Bluesky, CrisisLex and HuffPost is at most
+#: 31%, and the Threads sub trends of one-word verdicts that still name something ("Copycat", "waste of
+#: time") at 57-74%.
+BRIEF_SHARE = 0.75
 
 
-def rank_tiers(stages: Sequence[object], recent: Sequence[float] | None = None) -> np.ndarray:
+def rank_tiers(
+    stages: Sequence[object], recent: Sequence[float] | None = None, brief: Sequence[float] | None = None
+) -> np.ndarray:
     """The tier of each trend in the ranking: 0 rising (emerging, accelerating), 1 the others with a
     document in the recent windows (``recent``: per trend, its documents in the ranked window and the
-    ``SignalConfig.recent_windows`` - 1 before it), 2 those without one (or without a stage: no signals).
+    ``SignalConfig.recent_windows`` - 1 before it), 2 those without one (or without a stage: no signals),
+    3 short reactions whatever their stage (``brief``: per trend, the share of its documents with almost no
+    words of content, at least :data:`BRIEF_SHARE`). A cluster of "good", "wow" and emoji says that people
+    react, not what to; it stays in the tables, after the trends that say something.
 
     Within a tier trends go by virality. The report and ``trendlens eval --prospective`` rank alike. A
     trend with a handful of documents (stage "noise") keeps its place by virality: on corpora of
@@ -159,12 +182,15 @@ def rank_tiers(stages: Sequence[object], recent: Sequence[float] | None = None) 
     --------
     >>> rank_tiers(["accelerating", "steady", "noise", None, "emerging", "noise"], [9, 7, 2, 0, 6, 0]).tolist()
     [0, 1, 1, 2, 0, 2]
+    >>> rank_tiers(["accelerating", "steady"], [9, 7], brief=[0.9, 0.1]).tolist()
+    [3, 1]
     """
     recent = [1.0] * len(stages) if recent is None else list(recent)
+    brief = [0.0] * len(stages) if brief is None else list(brief)
     return np.array(
         [
-            0 if s in RISING else 2 if not isinstance(s, str) or not (r > 0) else 1
-            for s, r in zip(stages, recent, strict=True)
+            3 if b >= BRIEF_SHARE else 0 if s in RISING else 2 if not isinstance(s, str) or not (r > 0) else 1
+            for s, r, b in zip(stages, recent, brief, strict=True)
         ],
         dtype=np.int64,
     )

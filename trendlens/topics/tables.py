@@ -20,12 +20,29 @@ from trendlens.topics.model import cluster_centroids, label_from_keywords
 if TYPE_CHECKING:
     import pandas as pd
 
+    from trendlens.topics.terms import Terms
+
 #: Share of the documents in trends from which one consumer trend is the corpus's main trend and leads the
 #: ranking: a corpus collected about one phenomenon (posts about a platform migration) reads as that trend
 #: with its facets, as an analyst's report does, not as its latest month's smaller movers.
 MAIN_TREND_SHARE = 0.5
+#: Most words of content (words that are not stop words; a hashtag counts as the words it is made of) a
+#: document may say and still be a short reaction: "Super", "Wow❤️", "very good app" (:func:`brief_documents`).
+BRIEF_WORDS = 2
 #: Columns a trend table starts with, in this order (those present).
 FRONT = ["label", "keywords", "size", "share", "virality", "lifecycle", "growth", "p_value"]
+
+
+def brief_documents(texts: Sequence[str], terms: Terms) -> np.ndarray:
+    """Per text, whether it says at most :data:`BRIEF_WORDS` words of content (``terms``' stop words
+    aside): the short reactions of app reviews and replies ("Super", "Wow❤️❤️❤️", "nice app")."""
+    return np.array(
+        [
+            sum(not terms.is_stop(key) for segment in terms.segments(text) for key, _ in segment) <= BRIEF_WORDS
+            for text in texts
+        ],
+        dtype=bool,
+    )
 
 
 def trend_rows(
@@ -35,10 +52,13 @@ def trend_rows(
     centrality: np.ndarray,
     n_examples: int,
     extra: Callable[[int, np.ndarray], dict[str, Any]],
+    brief: np.ndarray | None = None,
 ) -> list[dict[str, Any]]:
     """One row per id of ``ids``: ``trend``, the columns ``extra(id, members)`` gives (``members``: the
     indices of its documents in ``labels``), ``size``, ``share``, ``first_seen``, ``last_seen`` (dates
-    of its documents) and ``example_ids`` (its ``n_examples`` documents of highest ``centrality``)."""
+    of its documents), ``example_ids`` (its ``n_examples`` documents of highest ``centrality``) and,
+    given ``brief`` (per document, :func:`brief_documents`), ``brief``: the share of its documents that
+    are short reactions (:func:`~trendlens.signals.ranking.rank_tiers` ranks such trends last)."""
     timestamps = corpus.timestamps
     rows = []
     for trend in ids:
@@ -54,6 +74,7 @@ def trend_rows(
                 "first_seen": str(stamps.min())[:10] if len(stamps) else None,
                 "last_seen": str(stamps.max())[:10] if len(stamps) else None,
                 "example_ids": [corpus[i].id for i in order[:n_examples]],
+                **({"brief": float(brief[members].mean()) if len(members) else 0.0} if brief is not None else {}),
             }
         )
     return rows
@@ -71,16 +92,20 @@ def trend_table(rows: list[dict[str, Any]], columns: Sequence[str], summary: pd.
 
 def ranked(table: pd.DataFrame) -> pd.DataFrame:
     """A trend table in the report's order: rising trends, then the others, then those with no recent
-    document (:func:`~trendlens.signals.ranking.rank_tiers`), each by virality then size; ties in id
-    order, so equal tables always rank alike. Without timestamps (no signals): by size."""
-    from trendlens.signals.ranking import rank_tiers
+    document, then short reactions (:func:`~trendlens.signals.ranking.rank_tiers`), each by virality then
+    size; ties in id order, so equal tables always rank alike. Without timestamps (no signals): by size,
+    short reactions last."""
+    from trendlens.signals.ranking import BRIEF_SHARE, rank_tiers
 
     name = table.index.name
     frame = table.reset_index()
+    brief = frame["brief"].fillna(0.0).tolist() if "brief" in frame else None
     if "virality" not in table:
-        return frame.sort_values(["size", name], ascending=[False, True], kind="stable").set_index(name)
+        frame["_tier"] = [int(b >= BRIEF_SHARE) for b in brief or [0.0] * len(frame)]
+        ordered = frame.sort_values(["_tier", "size", name], ascending=[True, False, True], kind="stable")
+        return ordered.drop(columns="_tier").set_index(name)
     stages = frame["lifecycle"].tolist() if "lifecycle" in frame else [None] * len(frame)
-    frame["_tier"] = rank_tiers(stages, frame["recent"].fillna(0).tolist() if "recent" in frame else None)
+    frame["_tier"] = rank_tiers(stages, frame["recent"].fillna(0).tolist() if "recent" in frame else None, brief)
     keys = ["_tier", "virality", "size", name]
     ordered = frame.sort_values(keys, ascending=[True, False, False, True], na_position="last", kind="stable")
     return ordered.drop(columns="_tier").set_index(name)
@@ -88,10 +113,14 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
 
 def main_trend_first(table: pd.DataFrame, clustered: int) -> pd.DataFrame:
     """A ranked consumer-trend table with the corpus's main trend first: the one holding at least
-    :data:`MAIN_TREND_SHARE` of the ``clustered`` documents (those in trends), when there is one."""
+    :data:`MAIN_TREND_SHARE` of the ``clustered`` documents (those in trends), when there is one and it
+    is not short reactions (:func:`~trendlens.signals.ranking.rank_tiers`)."""
+    from trendlens.signals.ranking import BRIEF_SHARE
+
     if len(table) and clustered and table["size"].max() >= MAIN_TREND_SHARE * clustered:
         main = table["size"].idxmax()  # the corpus is about it: it leads, the others follow as ranked
-        table = table.loc[[main, *[g for g in table.index if g != main]]]
+        if not ("brief" in table and table.at[main, "brief"] >= BRIEF_SHARE):
+            table = table.loc[[main, *[g for g in table.index if g != main]]]
     return table
 
 
@@ -102,17 +131,20 @@ def keyword_trend_table(
     centrality: np.ndarray,
     n_examples: int,
     summary: pd.DataFrame,
+    brief: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The trend table (``trends_``): a row per trend of ``keywords``, labelled from its keywords
-    (:func:`~trendlens.topics.model.label_from_keywords`) before the names of its documents replace them."""
+    (:func:`~trendlens.topics.model.label_from_keywords`) before the names of its documents replace them;
+    ``brief``: per document, whether it is a short reaction (:func:`brief_documents`)."""
 
     def names(trend: int, members: np.ndarray) -> dict[str, Any]:
         words = keywords[trend]
         texts = [corpus[i].text for i in members]
         return {"label": label_from_keywords(words, member_texts=texts), "keywords": words}
 
-    rows = trend_rows(sorted(keywords), labels, corpus, centrality, n_examples, names)
-    return trend_table(rows, ["label", "keywords", "size", "share", "first_seen", "last_seen", "example_ids"], summary)
+    rows = trend_rows(sorted(keywords), labels, corpus, centrality, n_examples, names, brief)
+    columns = ["label", "keywords", "size", "share", "first_seen", "last_seen", "example_ids"]
+    return trend_table(rows, columns + (["brief"] if brief is not None else []), summary)
 
 
 class ConsumerTrends(NamedTuple):
@@ -133,6 +165,7 @@ def consumer_trend_table(
     corpus: Any,
     embeddings: Any,
     n_examples: int,
+    brief: np.ndarray | None = None,
 ) -> ConsumerTrends:
     """Consumer trends (merged sub trends) as trends of their own: one row each, and their signals.
 
@@ -159,8 +192,9 @@ def consumer_trend_table(
         }
         for gid, group in by_id.items()
     }
-    rows = trend_rows(sorted(by_id), group_labels, corpus, centrality, n_examples, lambda gid, _: extra[gid])
+    rows = trend_rows(sorted(by_id), group_labels, corpus, centrality, n_examples, lambda gid, _: extra[gid], brief)
     columns = ["label", "keywords", "members", "size", "share", "first_seen", "last_seen", "example_ids"]
+    columns += ["brief"] if brief is not None else []
     table = trend_table(rows, columns, summary)
     table.index.name = "consumer_trend"
     return ConsumerTrends(

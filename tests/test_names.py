@@ -275,7 +275,7 @@ def test_a_consumer_trend_of_one_sub_trend_is_named_as_it_and_takes_no_other_gro
     assert names.trends[2] == "floods" and names.groups[1] == "floods"
 
 
-def test_copies_of_one_campaign_message_count_once_in_a_name(embedder):
+def test_copies_of_one_campaign_message_count_once_in_a_name(embedder, monkeypatch):
     """Blind judgement of issue 20: a Bluesky trend of 153 posts was named "twitter bullhorn", a phrase of ten
     copies of one TwitterExodus campaign message (a name changed in each) that none of its sampled posts held.
     Real posts: those ten copies and 130 other #TwitterExodus posts as one trend, beside the remaining
@@ -314,5 +314,55 @@ def test_copies_of_one_campaign_message_count_once_in_a_name(embedder):
         terms = corpus_terms(texts)
         return names_from_documents(texts, labels, centrality, groups, terms, {}, **kwargs).trends[0]
 
-    assert "oligarchy" in name()  # "the Elon Musk oligarchy and his Twitter bullhorn", ten times
     assert "oligarchy" not in name(speaks_as=speaks_as) and "bullhorn" not in name(speaks_as=speaks_as)
+    # copies with the same phrases are read once even without near-duplicate groups; when none are
+    # (every copy read), the ten copies name the trend
+    assert "oligarchy" not in name()
+    monkeypatch.setattr("trendlens.topics.names.COPIED_PHRASES", 10**6)
+    assert "oligarchy" in name()  # "the Elon Musk oligarchy and his Twitter bullhorn", ten times
+
+
+def test_a_text_retweeted_under_other_handles_counts_once_in_a_name():
+    """Blind judgement of issue 20: a CrisisLex trend of prayers for the 2013 Bohol earthquake was named
+    "typhoons visayas" (wrong event type) from one list retweeted under several handles ("RT @a: Luzon:
+    Typhoons Visayas: Earthquake Mindanao: War Pray for our Dear Philippines."). Real tweets: 25 about the
+    Bohol earthquake with its 11 retweets or with one of them, beside typhoon tweets and other earthquakes.
+    The trend is named alike either way; reviews that say "Nice app" are different people and all count."""
+    import random
+    import re
+
+    from trendlens.topics.model import corpus_terms
+    from trendlens.topics.names import names_from_documents
+
+    rows = list(dict.fromkeys(r["text"] for r in read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")))
+    copies = [t for t in rows if re.search(r"Typhoons\W+Visayas", t)]
+    bohol = [
+        t
+        for t in rows
+        if re.search(r"earthquake", t, re.I) and re.search(r"bohol|cebu", t, re.I) and "visayas" not in t.lower()
+    ]
+    typhoon = [t for t in rows if re.search(r"typhoon", t, re.I) and re.search(r"pablo|bopha", t, re.I)]
+    elsewhere = re.compile(r"guatemala|costa rica|japan|italy", re.I)
+    other = [t for t in rows if re.search(r"earthquake", t, re.I) and elsewhere.search(t)]
+    assert len(copies) >= 10 and len(set(copies)) == len(copies)  # distinct texts: the handles differ
+    rest = random.Random(0).sample(typhoon, 300) + random.Random(0).sample(other, 400)
+    bohol = random.Random(0).sample(bohol, 25)
+
+    def name(retweets: int) -> str:
+        texts = copies[:retweets] + bohol + rest
+        labels = np.array([0] * (retweets + len(bohol)) + [1] * 300 + [2] * 400)
+        groups = {0: [0], 1: [1], 2: [2]}
+        return names_from_documents(texts, labels, np.zeros(len(texts)), groups, corpus_terms(texts), {}).trends[0]
+
+    once = name(1)
+    assert "earthquake" in once and "typhoon" not in once
+    assert name(len(copies)) == once
+
+    reviews = [r["text"] for r in read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")[::10]]
+    nice = [t for t in reviews if t.strip(" .!").lower() == "nice app"]
+    copy = [t for t in reviews if re.fullmatch(r"\W*copy\W*cat\W*|\W*copycat\W*", t, re.I)]
+    assert len(nice) >= 20 and len(copy) >= 3
+    texts = nice + copy + [t for t in reviews if t not in nice and t not in copy][:1000]
+    labels = np.array([0] * len(nice) + [1] * len(copy) + [-1] * (len(texts) - len(nice) - len(copy)))
+    names = names_from_documents(texts, labels, np.zeros(len(texts)), {0: [0], 1: [1]}, corpus_terms(texts), {})
+    assert names.trends[0] == "nice app"

@@ -94,6 +94,12 @@ PAIR_PRECISION = 0.5
 #: Documents per trend (the most central) and of no trend whose phrases name the trends: bounds the
 #: naming's work on large corpora; 1,000 covers every trend of the 10k-document corpora whole.
 NAME_DOCUMENTS = 1000
+#: Fewest candidate phrases of a document from which another document of its trend with the same phrases is
+#: its copy, read once for the names (:func:`names_from_documents`). Retweets of one list under five handles
+#: ("Luzon: Typhoons Visayas: Earthquake Mindanao: War", 15 of a CrisisLex trend's 163 tweets,
+#: each, 12 phrases) named a trend of prayers for the 2013 Bohol earthquake "typhoons visayas", an event type none of
+#: its posts is about; reviews that say "Nice app" (3 phrases) are different people saying it.
+COPIED_PHRASES = 8
 #: Months and weekdays: written as names, but a date says neither who nor where.
 CALENDAR = frozenset(
     [
@@ -359,7 +365,8 @@ def names_from_documents(
     (:mod:`~trendlens.topics.duplicates`); only representatives are read, so a campaign's copies count
     once, as they do for reach. Ten copies of one TwitterExodus campaign message, a name changed in each,
     named a Bluesky trend of 153 posts "twitter bullhorn" (a phrase of the template), which the blind
-    judgement of issue 20 found in none of the trend's sampled posts."""
+    judgement of issue 20 found in none of the trend's sampled posts. Documents of one trend with the same
+    phrases, :data:`COPIED_PHRASES` or more (a text retweeted under other handles), are read once too."""
     if not groups:
         return Names({}, {})
     voice = np.ones(len(labels), dtype=bool) if speaks_as is None else speaks_as == np.arange(len(labels))
@@ -368,8 +375,20 @@ def names_from_documents(
         members = np.flatnonzero((labels == trend) & voice)
         rows.append(members[np.argsort(-centrality[members], kind="stable")][:per_trend])
     picked = np.sort(np.concatenate(rows))
+    phrases = [document_phrases(terms, texts[i]) for i in picked]
+    # a text retweeted under other handles ("RT @a: Luzon: Typhoons Visayas: Earthquake ...") is one text: the
+    # documents of a trend with the same phrases count once, when they are long enough (COPIED_PHRASES) not to
+    # say the same by chance, as a hundred reviews that say "Nice app" do
+    seen: set[tuple[int, frozenset[str]]] = set()
+    once = []
+    for k, (i, doc) in enumerate(zip(picked, phrases)):
+        key = (int(labels[i]), frozenset(doc))
+        if len(doc) < COPIED_PHRASES or key not in seen:
+            seen.add(key)
+            once.append(k)
+    picked, phrases = picked[once], [phrases[k] for k in once]
     return name_trends(
-        [document_phrases(terms, texts[i]) for i in picked],
+        phrases,
         labels[picked].tolist(),
         groups,
         fallback=fallback,

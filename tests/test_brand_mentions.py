@@ -179,3 +179,29 @@ def test_pinyin_links_chinese_characters_to_their_romanised_name():
     posts = [read_post(t) for t in ["Xiaohongshu is great", "小红书真好玩", "我在小红书上", "hello"]]
     ((names, added),) = link_scripts(posts, [["xiaohongshu"]], [{0}], {})
     assert names == ("小红书",) and added == {1, 2}
+
+
+def test_common_nouns_in_the_plural_and_other_languages_function_words_are_not_brands():
+    """Regression: Threads reviews listed "DM" as an organisation (written "DMs" and "dms" too), BBC politics
+    "MPs", and Portuguese tweets about the Kiss nightclub fire "Como" (a sentence's first word). A name that
+    is itself a plural ("Threads") stays."""
+    reviews = read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")
+    asking = [r for r in reviews if re.search(r"\bDMs?\b", r["text"], re.I)][:60]
+    profiles, _ = _profiles(asking + reviews[:200])
+    names = {p.name.casefold() for p in profiles}
+    assert "threads" in names or "instagram" in names, names
+    assert not names & {"dm", "dms"}, names
+
+    bbc = [r for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz") if r["id"].startswith("bbc-politics")][:150]
+    names = {p.name.casefold() for p in _profiles(bbc)[0]}
+    assert not names & {"mp", "mps"}, names
+
+    # the capitalised words of 1,000 Portuguese tweets: the nightclub's and the town's names are candidates,
+    # the function words that open their sentences ("Como", "Para", "Que", "Mais") are not
+    from trendlens.enrich.entities import _candidates
+    from trendlens.enrich.mentions import read_post
+
+    kiss = [r for r in read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz") if r["event"] == "2013_Brazil_nightclub_fire"]
+    keys = set(_candidates([read_post(r["text"]) for r in kiss], [], {}, 2))
+    assert {"boate", "kiss", "santa", "maria"} <= keys
+    assert not keys & {"como", "para", "que", "mais"}, sorted(keys)

@@ -10,7 +10,10 @@ own documents show (every document of the trend, not a sample):
    (not sentence-initial, not in a Title Case headline) in two documents or
    more, and the organisations and products spaCy tags in the parsed sentences;
    not a dictionary word that is mostly capitalised beside another capitalised
-   word, a part of longer names ("Home Secretary", "Manchester United").
+   word, a part of longer names ("Home Secretary", "Manchester United"); not a
+   word the documents often write in the plural, a common noun ("DM"/"DMs",
+   "MP"/"MPs", "PC"/"PCs"); not a function word of another language they are
+   written in ("Como" opening Portuguese sentences).
 2. **Mentions** of a candidate: the word in any case once the trend writes it
    capitalised at least a third of the time, capitalised runs ("Blue Sky"),
    hashtag and handle words (:mod:`trendlens.enrich.mentions`).
@@ -56,6 +59,11 @@ from trendlens.report.model import EntityFactors
 
 __all__ = ["SUCCESS_CUES", "EntityProfile", "brand_profiles", "has_success_cue", "normalise_name"]
 
+#: Documents of a trend whose languages tell which words are function words of another language.
+LANGUAGE_SAMPLE = 300
+#: Share of a word's uses written in the plural from which it is a common noun, not a name (:func:`_pluralised`).
+PLURAL_SHARE = 0.25
+MIN_PLURALISED = 3
 #: Share of a dictionary word's capitalised uses beside another capitalised word from which it is a part of
 #: names, not a name (:func:`_part_of_names`).
 PART_OF_NAMES = 0.7
@@ -299,7 +307,7 @@ def _candidates(posts: Sequence[Post], sentences: Sequence[Sentence], index: dic
         for k in name_docs
         if _part_of_names(k, inside[k], uses[k]) and not any(h.startswith(k) or h.endswith(k) for h in joined)
     }
-    excluded = _stop_words() | parts
+    excluded = _stop_words() | parts | _pluralised(posts) | _function_words(posts)
     keys = {k: _Key() for k, docs in name_docs.items() if len(docs) >= least and k not in excluded}
     # A handle or hashtag that abbreviates a name ("@bsky.app", "#bsky" for Bluesky) is a candidate too.
     tag_docs: dict[str, set[int]] = defaultdict(set)
@@ -316,6 +324,37 @@ def _candidates(posts: Sequence[Post], sentences: Sequence[Sentence], index: dic
             if ent.label_ in ENTITY_KINDS and len(key) > 1 and key not in excluded and s.doc_id in index:
                 keys.setdefault(key, _Key())
     return keys
+
+
+def _function_words(posts: Sequence[Post]) -> frozenset[str]:
+    """Function words of the other languages the documents are written in (:func:`~trendlens.corpus.language.
+    function_words`, on a seeded sample of :data:`LANGUAGE_SAMPLE`): a capitalised "Como" opening a sentence of
+    Portuguese tweets about the Kiss nightclub fire is no organisation."""
+    from trendlens.corpus.language import function_words
+
+    return function_words([post.text for post in posts], sample=LANGUAGE_SAMPLE)
+
+
+def _pluralised(posts: Sequence[Post]) -> set[str]:
+    """Words the documents write in the plural at least :data:`PLURAL_SHARE` as often as in the singular (which
+    they use :data:`MIN_PLURALISED` times or more): common nouns, however capitalised; with their plurals when
+    they are abbreviations (written in capitals: "DMs", "MPs"). Threads reviews named "DM" an organisation in
+    18 documents ("DM" 133 times in the corpus, "DMs" 67, "dms" 38); BBC politics writes "MP" 116 times and
+    "MPs" 201. Names are rarely pluralised ("Twitters" 10 against 4,904 "Twitter", "Metas" 4 against 437); a
+    name that is a plural ("Threads", "Oscars") stays."""
+    counts: Counter = Counter()
+    capitals: Counter = Counter()
+    for post in posts:
+        for word in post.words:
+            counts[word.key] += 1
+            capitals[word.key] += word.text.isupper() and len(word.text) > 1
+    out = set()
+    for singular, n in counts.items():
+        if n >= MIN_PLURALISED and counts.get(singular + "s", 0) >= max(2, PLURAL_SHARE * n):
+            out.add(singular)
+            if capitals[singular] > n / 2:
+                out.add(singular + "s")
+    return out
 
 
 def _part_of_names(key: str, inside: int, uses: int) -> bool:

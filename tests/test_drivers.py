@@ -411,49 +411,11 @@ def test_a_quoted_speaker_s_reason_is_not_the_writer_s_own():
     assert mine.own
 
 
-def test_over_gives_a_reason_only_after_a_word_of_protest_blame_or_alarm(huffpost_records):
-    """News headlines give their reasons with "over" ("Strike Over Pay"); blind judgement run 9 marked
-    "not stated" wrong where HuffPost's platform and policy news said why. Any other "over" is a place, an
-    amount, a time or a victory. Real HuffPost headlines."""
-
-    def headline(start: str) -> str:
-        return next(r["text"] for r in huffpost_records if r["text"].startswith(start))
-
-    def over(start: str) -> list[str]:
-        return [c for c, m in causes_of(headline(start)) if m == "over"]
-
-    assert over("Thousands Of Minnesota Nurses Launch 3-day Strike Over Pay") == ["Pay"]
-    assert over("Michael Avenatti Scorches Rudy Giuliani") == ["His Latest 'Train Wreck' Interview"]
-    assert over("Vladimir Putin Oversees Missile Tests") == ["Ukraine"]  # "Rising Tensions Over Ukraine"
-    # a BBC headline's line ends its cause: not "pension plans\n\nMillions of public service workers"
+def test_a_headline_s_line_ends_its_cause():
+    """Regression: BBC articles open with their headline on a line of its own, and a cause in the headline ran
+    on into the article ("bid criticism\n\nAustralian mining firm WMC Resources"). Real BBC articles."""
     bbc = {r["id"]: r["text"] for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz")}
-    assert ("pension plans", "over") in causes_of(bbc["bbc-politics-042"])
-    for start in (
-        "Draft Report Of Arizona Sham Audit Confirms Biden's Win Over Trump",  # a victory
-        "U.S. Hits Record Coronavirus Deaths In A Single Day",  # "Over 4,400 people": an amount
-        "Trump Says He Won't Turn Over His Tax Returns",  # a phrasal verb
-        "Florida Driver Busts Through Gates, Leaps Over Drawbridge",  # a place
-        "‘The Batman’ Gives Movie Theaters A New Hope",  # "over the weekend": a time
-    ):
-        assert over(start) == [], start
-
-
-def test_causes_that_say_the_same_thing_in_whole_are_one_driver_though_grouped_without_the_name(
-    huffpost_records, embedder
-):
-    """Grouped without the trend's name ("ukraine attack"), "War In Ukraine" and "Russia's war on Ukraine"
-    (cosine 0.87 whole) were two drivers of HuffPost's Ukraine news, each of three stories. Real headlines."""
-    ids = [
-        "huffpost-76bbfb1c2d5beacd",  # "... in response to Moscow's actions in Ukraine."
-        "huffpost-72b48dff4f891f98",  # "... people fleeing Ukraine due to Russia's invasion."
-        "huffpost-a278169b6fc37764",  # "... as a result of Russia's war on Ukraine"
-        "huffpost-920e5665681d9237",  # "... Despite Heightened Tensions Over War."
-        "huffpost-be64019bacf133d9",  # "... Suspended For This Year, Due To War In Ukraine."
-        "huffpost-2db44737df180401",  # "... concerns due to the ongoing war in Ukraine."
-    ]
-    by_id = {r["id"]: r["text"] for r in huffpost_records}
-    sentences = parse_sentences([by_id[i] for i in ids], ids, min_chars=0)
-    drivers = document_drivers(sentences, embedder, names=("ukraine attack",), max_own=0)
-    war = [d for d in drivers if "war" in d.cause.lower()]
-    assert len(war) == 1 and war[0].stories >= 5, [(d.cause, d.variants) for d in drivers]
-    assert {"War In Ukraine", "the ongoing war in Ukraine"} <= set(war[0].variants)
+    assert ("bid criticism", "amid") in causes_of(bbc["bbc-business-125"])  # "WMC profits up amid bid criticism"
+    assert ("growth fears", "amid") in causes_of(bbc["bbc-business-436"])  # "ECB holds rates amid growth fears"
+    assert ("Big Brother 'leak", "after") in causes_of(bbc["bbc-entertainment-221"])
+    assert not [c for doc in list(bbc.values())[:500] for c, _ in causes_of(doc[:300]) if "\n" in c]

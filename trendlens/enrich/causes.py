@@ -12,8 +12,7 @@ connectives and cuts out the cause (verbatim) each introduces:
   "in response to", "in protest of/against", "in light of", "in the wake of", "amid",
   "after" and "following" (not when the phrase is a time, "after two weeks", nor a phrasal
   verb, "named after"; "after" opening a clause takes the clause: "after Musk bought it"),
-  "fed up with", "tired of", "sick of", and "over" after a word of protest, blame or alarm ("strike
-  over pay", "sued over facial recognition", "backlash over its decision");
+  "fed up with", "tired of", "sick of";
 - result connectives, the cause precedes: "so I/we <action>" (not "so I can", a purpose,
   nor "so I guess"), "that's why", "which is why", "this is why".
 
@@ -69,7 +68,6 @@ _PHRASE = {
     ("sick", "of"): "sick of",
 }
 _PHRASE |= {("in", "protest", w): "in protest of" for w in ("of", "against", "at", "over")}
-_PHRASE[("over",)] = "over"  # only after a word of protest, blame or alarm: :data:`_OVER_HEADS`
 _RESULT = {
     ("that", "'s", "why"): "that's why",
     ("that", "is", "why"): "that's why",
@@ -120,21 +118,6 @@ CAUSAL_MARKERS = (frozenset(_CLAUSE.values()) | frozenset(_PHRASE.values())) - T
 _PHRASAL_AFTER = word_set(
     "named name names called call look looks looking looked take takes took taking go goes going went gone "
     "come comes came coming chase chased chasing ask asked asking run runs ran running lust lusting"
-)
-# Words whose "over" gives a reason ("strike over pay", "sues Facebook over facial recognition", "backlash over
-# its decision", "fears over immigration"): protest, dispute, blame, sanction, leaving and alarm. Any other
-# "over" is a place, an amount, a time or a victory ("over the weekend", "over 500", "win over Trump").
-_OVER_HEADS = word_set(
-    """
-    sue suit lawsuit protest protester strike walkout boycott quit resign resignation fire sack oust arrest
-    charge indict fine punish sanction ban suspend suspension halt pull recall leave exit split break
-    criticize criticise criticism slam blast rip scorch jab mock troll attack condemn denounce accuse blame
-    scold chide berate lash grill roast rebuke censure impeach apologize apologise
-    clash spar feud row fight battle rift dispute standoff showdown tension controversy scandal uproar
-    outrage outcry backlash anger fury furor furore firestorm fear concern worry alarm anxiety panic fret
-    fume rage grieve mourn complaint complain threaten probe investigate investigation
-    angry furious upset worried outraged
-    """
 )
 # Nouns of time: "after two weeks", "since last year" are times, not causes.
 _TIME_WORDS = word_set(
@@ -243,7 +226,7 @@ def _forward(sent: Span, start: int, kind: str) -> list[Token]:
             tok.i >= tail
             or tok.text in _STOP_PUNCT
             or tok.text.startswith((">", "->"))
-            or (tok.is_space and "\n" in tok.text)  # a headline's line ends it: "Strike threat over pension plans"
+            or (tok.is_space and "\n" in tok.text)  # a line ends it: a BBC headline, "... amid bid criticism"
             or (tok.text == "," and (kind == "phrase" or out))
         ):
             break
@@ -321,23 +304,6 @@ def _temporal_since(sent: Span, i: int, cause: list[Token]) -> bool:
     main = [t for t in sent if t.i < cause[0].i - 1 or t.i > cause[-1].i]
     lowered = [_norm(t) for t in main]
     return any(a in {"have", "has", "'ve", "had"} and b == "been" for a, b in zip(lowered, lowered[1:]))
-
-
-def _reason_over(over: Token) -> bool:
-    """Whether "over" gives a reason: a preposition whose head, or the head's head, is a word of
-    :data:`_OVER_HEADS` (in any inflection: title-case headlines leave "Sues" unlemmatised)."""
-    if over.dep_ != "prep":
-        return False
-    token = over
-    for _ in range(2):
-        if token.head.i == token.i:
-            return False
-        token = token.head
-        word = _norm(token)
-        stems = {word, token.lemma_.lower(), word[:-1], word[:-2], word[:-3]}
-        if stems & _OVER_HEADS:
-            return True
-    return False
 
 
 def _gratitude(sent: Span, i: int, cause_start: int) -> bool:
@@ -439,8 +405,6 @@ def _usable(sent: Span, i: int, marker: str, cause: list[Token]) -> bool:
         return not _is_time(cause) and not any(t.pos_ == "PRON" and t.dep_ == "nsubj" for t in cause)
     if marker == "thanks to":
         return not _gratitude(sent, i, i + 2)
-    if marker == "over":
-        return _reason_over(sent[i]) and not cause[0].like_num and not _is_time(cause)
     # "due to start in early April", "due to be released": a schedule, not a cause
     return not (marker == "due to" and cause[0].tag_ == "VB")
 

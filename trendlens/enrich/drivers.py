@@ -15,7 +15,7 @@ stories give as the writer's reason for their own act of joining, leaving, tryin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -62,10 +62,6 @@ SUBJECT_SHARE = 0.25
 #: causes that only share a word do not ("because God knows everything" / "because God was too busy
 #: protecting our home" 0.35, three prayers after the 2013 Bohol earthquake).
 KEY_SIMILARITY = 0.45
-#: Cosine (all-MiniLM-L6-v2) of two whole cause phrases from which their groups are one driver after all, though
-#: clustered apart without the trend's name (:data:`KEY_SIMILARITY` is for causes about one name): "War In
-#: Ukraine" and "Russia's war on Ukraine" 0.87. The Xodus posts that only share the name sat at 0.47-0.76.
-PARAPHRASE_SIMILARITY = 0.8
 #: Connectives that mark an order of events as often as a reason: a driver needs :data:`MIN_DOCUMENTS`
 #: stories that give it with another connective. In news most "after"/"amid" phrases are the previous
 #: event ("after deadly Russian strikes in Sumy", "amid the coronavirus pandemic"); the blind judgements of
@@ -172,12 +168,6 @@ def group_causes(
     groups: dict[int, list[CauseMention]] = {}
     for m in mentions:
         groups.setdefault(int(labels[by_phrase[m.cause.casefold()]]), []).append(m)
-
-    def supported(members: list[CauseMention]) -> bool:
-        reasons = [m for m in members if m.marker not in sequence]
-        return _stories(members) >= min_documents and _stories(reasons) >= min_documents
-
-    groups = _join_paraphrases(groups, supported, lambda m: vectors[by_phrase[m.cause.casefold()]])
     drivers, acting = [], []
     for members in groups.values():
         stories = _stories(members)
@@ -313,32 +303,6 @@ def _link_keys(
                 _join(parent, a, b)
                 rows[min(a, b)] = rows[a] + rows[b]
     return np.array([_root(parent, int(label)) for label in labels])
-
-
-def _join_paraphrases(
-    groups: dict[int, list[CauseMention]],
-    supported: Callable[[list[CauseMention]], bool],
-    vector: Callable[[CauseMention], np.ndarray],
-) -> dict[int, list[CauseMention]]:
-    """``groups`` with the ``supported`` ones (drivers in their own right) joined where a phrase of one and a
-    phrase of the other, whole (``vector``: unit), say the same: cosine :data:`PARAPHRASE_SIMILARITY` or more.
-    Clustered without the trend's name, "War In Ukraine" and "Russia's war on Ukraine" (0.87), three stories
-    each, were two drivers of HuffPost's Ukraine news. Groups too small to be drivers are not joined: "flooding
-    concerns" and "widespread flooding parts of Calgary" in the Calgary flood tweets say what the trend is
-    about, which the name's words tell once they are left out."""
-    kept = [g for g, members in groups.items() if supported(members)]
-    if len(kept) < 2:
-        return groups
-    parent = {g: g for g in kept}
-    blocks = {g: np.stack([vector(m) for m in groups[g]]) for g in kept}
-    for k, a in enumerate(kept):
-        for b in kept[k + 1 :]:
-            if float((blocks[a] @ blocks[b].T).max()) >= PARAPHRASE_SIMILARITY:
-                _join(parent, a, b)
-    out: dict[int, list[CauseMention]] = {}
-    for g, members in groups.items():
-        out.setdefault(_root(parent, g) if g in parent else g, []).extend(members)
-    return out
 
 
 def _root(parent: dict[int, int], x: int) -> int:

@@ -205,3 +205,21 @@ def test_common_nouns_in_the_plural_and_other_languages_function_words_are_not_b
     keys = set(_candidates([read_post(r["text"]) for r in kiss], [], {}, 2))
     assert {"boate", "kiss", "santa", "maria"} <= keys
     assert not keys & {"como", "para", "que", "mais"}, sorted(keys)
+
+
+def test_initials_of_a_name_s_words_are_that_name():
+    """Regression: Threads reviews listed "IG" beside "Instagram" (Insta + gram), BBC "EU" beside "European
+    Union" and "GM" beside "General Motors": one entity each, its name the long one."""
+    reviews = read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")
+    both = [r for r in reviews if re.search(r"\bIG\b", r["text"])][:40] + [
+        r for r in reviews if "Instagram" in r["text"]
+    ][:60]
+    profiles, _ = _profiles(both)
+    names = [p.name for p in profiles]
+    assert "Instagram" in names and "IG" not in names, names
+    instagram = next(p for p in profiles if p.name == "Instagram")
+    assert "ig" in _keys(instagram) and instagram.documents >= 90
+
+    bbc = [r for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz") if re.search(r"\bEU\b", r["text"])][:80]
+    names = [p.name for p in _profiles(bbc)[0]]
+    assert "European Union" in names and "EU" not in names, names

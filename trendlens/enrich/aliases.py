@@ -145,13 +145,28 @@ def _longest(linked: set[str], grams: Mapping[str, set[int]]) -> set[str]:
 
 def abbreviates(short: str, long: str) -> bool:
     """``short`` abbreviates ``long``: 3+ letters, same first and last letter, in order, neither its start
-    nor its end ("bsky" → "bluesky"; "award" is no abbreviation of "Academy Award")."""
+    nor its end ("bsky" → "bluesky"; "award" is no abbreviation of "Academy Award"); or the initials of the
+    words a one-word name is made of, two or three ("ig" → "instagram", insta + gram; "tt" → "tiktok")."""
+    if short.isalpha() and 2 <= len(short) <= 3 and long.isalpha() and long.isascii() and _initials(long) == short:
+        return True
     if len(short) < 3 or len(short) > 0.75 * len(long) or long.startswith(short) or long.endswith(short):
         return False
     if short[0] != long[0] or short[-1] != long[-1] or not short.isalpha():
         return False
     it = iter(long)
     return all(ch in it for ch in short)
+
+
+@functools.lru_cache(maxsize=4096)
+def _initials(name: str) -> str:
+    """The first letters of the English words a one-word name splits into (web counts), when it splits into
+    two or three of two letters or more; else ''."""
+    from trendlens.topics.terms import web_segmenter
+
+    parts = web_segmenter().segment(name)
+    if not 2 <= len(parts) <= 3 or any(len(p) < 2 for p in parts):
+        return ""
+    return "".join(p[0] for p in parts)
 
 
 def equated_pairs(posts: Sequence[Post], keys: Container[str]) -> Counter[tuple[str, str]]:

@@ -19,7 +19,8 @@ own documents show (every document of the trend, not a sample):
    hashtag and handle words (:mod:`trendlens.enrich.mentions`).
 3. **Variants** become one entity: one key for case, spacing and hashtag forms;
    an abbreviation to the name it abbreviates ("bsky" → "bluesky": same first and
-   last letter, letters in order); two names a document equates ("X (formerly
+   last letter, letters in order; or the initials of the words a name is made of:
+   "IG" → "Instagram", "EU" → "European Union"); two names a document equates ("X (formerly
    Twitter)", "Twitter (now X)", "aka", "rebranded as"); a CJK name to a
    Latin one when its pinyin spells it, when it stands next to it in two documents
    ("RedNote（小红书）"), or when the two co-occur far beyond chance

@@ -95,10 +95,10 @@ PAIR_PRECISION = 0.5
 #: naming's work on large corpora; 1,000 covers every trend of the 10k-document corpora whole.
 NAME_DOCUMENTS = 1000
 #: Fewest candidate phrases of a document from which another document of its trend with the same phrases is
-#: its copy, read once for the names (:func:`names_from_documents`). Retweets of one list under five handles
-#: ("Luzon: Typhoons Visayas: Earthquake Mindanao: War", 15 of a CrisisLex trend's 163 tweets,
-#: each, 12 phrases) named a trend of prayers for the 2013 Bohol earthquake "typhoons visayas", an event type none of
-#: its posts is about; reviews that say "Nice app" (3 phrases) are different people saying it.
+#: its copy, read once for the names (:func:`names_from_documents`). One list retweeted under several handles
+#: ("Luzon: Typhoons Visayas: Earthquake Mindanao: War", 15 of a CrisisLex trend's 163 tweets, 12 phrases
+#: each) named a trend of prayers for the 2013 Bohol earthquake "typhoons visayas", an event type none of its
+#: posts is about; reviews that say "Nice app" (2 phrases) are different people saying it.
 COPIED_PHRASES = 8
 #: Months and weekdays: written as names, but a date says neither who nor where.
 CALENDAR = frozenset(

@@ -94,11 +94,10 @@ def _ranking_rule(det: Any) -> str | None:
     )
     if ranked is None:
         return None
-    from trendlens.signals.ranking import BRIEF_SHARE
+    from trendlens.signals.ranking import short_reactions
+    from trendlens.topics.tables import brief_shares
 
-    table = det.consumer_trends_
-    brief = int((table["brief"] >= BRIEF_SHARE).sum()) if "brief" in table else 0
-    return ranked.describe(det.window_, brief)
+    return ranked.describe(det.window_, int(short_reactions(brief_shares(det.consumer_trends_)).sum()))
 
 
 def _consumer_entries(det: Any, included: set[int], by_id: dict) -> tuple[ConsumerTrend, ...]:

@@ -161,6 +161,16 @@ RISING = ("emerging", "accelerating")
 BRIEF_SHARE = 0.75
 
 
+def short_reactions(brief: Sequence[float]) -> np.ndarray:
+    """Per trend, whether it is short reactions: ``brief``, the share of its documents with almost no words
+    of content, is at least :data:`BRIEF_SHARE` (unknown, NaN: it is not).
+
+    >>> short_reactions([0.9, 0.1, float("nan")]).tolist()
+    [True, False, False]
+    """
+    return np.asarray(brief, dtype=np.float64) >= BRIEF_SHARE
+
+
 def rank_tiers(
     stages: Sequence[object], recent: Sequence[float] | None = None, brief: Sequence[float] | None = None
 ) -> np.ndarray:
@@ -168,10 +178,11 @@ def rank_tiers(
     document in the recent windows (``recent``: per trend, its documents in the ranked window and the
     ``SignalConfig.recent_windows`` - 1 before it), 2 those without one (or without a stage: no signals),
     3 short reactions whatever their stage (``brief``: per trend, the share of its documents with almost no
-    words of content, at least :data:`BRIEF_SHARE`). A cluster of "good", "wow" and emoji says that people
+    words of content; :func:`short_reactions`). A cluster of "good", "wow" and emoji says that people
     react, not what to; it stays in the tables, after the trends that say something.
 
-    Within a tier trends go by virality. The report and ``trendlens eval --prospective`` rank alike. A
+    Within a tier trends go by virality. The report and ``trendlens eval --prospective`` rank alike (the
+    evaluation reads no texts, so it has no short reactions). A
     trend with a handful of documents (stage "noise") keeps its place by virality: on corpora of
     monthly headlines most trends hold fewer than ``min_count`` documents in a month, and putting all
     of them last ranked by size rather than by where a share is heading (precision@10 0.41 on HuffPost
@@ -186,11 +197,11 @@ def rank_tiers(
     [3, 1]
     """
     recent = [1.0] * len(stages) if recent is None else list(recent)
-    brief = [0.0] * len(stages) if brief is None else list(brief)
+    short = short_reactions([0.0] * len(stages) if brief is None else brief)
     return np.array(
         [
-            3 if b >= BRIEF_SHARE else 0 if s in RISING else 2 if not isinstance(s, str) or not (r > 0) else 1
-            for s, r, b in zip(stages, recent, brief, strict=True)
+            3 if b else 0 if s in RISING else 2 if not isinstance(s, str) or not (r > 0) else 1
+            for s, r, b in zip(stages, recent, short, strict=True)
         ],
         dtype=np.int64,
     )

@@ -90,18 +90,24 @@ def trend_table(rows: list[dict[str, Any]], columns: Sequence[str], summary: pd.
     return ranked(table)
 
 
+def brief_shares(table: pd.DataFrame) -> np.ndarray:
+    """Per row of a trend table, its ``brief`` share (:func:`trend_rows`); 0 for a table without the column
+    (a fit saved before it) and for an unknown share."""
+    return table["brief"].fillna(0.0).to_numpy(dtype=np.float64) if "brief" in table else np.zeros(len(table))
+
+
 def ranked(table: pd.DataFrame) -> pd.DataFrame:
     """A trend table in the report's order: rising trends, then the others, then those with no recent
     document, then short reactions (:func:`~trendlens.signals.ranking.rank_tiers`), each by virality then
     size; ties in id order, so equal tables always rank alike. Without timestamps (no signals): by size,
     short reactions last."""
-    from trendlens.signals.ranking import BRIEF_SHARE, rank_tiers
+    from trendlens.signals.ranking import rank_tiers, short_reactions
 
     name = table.index.name
     frame = table.reset_index()
-    brief = frame["brief"].fillna(0.0).tolist() if "brief" in frame else None
+    brief = brief_shares(frame)
     if "virality" not in table:
-        frame["_tier"] = [int(b >= BRIEF_SHARE) for b in brief or [0.0] * len(frame)]
+        frame["_tier"] = short_reactions(brief).astype(np.int64)
         ordered = frame.sort_values(["_tier", "size", name], ascending=[True, False, True], kind="stable")
         return ordered.drop(columns="_tier").set_index(name)
     stages = frame["lifecycle"].tolist() if "lifecycle" in frame else [None] * len(frame)
@@ -115,11 +121,11 @@ def main_trend_first(table: pd.DataFrame, clustered: int) -> pd.DataFrame:
     """A ranked consumer-trend table with the corpus's main trend first: the one holding at least
     :data:`MAIN_TREND_SHARE` of the ``clustered`` documents (those in trends), when there is one and it
     is not short reactions (:func:`~trendlens.signals.ranking.rank_tiers`)."""
-    from trendlens.signals.ranking import BRIEF_SHARE
+    from trendlens.signals.ranking import short_reactions
 
     if len(table) and clustered and table["size"].max() >= MAIN_TREND_SHARE * clustered:
         main = table["size"].idxmax()  # the corpus is about it: it leads, the others follow as ranked
-        if not ("brief" in table and table.at[main, "brief"] >= BRIEF_SHARE):
+        if not short_reactions(brief_shares(table))[table.index.get_loc(main)]:
             table = table.loc[[main, *[g for g in table.index if g != main]]]
     return table
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trendlens.topics.terms import Terms
+from trendlens.topics.terms import GLUE_SHARE, MIN_GLUED, Terms
 
 #: Longest name, in words.
 MAX_WORDS = 3
@@ -126,6 +126,15 @@ CALENDAR = frozenset(
 )
 #: Titles that start no name: "mr ebbers" is named "ebbers".
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir"})
+#: A phrase nearly always said after one same verb ("guilty to fraud" of "pleaded guilty to fraud"), after "and"
+#: or "of" (the tail of "Public and Commercial Services union", of "Hall of Fame") or before a number ("world
+#: number" of "world number one") is a piece cut from a longer expression and names no trend
+#: (:func:`cut_phrases`). The blind judgement of issue 20 marked such names wrong or partly ("world number and
+#: olympic", "guilty to fraud", "commercial services union"). These are the stop words that join a tail to its
+#: head.
+JOINERS = frozenset({"and", "of", "&"})
+#: Number words (stop words): a phrase nearly always before a number is cut ("world number" of "world number one").
+NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,35 @@ def document_phrases(terms: Terms, text: str, max_words: int = MAX_WORDS) -> dic
                 if tuple(keys[start : start + len(phrase)]) == phrase:
                     out.setdefault(" ".join(phrase), _join([s for _, s in segment[start : start + len(phrase)]]))
     return out
+
+
+def cut_phrases(terms: Terms, texts: Iterable[str], max_words: int = MAX_WORDS) -> frozenset[str]:
+    """Candidate phrases of ``texts`` that are pieces of a longer expression: nearly always (the share and the
+    least count of :meth:`~trendlens.topics.terms.Terms.glued`) after one same verb ("pleaded" before "guilty
+    to fraud"), after "and" or "of" (:data:`JOINERS`), or before a number ("world number" of "world number
+    one")."""
+    seen: Counter = Counter()
+    before: dict[str, Counter] = defaultdict(Counter)
+    numbered: Counter = Counter()
+    for text in texts:
+        for segment in terms.segments(text):
+            keys = [key for key, _ in segment]
+            for start in range(len(keys)):
+                for end in range(start + 1, min(start + max_words, len(keys)) + 1):
+                    if not nameable(terms, keys[start:end]):
+                        continue
+                    phrase = " ".join(keys[start:end])
+                    seen[phrase] += 1
+                    word = keys[start - 1] if start else ""
+                    if word in JOINERS or (word and not terms.is_stop(word) and _verb_or_adverb(word)):
+                        before[phrase][word] += 1
+                    if end < len(keys) and (keys[end].isdigit() or keys[end] in NUMBER_WORDS):
+                        numbered[phrase] += 1
+    return frozenset(
+        phrase
+        for phrase, n in seen.items()
+        if n >= MIN_GLUED and max(numbered[phrase], *before[phrase].values(), 0) >= GLUE_SHARE * n
+    )
 
 
 def nameable(terms: Terms, words: Sequence[str]) -> bool:
@@ -387,6 +425,8 @@ def names_from_documents(
             seen.add(key)
             once.append(k)
     picked, phrases = picked[once], [phrases[k] for k in once]
+    cut = cut_phrases(terms, (texts[i] for i in picked))  # "world number" of "world number one" names nothing
+    phrases = [{key: surface for key, surface in doc.items() if key not in cut} for doc in phrases]
     return name_trends(
         phrases,
         labels[picked].tolist(),

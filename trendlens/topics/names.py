@@ -128,10 +128,13 @@ CALENDAR = frozenset(
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir"})
 #: A phrase nearly always said after one same verb ("guilty to fraud" of "pleaded guilty to fraud"), after "and"
 #: or "of" (the tail of "Public and Commercial Services union", of "Hall of Fame") or before a number ("world
-#: number" of "world number one") is a piece cut from a longer expression and names no trend
-#: (:func:`cut_phrases`). The blind judgement of issue 20 marked such names wrong or partly ("world number and
-#: olympic", "guilty to fraud", "commercial services union"). These are the stop words that join a tail to its
-#: head.
+#: number" of "world number one"), and a phrase of several words nearly always inside one same longer phrase
+#: ("financial officer" of "chief financial officer", "league baseball" of "major league baseball") is a piece
+#: cut from a longer expression and names no trend (:func:`cut_phrases`); the longer phrase, when it is a
+#: candidate, still can. One word stays: a noun after its modifier is still that noun ("exodus" of "twitter
+#: exodus" names the Xitter exodus). The blind judgements of issue 20 marked such pieces wrong or partly ("world
+#: number and olympic", "commercial services union", "guilty to fraud", "financial officer"; runs 11-12 of
+#: docs/judgement.md). These are the stop words that join a tail to its head.
 JOINERS = frozenset({"and", "of", "&"})
 #: Number words (stop words): a phrase nearly always before a number is cut ("world number" of "world number one").
 NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
@@ -168,11 +171,12 @@ def document_phrases(terms: Terms, text: str, max_words: int = MAX_WORDS) -> dic
 def cut_phrases(terms: Terms, texts: Iterable[str], max_words: int = MAX_WORDS) -> frozenset[str]:
     """Candidate phrases of ``texts`` that are pieces of a longer expression: nearly always (the share and the
     least count of :meth:`~trendlens.topics.terms.Terms.glued`) after one same verb ("pleaded" before "guilty
-    to fraud"), after "and" or "of" (:data:`JOINERS`), or before a number ("world number" of "world number
-    one")."""
+    to fraud"), after "and" or "of" (:data:`JOINERS`) or before a number ("world number" of "world number
+    one"); or, for a phrase of several content words, beside one same word with which it makes a longer
+    candidate ("chief" before "financial officer")."""
     seen: Counter = Counter()
     before: dict[str, Counter] = defaultdict(Counter)
-    numbered: Counter = Counter()
+    after: dict[str, Counter] = defaultdict(Counter)
     for text in texts:
         for segment in terms.segments(text):
             keys = [key for key, _ in segment]
@@ -182,15 +186,24 @@ def cut_phrases(terms: Terms, texts: Iterable[str], max_words: int = MAX_WORDS) 
                         continue
                     phrase = " ".join(keys[start:end])
                     seen[phrase] += 1
+                    longer = end - start < max_words and sum(not terms.is_stop(k) for k in keys[start:end]) > 1
                     word = keys[start - 1] if start else ""
-                    if word in JOINERS or (word and not terms.is_stop(word) and _verb_or_adverb(word)):
+                    if word in JOINERS or (
+                        word
+                        and not terms.is_stop(word)
+                        and (_verb_or_adverb(word) or (longer and nameable(terms, keys[start - 1 : end])))
+                    ):
                         before[phrase][word] += 1
-                    if end < len(keys) and (keys[end].isdigit() or keys[end] in NUMBER_WORDS):
-                        numbered[phrase] += 1
+                    if end < len(keys):
+                        word = keys[end]
+                        if word.isdigit() or word in NUMBER_WORDS:
+                            after[phrase]["<number>"] += 1
+                        elif longer and not terms.is_stop(word) and nameable(terms, keys[start : end + 1]):
+                            after[phrase][word] += 1
     return frozenset(
         phrase
         for phrase, n in seen.items()
-        if n >= MIN_GLUED and max(numbered[phrase], *before[phrase].values(), 0) >= GLUE_SHARE * n
+        if n >= MIN_GLUED and max([*before[phrase].values(), *after[phrase].values()], default=0) >= GLUE_SHARE * n
     )
 
 

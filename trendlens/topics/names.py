@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,9 +166,8 @@ def document_phrases(terms: Terms, text: str, max_words: int = MAX_WORDS) -> dic
     for segment in terms.segments(text):
         keys = [key for key, _ in segment]
         for start in range(len(segment)):
-            for end in range(start + 1, min(start + max_words, len(segment)) + 1):
-                if nameable(terms, keys[start:end]):
-                    out.setdefault(" ".join(keys[start:end]), _join([s for _, s in segment[start:end]]))
+            for end in _nameable_ends(terms, keys, start, max_words):
+                out.setdefault(" ".join(keys[start:end]), _join([s for _, s in segment[start:end]]))
             for phrase in terms.phrases.get(keys[start], ()):
                 if tuple(keys[start : start + len(phrase)]) == phrase:
                     out.setdefault(" ".join(phrase), _join([s for _, s in segment[start : start + len(phrase)]]))
@@ -188,9 +187,7 @@ def cut_phrases(terms: Terms, texts: Iterable[str], max_words: int = MAX_WORDS) 
         for segment in terms.segments(text):
             keys = [key for key, _ in segment]
             for start in range(len(keys)):
-                for end in range(start + 1, min(start + max_words, len(keys)) + 1):
-                    if not nameable(terms, keys[start:end]):
-                        continue
+                for end in _nameable_ends(terms, keys, start, max_words):
                     phrase = " ".join(keys[start:end])
                     seen[phrase] += 1
                     longer = end - start < max_words and sum(not terms.is_stop(k) for k in keys[start:end]) > 1
@@ -212,6 +209,14 @@ def cut_phrases(terms: Terms, texts: Iterable[str], max_words: int = MAX_WORDS) 
         for phrase, n in seen.items()
         if n >= MIN_GLUED and max([*before[phrase].values(), *after[phrase].values()], default=0) >= GLUE_SHARE * n
     )
+
+
+def _nameable_ends(terms: Terms, keys: Sequence[str], start: int, max_words: int) -> Iterator[int]:
+    """The ends of the runs of one to ``max_words`` keys from ``start`` that could name something: the
+    candidates :func:`document_phrases` reads and :func:`cut_phrases` judges."""
+    for end in range(start + 1, min(start + max_words, len(keys)) + 1):
+        if nameable(terms, keys[start:end]):
+            yield end
 
 
 def nameable(terms: Terms, words: Sequence[str]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import numpy as np
@@ -156,3 +157,20 @@ def test_a_signature_many_posts_end_with_is_no_term():
     # headlines end in many ways: none is a signature
     heads = [r["text"] for r in read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")]
     assert not Terms.from_texts(heads, term_stop_words("english")).signatures
+
+
+def test_a_signature_is_found_in_a_corpus_of_a_few_hundred_posts():
+    """The EcoSearch bot signs 13 of 657 posts of a sample of the migration wave: under the old least count
+    (20) its sign-off named that sample's second consumer trend "info from ecosearch". Samples of the same
+    size of news headlines, app reviews and crisis tweets have no signature."""
+    records = read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
+    wave = [r for r in records if r["timestamp"][:7] in ("2024-11", "2024-12", "2025-01")]
+    sample = [r["text"] for r in random.Random(7).sample(wave, 700)]
+    assert 10 <= sum(t.endswith("More info from EcoSearch") for t in sample) < 20
+    terms = Terms.from_texts(sample, term_stop_words("english"))
+    assert ("more", "info", "from", "ecosearch") in terms.signatures
+    for name in ("huffpost", "threads_launch_reviews", "crisislex_dev"):
+        texts = [r["text"] for r in read_jsonl_gz(CORPORA / f"{name}.jsonl.gz")]
+        for seed in range(3):
+            picked = random.Random(seed).sample(texts, 700)
+            assert not Terms.from_texts(picked, term_stop_words("english")).signatures, (name, seed)

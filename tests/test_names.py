@@ -442,3 +442,28 @@ def test_a_sub_trend_is_named_by_what_its_documents_are_about_not_by_one_of_its_
     monkeypatch.setattr(names, "COSINE_WEIGHT", 0.0)
     plain = named()
     assert "khodorkovsky" in plain[0] and "broadband" not in plain[1]
+
+
+def test_a_proper_name_takes_only_a_complement_its_documents_say_with_it(monkeypatch):
+    """Blind judgement of issue 20 (run 15): "israel nuclear deal" named HuffPost headlines about Israel and
+    about Iran's nuclear deal, "ibm hard drive" a trend with no document on hard drives; the two parts of each
+    name were never said together. Real HuffPost headlines: those naming the Taliban and those on a nuclear
+    deal as one trend are named by the Taliban alone, not "taliban nuclear deal"; Netflix headlines keep "netflix
+    movies", said together, though hurricane headlines are in the same trend."""
+    import re
+
+    from trendlens.topics import names
+    from trendlens.topics.model import corpus_terms
+
+    texts = [r["text"] for r in read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")]
+    terms = corpus_terms(texts)
+
+    def named(pattern: str) -> str:
+        labels = np.array([0 if re.search(pattern, t) else -1 for t in texts])
+        assert 30 <= (labels == 0).sum() <= 200
+        return names.names_from_documents(texts, labels, np.ones(len(texts)), {0: [0]}, terms, {}).trends[0]
+
+    assert named(r"\bTaliban\b|\bnuclear deal\b") == "taliban"
+    assert named(r"\bNetflix\b|\bhurricane\b") == "netflix movies"
+    monkeypatch.setattr(names, "TOGETHER_SHARE", 0.0)
+    assert named(r"\bTaliban\b|\bnuclear deal\b") == "taliban nuclear deal"

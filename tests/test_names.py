@@ -467,3 +467,32 @@ def test_a_proper_name_takes_only_a_complement_its_documents_say_with_it(monkeyp
     assert named(r"\bNetflix\b|\bhurricane\b") == "netflix movies"
     monkeypatch.setattr(names, "TOGETHER_SHARE", 0.0)
     assert named(r"\bTaliban\b|\bnuclear deal\b") == "taliban nuclear deal"
+
+
+def test_a_trend_of_one_word_texts_no_phrase_names_says_so_before_its_keywords(monkeypatch):
+    """Issue 20 quotes keyword soup as names ("red / end", "tik / tok / just"). In the Threads launch reviews a
+    trend of one-word reviews ("Supp", "Nahhh", "Sikas") has no phrase of its own and was named "poli / gud /
+    hhh". Real reviews: the one-word ones whose word few others use, as one trend, are named for what they are,
+    with the keyword label after it; a trend of longer reviews is still named by its phrase."""
+    import re
+    from collections import Counter
+
+    from trendlens.topics import names
+    from trendlens.topics.model import corpus_terms
+
+    texts = [r["text"] for r in read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")][:6000]
+    terms = corpus_terms(texts)
+    words = [re.findall(r"[^\W\d_]+", t.lower()) for t in texts]
+    used = Counter(w[0] for w in words if len(w) == 1)
+    labels = np.full(len(texts), -1)
+    labels[[i for i, w in enumerate(words) if len(w) == 1 and used[w[0]] <= 2]] = 0
+    labels[[i for i, t in enumerate(texts) if re.search(r"\binstagram\b", t, re.I) and len(words[i]) > 5]] = 1
+    assert (labels == 0).sum() >= 100 and (labels == 1).sum() >= 100
+
+    def named() -> dict[int, str]:
+        fallback = {0: "poli / gud / hhh", 1: "instagram / account"}
+        return names.names_from_documents(texts, labels, np.ones(len(texts)), {0: [0], 1: [1]}, terms, fallback).trends
+
+    assert named() == {0: "one-word or emoji texts (poli, gud, hhh)", 1: "instagram account"}
+    monkeypatch.setattr(names, "SHORT_WORDS", 0)
+    assert named()[0] == "poli / gud / hhh"

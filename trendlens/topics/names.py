@@ -37,6 +37,7 @@ phrase is its normalised form, so "TikTok refugees" and "#tiktokrefugee" count a
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -113,6 +114,12 @@ NAME_DOCUMENTS = 1000
 #: each) named a trend of prayers for the 2013 Bohol earthquake "typhoons visayas", an event type none of its
 #: posts is about; reviews that say "Nice app" (2 phrases) are different people saying it.
 COPIED_PHRASES = 8
+#: A trend no phrase names whose median document has at most this many words (letters of any script) is
+#: named for what it is, texts too short to say anything, before its keywords: "one-word or emoji texts (poli,
+#: gud, hhh)", not "poli / gud / hhh". In the Threads launch reviews two trends (181 and 265 reviews: "Supp",
+#: "Nahhh", "🔥🔥🔥") have medians of 0 and 1 words; the shortest of the other trends of the five default fits
+#: have 2 ("wow", which a phrase names), 8 (Bluesky), 11 (CrisisLex) and 22 (HuffPost).
+SHORT_WORDS = 1
 #: Months and weekdays: written as names, but a date says neither who nor where.
 CALENDAR = frozenset(
     [
@@ -464,11 +471,30 @@ def names_from_documents(
         phrases,
         labels[picked].tolist(),
         groups,
-        fallback=fallback,
+        fallback=_short_fallback(fallback, texts, labels[picked], picked),
         terms=terms,
         embed=embed,
         centroids=centroids,
     )
+
+
+def _short_fallback(
+    fallback: Mapping[int, str], texts: Sequence[str], labels: np.ndarray, rows: np.ndarray
+) -> dict[int, str]:
+    """``fallback`` (trend → keyword label, "a / b / c"), with the trends whose documents (``texts`` at
+    ``rows``, of trend ``labels``) have a median of at most :data:`SHORT_WORDS` words named as such:
+    "one-word or emoji texts (a, b, c)"."""
+    out = dict(fallback)
+    for trend, label in fallback.items():
+        words = [len(_WORD.findall(texts[i])) for i in rows[labels == trend]]
+        if words and np.median(words) <= SHORT_WORDS:
+            keywords = [k for k in label.split(" / ") if k and not k.startswith("(")]
+            out[trend] = "one-word or emoji texts" + (f" ({', '.join(keywords)})" if keywords else "")
+    return out
+
+
+# A word of any script: letters, no digits or underscores.
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _subject_share(

@@ -137,7 +137,10 @@ def test_input_accepted_with_warnings_runs_to_the_end_with_one_line_per_kind(tmp
     lines[20] = lines[20].replace(b'"text": "', b'"text": "Caf\xe9 ', 1)  # a latin-1 byte
     path = tmp_path / "posts.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    result = run_cli("run", str(path), "--out", str(tmp_path / "out"), "--quiet", "--any-time")
+    # the static tier: the warnings are about the input, not the model (and a third of the time)
+    result = run_cli(
+        "run", str(path), "--out", str(tmp_path / "out"), "--quiet", "--any-time", "--embedder", "minilm-static"
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     warned = [line for line in result.stderr.splitlines() if line.startswith("trendlens: warning: ")]
     expected = [

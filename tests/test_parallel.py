@@ -116,9 +116,18 @@ def test_trendlens_run_on_two_local_workers_prints_the_same_trends(tmp_path, e2e
     assert here.returncode == 0 and there.returncode == 0, here.stderr[-1500:] + there.stderr[-1500:]
     trends = json.loads(here.stdout)["trends"]
     assert len(trends) >= 3 and trends == json.loads(there.stdout)["trends"]
-    unreachable = run_cli("run", str(source), "--scheduler", "tcp://127.0.0.1:9", *common)
-    assert unreachable.returncode == 2
-    last = unreachable.stderr.strip().splitlines()[-1]
+
+
+def test_trendlens_run_on_a_scheduler_it_cannot_reach_says_so(tmp_path, e2e_records, capsys, monkeypatch):
+    from trendlens.cli import main
+    from trendlens.parallel import DaskExecutor
+
+    monkeypatch.setattr(DaskExecutor, "connect_timeout", "2s")  # not the default 20 s: nothing listens there
+    source = tmp_path / "headlines.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in e2e_records[:50]), encoding="utf-8")
+    common = ["--embedder", "minilm-static", "--no-cache", "--quiet", "--out", str(tmp_path / "out")]
+    assert main(["run", str(source), "--scheduler", "tcp://127.0.0.1:9", *common]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("trendlens: error: could not reach the Dask scheduler at tcp://127.0.0.1:9")
 
 

@@ -175,53 +175,78 @@ def document_phrases(terms: Terms, text: str, max_words: int = MAX_WORDS) -> dic
     corpus's multi-word hashtags (``terms.phrases``: "first post", "bye bye x") wherever
     their words occur in a row.
     """
-    out: dict[str, str] = {}
-    for segment in terms.segments(text):
-        keys = [key for key, _ in segment]
-        for start in range(len(segment)):
-            for end in _nameable_ends(terms, keys, start, max_words):
-                out.setdefault(" ".join(keys[start:end]), _join([s for _, s in segment[start:end]]))
-            for phrase in terms.phrases.get(keys[start], ()):
-                if tuple(keys[start : start + len(phrase)]) == phrase:
-                    out.setdefault(" ".join(phrase), _join([s for _, s in segment[start : start + len(phrase)]]))
-    return out
+    return _read(terms, text, max_words)[0]
 
 
-def cut_phrases(terms: Terms, texts: Iterable[str], max_words: int = MAX_WORDS) -> frozenset[str]:
+def cut_phrases(
+    terms: Terms,
+    texts: Iterable[str] = (),
+    max_words: int = MAX_WORDS,
+    contexts: Iterable[Sequence[tuple[str, str, str]]] | None = None,
+) -> frozenset[str]:
     """Candidate phrases of ``texts`` that are pieces of a longer expression: nearly always (the share and the
     least count of :meth:`~trendlens.topics.terms.Terms.glued`) after one same verb ("pleaded" before "guilty
     to fraud"), after "and" or "of" (:data:`JOINERS`) or before a number ("world number" of "world number
     one"); or, for a phrase of several content words, beside one same word with which it makes a longer
-    candidate ("chief" before "financial officer")."""
+    candidate ("chief" before "financial officer"). ``contexts``: instead of ``texts``, the candidates' contexts
+    :func:`_read` gave for each text (no text is read twice)."""
+    if contexts is None:
+        contexts = (_read(terms, text, max_words)[1] for text in texts)
     seen: Counter = Counter()
-    before: dict[str, Counter] = defaultdict(Counter)
-    after: dict[str, Counter] = defaultdict(Counter)
-    for text in texts:
-        for segment in terms.segments(text):
-            keys = [key for key, _ in segment]
-            for start in range(len(keys)):
-                for end in _nameable_ends(terms, keys, start, max_words):
-                    phrase = " ".join(keys[start:end])
-                    seen[phrase] += 1
-                    longer = end - start < max_words and sum(not terms.is_stop(k) for k in keys[start:end]) > 1
-                    word = keys[start - 1] if start else ""
-                    if word in JOINERS or (
-                        word
-                        and not terms.is_stop(word)
-                        and (_verb_or_adverb(word) or (longer and nameable(terms, keys[start - 1 : end])))
-                    ):
-                        before[phrase][word] += 1
-                    if end < len(keys):
-                        word = keys[end]
-                        if word.isdigit() or word in NUMBER_WORDS:
-                            after[phrase]["<number>"] += 1
-                        elif longer and not terms.is_stop(word) and nameable(terms, keys[start : end + 1]):
-                            after[phrase][word] += 1
+    beside: dict[str, Counter] = defaultdict(Counter)
+    for found in contexts:
+        for phrase, before, after in found:
+            seen[phrase] += 1
+            if before:
+                beside[phrase]["<" + before] += 1
+            if after:
+                beside[phrase][after + ">"] += 1
     return frozenset(
         phrase
         for phrase, n in seen.items()
-        if n >= MIN_GLUED and max([*before[phrase].values(), *after[phrase].values()], default=0) >= GLUE_SHARE * n
+        if n >= MIN_GLUED and max(beside[phrase].values(), default=0) >= GLUE_SHARE * n
     )
+
+
+def _read(terms: Terms, text: str, max_words: int) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """One document's candidate phrases (:func:`document_phrases`) and, per occurrence of a candidate run, the
+    context :func:`cut_phrases` counts: (phrase, the word before it that may make it a piece, the word after
+    it that may, "<number>" for a number), each ``""`` when there is none."""
+    out: dict[str, str] = {}
+    contexts: list[tuple[str, str, str]] = []
+    for segment in terms.segments(text):
+        keys = [key for key, _ in segment]
+        for start in range(len(segment)):
+            for end in _nameable_ends(terms, keys, start, max_words):
+                phrase = " ".join(keys[start:end])
+                out.setdefault(phrase, _join([s for _, s in segment[start:end]]))
+                contexts.append((phrase, *_beside(terms, keys, start, end, max_words)))
+            for phrase in terms.phrases.get(keys[start], ()):
+                if tuple(keys[start : start + len(phrase)]) == phrase:
+                    out.setdefault(" ".join(phrase), _join([s for _, s in segment[start : start + len(phrase)]]))
+    return out, contexts
+
+
+def _beside(terms: Terms, keys: Sequence[str], start: int, end: int, max_words: int) -> tuple[str, str]:
+    """The words before and after the run ``keys[start:end]`` that may make it a piece of a longer expression
+    (:func:`cut_phrases`), ``""`` where none does; a number after it is ``"<number>"``."""
+    longer = end - start < max_words and sum(not terms.is_stop(k) for k in keys[start:end]) > 1
+    before = keys[start - 1] if start else ""
+    if not (
+        before in JOINERS
+        or (
+            before
+            and not terms.is_stop(before)
+            and (_verb_or_adverb(before) or (longer and nameable(terms, keys[start - 1 : end])))
+        )
+    ):
+        before = ""
+    after = keys[end] if end < len(keys) else ""
+    if after.isdigit() or after in NUMBER_WORDS:
+        after = "<number>"
+    elif not (after and longer and not terms.is_stop(after) and nameable(terms, keys[start : end + 1])):
+        after = ""
+    return before, after
 
 
 def _nameable_ends(terms: Terms, keys: Sequence[str], start: int, max_words: int) -> Iterator[int]:
@@ -453,7 +478,8 @@ def names_from_documents(
         members = np.flatnonzero((labels == trend) & voice)
         rows.append(members[np.argsort(-centrality[members], kind="stable")][:per_trend])
     picked = np.sort(np.concatenate(rows))
-    phrases = [document_phrases(terms, texts[i]) for i in picked]
+    read = [_read(terms, texts[i], MAX_WORDS) for i in picked]
+    phrases = [doc for doc, _ in read]
     # a text retweeted under other handles ("RT @a: Luzon: Typhoons Visayas: Earthquake ...") is one text: the
     # documents of a trend with the same phrases count once, when they are long enough (COPIED_PHRASES) not to
     # say the same by chance, as a hundred reviews that say "Nice app" do
@@ -465,7 +491,7 @@ def names_from_documents(
             seen.add(key)
             once.append(k)
     picked, phrases = picked[once], [phrases[k] for k in once]
-    cut = cut_phrases(terms, (texts[i] for i in picked))  # "world number" of "world number one" names nothing
+    cut = cut_phrases(terms, contexts=(read[k][1] for k in once))  # "world number" of "world number one" names nothing
     phrases = [{key: surface for key, surface in doc.items() if key not in cut} for doc in phrases]
     return name_trends(
         phrases,

@@ -14,6 +14,15 @@ from trendlens.topics.terms import Terms
 
 
 @pytest.fixture(scope="module")
+def bbc_terms() -> tuple[list[str], Terms]:
+    """The BBC articles and their terms (about 10 s to build), shared by the tests that read them all."""
+    from trendlens.topics.model import corpus_terms
+
+    texts = [r["text"] for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz")]
+    return texts, corpus_terms(texts)
+
+
+@pytest.fixture(scope="module")
 def bluesky_fit(static_embedder):
     """A detector fitted on every 16th post of the Bluesky migration corpus (509 posts)."""
     from trendlens import TrendDetector, load_corpus
@@ -369,7 +378,7 @@ def test_a_text_retweeted_under_other_handles_counts_once_in_a_name():
     assert names.trends[0] == "nice app"
 
 
-def test_a_piece_cut_from_a_longer_expression_names_no_trend(monkeypatch):
+def test_a_piece_cut_from_a_longer_expression_names_no_trend(bbc_terms, monkeypatch):
     """Blind judgement of issue 20: BBC trends were named by pieces of longer expressions, "world number and
     olympic" (of "world number one"), "guilty to fraud" (of "pleaded guilty to fraud"), "commercial services
     union" (of the Public and Commercial Services union), all wrong. Real BBC articles: a phrase nearly always
@@ -380,10 +389,8 @@ def test_a_piece_cut_from_a_longer_expression_names_no_trend(monkeypatch):
     import re
 
     from trendlens.topics import names
-    from trendlens.topics.model import corpus_terms
 
-    texts = [r["text"] for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz")]
-    terms = corpus_terms(texts)
+    texts, terms = bbc_terms
     cut = names.cut_phrases(terms, texts)
     pieces = {"world number", "guilty to fraud", "commercial service union", "exchange commission"}
     assert pieces | {"financial officer", "indoor championship"} <= cut  # "chief ...", "european ..."
@@ -401,7 +408,9 @@ def test_a_piece_cut_from_a_longer_expression_names_no_trend(monkeypatch):
     assert "world number" in tennis()
 
 
-def test_a_sub_trend_is_named_by_what_its_documents_are_about_not_by_one_of_its_entities(embedder, monkeypatch):
+def test_a_sub_trend_is_named_by_what_its_documents_are_about_not_by_one_of_its_entities(
+    bbc_terms, embedder, monkeypatch
+):
     """Blind judgement of issue 20 (run 13): sub trends were named by one entity of many, the phrase exclusive to a
     few of their documents ("mikhail khodorkovsky political ambitions" for the BBC's Yukos affair). Real BBC
     articles: those about Yukos and those about broadband, each a trend. Phrases closer to what the whole trend
@@ -410,10 +419,8 @@ def test_a_sub_trend_is_named_by_what_its_documents_are_about_not_by_one_of_its_
     import re
 
     from trendlens.topics import names
-    from trendlens.topics.model import corpus_terms
 
-    texts = [r["text"] for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz")]
-    terms = corpus_terms(texts)
+    texts, terms = bbc_terms
     labels = np.array(
         [0 if re.search(r"Yukos|Khodorkovsky", t) else 1 if re.search(r"\bbroadband\b", t) else -1 for t in texts]
     )

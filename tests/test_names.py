@@ -476,30 +476,45 @@ def test_a_proper_name_takes_only_a_complement_its_documents_say_with_it(monkeyp
     assert named(r"\bTaliban\b|\bnuclear deal\b") == "taliban nuclear deal"
 
 
-def test_a_trend_of_one_word_texts_no_phrase_names_says_so_before_its_keywords(monkeypatch):
+def test_short_reactions_no_phrase_names_are_named_so_before_their_keywords(static_embedder, monkeypatch):
     """Issue 20 quotes keyword soup as names ("red / end", "tik / tok / just"). In the Threads launch reviews a
-    trend of one-word reviews ("Supp", "Nahhh", "Sikas") has no phrase of its own and was named "poli / gud /
-    hhh". Real reviews: the one-word ones whose word few others use, as one trend, are named for what they are,
-    with the keyword label after it; a trend of longer reviews is still named by its phrase."""
+    trend of one-word reviews ("Supp", "Nahhh", "Sikas") has no phrase of its own and was named by its keywords,
+    "poli / gud / hhh". Real reviews as three trends: the one-word reviews whose word few others use are short
+    reactions (the ranking's tier) and are named so, their keywords after; the others keep their phrases. With
+    the tier's share out of reach the same trend is its keyword label again."""
     import re
     from collections import Counter
 
-    from trendlens.topics import names
-    from trendlens.topics.model import corpus_terms
+    from trendlens import TrendDetector, load_corpus
+    from trendlens.signals import ranking
 
-    texts = [r["text"] for r in read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")][:6000]
-    terms = corpus_terms(texts)
-    words = [re.findall(r"[^\W\d_]+", t.lower()) for t in texts]
+    records = read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")[:6000]
+    words = [re.findall(r"[^\W\d_]+", r["text"].lower()) for r in records]
     used = Counter(w[0] for w in words if len(w) == 1)
-    labels = np.full(len(texts), -1)
-    labels[[i for i, w in enumerate(words) if len(w) == 1 and used[w[0]] <= 2]] = 0
-    labels[[i for i, t in enumerate(texts) if re.search(r"\binstagram\b", t, re.I) and len(words[i]) > 5]] = 1
-    assert (labels == 0).sum() >= 100 and (labels == 1).sum() >= 100
+    label = [
+        0
+        if len(w) == 1 and used[w[0]] <= 2
+        else 1
+        if re.search(r"\binstagram\b", r["text"], re.I) and len(w) > 5
+        else 2
+        if re.search(r"\btwitter\b", r["text"], re.I) and len(w) > 5
+        else -1
+        for r, w in zip(records, words)
+    ]
+    corpus = load_corpus([r for r, t in zip(records, label) if t >= 0])  # copies dropped
+    of = {r["id"]: t for r, t in zip(records, label)}
+    labels = np.array([of[d.id] for d in corpus])
+    assert min((labels == t).sum() for t in (0, 1, 2)) >= 100
+    top = [w for w, _ in Counter(w[0] for k, w in enumerate(words) if label[k] == 0).most_common(3)]
+    keywords = {0: top, 1: ["instagram", "account"], 2: ["twitter", "copy"]}
 
-    def named() -> dict[int, str]:
-        fallback = {0: "poli / gud / hhh", 1: "instagram / account"}
-        return names.names_from_documents(texts, labels, np.ones(len(texts)), {0: [0], 1: [1]}, terms, fallback).trends
+    def fitted() -> dict[int, str]:
+        detector = TrendDetector(embedder=static_embedder, taxonomy=None, show_progress=False)
+        detector.fit_assigned(corpus, labels, keywords, embeddings=static_embedder.encode(corpus.texts))
+        return detector.trends_["label"].to_dict()
 
-    assert named() == {0: "one-word or emoji texts (poli, gud, hhh)", 1: "instagram account"}
-    monkeypatch.setattr(names, "SHORT_WORDS", 0)
-    assert named()[0] == "poli / gud / hhh"
+    names = fitted()
+    assert names[0].startswith("short reactions (") and " / " not in names[0], names
+    assert not names[1].startswith("short reactions") and not names[2].startswith("short reactions"), names
+    monkeypatch.setattr(ranking, "BRIEF_SHARE", 1.01)
+    assert " / " in fitted()[0]  # "surprise / welcome / hi"

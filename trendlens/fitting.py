@@ -29,6 +29,7 @@ from trendlens.parallel import embed_texts
 from trendlens.progress import stage
 from trendlens.report.model import TrendGroup
 from trendlens.result import TrendFit
+from trendlens.signals.ranking import short_reactions
 from trendlens.signals.trends import DocumentSignals, SignalConfig, trend_signals
 from trendlens.topics.assign import (
     ASSIGN_QUANTILE,
@@ -474,6 +475,8 @@ def _named_groups(
     def embed(phrases: Sequence[str]) -> np.ndarray:
         return unit(np.asarray(embedder.encode(list(phrases)), dtype=np.float64))
 
+    brief = trends["brief"] if "brief" in trends else [float("nan")] * len(trends)
+    short = [t for t, reactions in zip(trends.index, short_reactions(brief)) if reactions]  # named as such
     names = names_from_documents(
         texts,
         labels,
@@ -484,6 +487,7 @@ def _named_groups(
         embed=embed,
         centroids=centroids,
         speaks_as=speaks_as,
+        short=short,
     )
     groups = {t: TrendGroup(g.id, names.groups[g.id], g.keywords, g.members, g.size) for t, g in merged.items()}
     ids = list(trends.index)

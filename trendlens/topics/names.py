@@ -37,7 +37,6 @@ phrase is its normalised form, so "TikTok refugees" and "#tiktokrefugee" count a
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -114,12 +113,10 @@ NAME_DOCUMENTS = 1000
 #: each) named a trend of prayers for the 2013 Bohol earthquake "typhoons visayas", an event type none of its
 #: posts is about; reviews that say "Nice app" (2 phrases) are different people saying it.
 COPIED_PHRASES = 8
-#: A trend no phrase names whose median document has at most this many words (letters of any script) is
-#: named for what it is, texts too short to say anything, before its keywords: "one-word or emoji texts (poli,
-#: gud, hhh)", not "poli / gud / hhh". In the Threads launch reviews two trends (181 and 265 reviews: "Supp",
-#: "Nahhh", "🔥🔥🔥") have medians of 0 and 1 words; the shortest of the other trends of the five default fits
-#: have 2 ("wow", which a phrase names), 8 (Bluesky), 11 (CrisisLex) and 22 (HuffPost).
-SHORT_WORDS = 1
+#: What a trend of short reactions (:func:`~trendlens.signals.ranking.short_reactions`) that no phrase names is
+#: called, before its keywords: "short reactions (poli, gud, hhh)", not the keyword soup "poli / gud / hhh".
+#: In the Threads launch reviews two such trends (181 and 265 reviews: "Supp", "Nahhh", "🔥🔥🔥") had no phrase.
+SHORT_REACTIONS = "short reactions"
 #: Months and weekdays: written as names, but a date says neither who nor where.
 CALENDAR = frozenset(
     [
@@ -459,6 +456,7 @@ def names_from_documents(
     embed: Callable[[Sequence[str]], np.ndarray] | None = None,
     centroids: Mapping[int, np.ndarray] | None = None,
     speaks_as: np.ndarray | None = None,
+    short: Iterable[int] = (),
 ) -> Names:
     """:func:`name_trends` on a corpus: the phrases of each trend's ``per_trend`` documents of highest
     ``centrality`` (cosine to their trend's centroid) and of as many documents in no trend (for the
@@ -469,7 +467,10 @@ def names_from_documents(
     once, as they do for reach. Ten copies of one TwitterExodus campaign message, a name changed in each,
     named a Bluesky trend of 153 posts "twitter bullhorn" (a phrase of the template), which the blind
     judgement of issue 20 found in none of the trend's sampled posts. Documents of one trend with the same
-    phrases, :data:`COPIED_PHRASES` or more (a text retweeted under other handles), are read once too."""
+    phrases, :data:`COPIED_PHRASES` or more (a text retweeted under other handles), are read once too.
+
+    ``short``: the trends that are short reactions; one no phrase names is :data:`SHORT_REACTIONS` before its
+    ``fallback`` keywords."""
     if not groups:
         return Names({}, {})
     voice = np.ones(len(labels), dtype=bool) if speaks_as is None else speaks_as == np.arange(len(labels))
@@ -497,30 +498,21 @@ def names_from_documents(
         phrases,
         labels[picked].tolist(),
         groups,
-        fallback=_short_fallback(fallback, texts, labels[picked], picked),
+        fallback=_short_fallback(fallback, short),
         terms=terms,
         embed=embed,
         centroids=centroids,
     )
 
 
-def _short_fallback(
-    fallback: Mapping[int, str], texts: Sequence[str], labels: np.ndarray, rows: np.ndarray
-) -> dict[int, str]:
-    """``fallback`` (trend → keyword label, "a / b / c"), with the trends whose documents (``texts`` at
-    ``rows``, of trend ``labels``) have a median of at most :data:`SHORT_WORDS` words named as such:
-    "one-word or emoji texts (a, b, c)"."""
+def _short_fallback(fallback: Mapping[int, str], short: Iterable[int]) -> dict[int, str]:
+    """``fallback`` (trend → keyword label, "a / b / c"), the ``short`` trends' as :data:`SHORT_REACTIONS`
+    with the keywords after it: "short reactions (a, b, c)"."""
     out = dict(fallback)
-    for trend, label in fallback.items():
-        words = [len(_WORD.findall(texts[i])) for i in rows[labels == trend]]
-        if words and np.median(words) <= SHORT_WORDS:
-            keywords = [k for k in label.split(" / ") if k and not k.startswith("(")]
-            out[trend] = "one-word or emoji texts" + (f" ({', '.join(keywords)})" if keywords else "")
+    for trend in short:
+        keywords = [k for k in out.get(trend, "").split(" / ") if k and not k.startswith("(")]
+        out[trend] = SHORT_REACTIONS + (f" ({', '.join(keywords)})" if keywords else "")
     return out
-
-
-# A word of any script: letters, no digits or underscores.
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _subject_share(

@@ -10,6 +10,7 @@ import csv
 import gzip
 import json
 import os
+import subprocess
 import time
 import tracemalloc
 import warnings
@@ -33,6 +34,18 @@ def headlines(records: list[dict], n: int) -> list[dict]:
 
 def jsonl(rows: list[dict]) -> bytes:
     return "".join(json.dumps(r) + "\n" for r in rows).encode("utf-8")
+
+
+def run_here(capsys, *args: str) -> subprocess.CompletedProcess:
+    """``trendlens *args`` in this process (:func:`trendlens.cli.main`), as :func:`run_cli` reports it: for the
+    scenarios of several runs, where a new process per run (8-9 s of imports and model loading) is most of the
+    time. The commands' own process is tested by the :func:`run_cli` tests."""
+    from trendlens.cli import main
+
+    capsys.readouterr()
+    code = main(list(args))
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(["trendlens", *args], code, out.out, out.err)
 
 
 def one_error(result) -> str:
@@ -397,7 +410,7 @@ def test_a_job_with_one_far_future_date_is_refused_before_the_store_takes_it(tmp
 
 @pytest.mark.slow
 def test_far_future_job_scenario_replayed_the_bad_record_is_skipped_and_later_runs_are_healthy(
-    tmp_path, huffpost_records
+    tmp_path, huffpost_records, capsys
 ):
     rows = headlines(huffpost_records, 300)
     rows[41]["timestamp"] = "9999-12-31T00:00:00Z"
@@ -406,11 +419,11 @@ def test_far_future_job_scenario_replayed_the_bad_record_is_skipped_and_later_ru
     second.write_bytes(jsonl(rows[150:]))
     store = tmp_path / "store.duckdb"
     common = ["--store", str(store), "--window-days", "30", "--embedder", "minilm-onnx", "--min-cluster-size", "5"]
-    skipped = run_cli("job", *common, "--input", str(first), "--on-error", "skip", "--quiet")
+    skipped = run_here(capsys, "job", *common, "--input", str(first), "--on-error", "skip", "--quiet")
     assert skipped.returncode == 0, skipped.stderr[-2000:]
     assert "skipped 1 invalid record(s); first: " in skipped.stderr and "line 42, field 'timestamp'" in skipped.stderr
     assert store_counts(store) == (149, 1)
-    later = run_cli("job", *common, "--input", str(second), "--quiet")
+    later = run_here(capsys, "job", *common, "--input", str(second), "--quiet")
     assert later.returncode == 0, later.stderr[-2000:]
     assert store_counts(store) == (299, 2)
 
@@ -530,7 +543,7 @@ def test_a_campaign_of_300_texts_one_character_apart_is_one_voice_not_many_trend
 
 @pytest.mark.slow
 def test_a_stored_far_future_date_that_breaks_the_window_is_quarantined_and_the_job_runs_again(
-    tmp_path, huffpost_records
+    tmp_path, huffpost_records, capsys
 ):
     rows = headlines(huffpost_records, 200)
     rows[41]["timestamp"] = "9999-12-31T00:00:00Z"
@@ -540,18 +553,21 @@ def test_a_stored_far_future_date_that_breaks_the_window_is_quarantined_and_the_
     store = tmp_path / "store.duckdb"
     common = ["--store", str(store), "--embedder", "minilm-onnx", "--min-cluster-size", "5", "--quiet"]
     # an explicit --any-time lets the date in; a run over everything stored still works
-    assert run_cli("job", *common, "--input", str(source), "--any-time").returncode == 0
-    broken = run_cli("job", *common, "--window-days", "30", "--mode", "full")  # 30 days before year 9999: 1 document
+    assert run_here(capsys, "job", *common, "--input", str(source), "--any-time").returncode == 0
+    # 30 days before year 9999: 1 document
+    broken = run_here(capsys, "job", *common, "--window-days", "30", "--mode", "full")
     error = one_error(broken)
     assert "only 1 document(s) to cluster" in error and "--quarantine ID" in error and "--quarantine-after" in error
-    healed = run_cli("job", *common, "--window-days", "30", "--mode", "full", "--quarantine-after", "2100-01-01")
+    healed = run_here(
+        capsys, "job", *common, "--window-days", "30", "--mode", "full", "--quarantine-after", "2100-01-01"
+    )
     assert healed.returncode == 0, healed.stderr[-2000:]
     assert store_counts(store) == (199, 1)
     import duckdb
 
     with duckdb.connect(str(store), read_only=True) as con:
         assert con.execute("SELECT id FROM quarantine").fetchall() == [(bad,)]
-    assert run_cli("job", *common, "--dry-run", "--restore", bad).returncode == 2  # a dry run writes nothing
-    restored = run_cli("job", *common, "--restore", bad)  # without a window the run works with it back
+    assert run_here(capsys, "job", *common, "--dry-run", "--restore", bad).returncode == 2  # a dry run writes nothing
+    restored = run_here(capsys, "job", *common, "--restore", bad)  # without a window the run works with it back
     assert restored.returncode == 0, restored.stderr[-2000:]
     assert store_counts(store) == (200, 1)

@@ -475,8 +475,7 @@ def _named_groups(
     def embed(phrases: Sequence[str]) -> np.ndarray:
         return unit(np.asarray(embedder.encode(list(phrases)), dtype=np.float64))
 
-    brief = trends["brief"] if "brief" in trends else [float("nan")] * len(trends)
-    short = [t for t, reactions in zip(trends.index, short_reactions(brief)) if reactions]  # named as such
+    short = [t for t, reactions in zip(trends.index, short_reactions(trends["brief"])) if reactions]  # named so
     names = names_from_documents(
         texts,
         labels,

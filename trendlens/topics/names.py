@@ -570,7 +570,6 @@ def _complement(
     if not _proper(key, terms) or key not in scores:
         return None
     words, taken = set(key.split()), set(taken)
-    holding = [doc for doc in documents if key in doc]
     options = {
         q: v
         for q, v in scores.items()
@@ -582,7 +581,8 @@ def _complement(
         and not _spells_out(key, q)
     }
     best = _best(options)
-    if best is not None and holding and sum(best in doc for doc in holding) < TOGETHER_SHARE * len(holding):
+    holding = [doc for doc in documents if key in doc] if best is not None else []
+    if holding and sum(best in doc for doc in holding) < TOGETHER_SHARE * len(holding):
         return None  # said apart from the name: "israel" and "nuclear deal" (Iran's) share no document
     return best
 

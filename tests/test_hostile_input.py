@@ -6,6 +6,7 @@ quickly, and ``tracemalloc`` shows the line was never held whole.
 
 from __future__ import annotations
 
+import copy
 import csv
 import gzip
 import json
@@ -17,6 +18,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.test_cli import run_cli
@@ -509,10 +511,10 @@ def test_near_duplicates_are_texts_one_emoji_apart_not_two_headlines_on_one_stor
     assert stands_for[2:].tolist() == list(range(2, len(texts)))
 
 
-@pytest.mark.slow
-def test_a_campaign_of_300_texts_one_character_apart_is_one_voice_not_many_trends(embedder, e2e_records):
-    # a real campaign post of the Bluesky corpus (twitterexodus.org posted 456 like it), 300 times with one
-    # character changed, each from another account, among the 650 real headlines of the end-to-end sample
+@pytest.fixture(scope="module")
+def campaign_fit(embedder, e2e_records) -> TrendDetector:
+    """A real campaign post of the Bluesky corpus (twitterexodus.org posted 456 like it), 300 times with one
+    character changed, each from another account, among the 650 real headlines of the end-to-end sample."""
     base = (
         "We can't make Elon less horrible but we can make his platform less powerful. Join the Twitter Exodus: "
         "delete your account, move your followers to Bluesky and tell your friends why you left. Every account "
@@ -527,7 +529,12 @@ def test_a_campaign_of_300_texts_one_character_apart_is_one_voice_not_many_trend
     ]
     corpus = load_corpus(e2e_records + campaign)
     assert len(corpus) == len(e2e_records) + 300  # none is an exact copy
-    det = TrendDetector(embedder=embedder, show_progress=False).fit(corpus, embeddings=embedder.encode(corpus.texts))
+    return TrendDetector(embedder=embedder, show_progress=False).fit(corpus, embeddings=embedder.encode(corpus.texts))
+
+
+@pytest.mark.slow
+def test_a_campaign_of_300_texts_one_character_apart_is_one_voice_not_many_trends(campaign_fit):
+    det = campaign_fit
     rows = [i for i, d in enumerate(det.corpus_) if d.id.startswith("campaign-")]
     labels = set(det.labels_[rows].tolist())
     assert len(labels) == 1, labels  # was 14 trends, 13 of them with the same label
@@ -539,6 +546,29 @@ def test_a_campaign_of_300_texts_one_character_apart_is_one_voice_not_many_trend
     if trend >= 0:  # the campaign's trend hears one voice for its 300 accounts
         windows = det.signals_[det.signals_["trend"] == trend]
         assert windows["voices"].sum() <= windows["count"].sum() - 200  # 300 accounts, 262 of them one voice
+
+
+@pytest.mark.slow
+def test_documents_moved_between_trends_keep_what_clustering_decided(campaign_fit):
+    # the scheduled job moves documents back to their previous trend (stickiness); that used to rebuild the
+    # fit from the labels alone, so the campaign's 300 accounts became 300 voices again and the names were
+    # made from other terms
+    det = copy.copy(campaign_fit)  # its own fit; the fixture's stays
+    trends, signals, duplicates = det.trends_.copy(), det.signals_.copy(), det.near_duplicates_
+    det.relabel(det.labels_.copy())
+    pd.testing.assert_frame_equal(det.trends_, trends)  # the same labels: the same fit
+    pd.testing.assert_frame_equal(det.signals_, signals)  # voices too: the campaign is one voice
+    assert det.near_duplicates_ == duplicates and det.topic_model_ is campaign_fit.topic_model_
+    smallest = int(trends["size"].idxmin())
+    largest = int(trends["size"].idxmax())
+    moved = np.where(det.labels_ == smallest, largest, det.labels_)
+    det.relabel(moved)
+    assert smallest not in det.trends_.index
+    assert det.trends_.at[largest, "size"] == trends.at[largest, "size"] + trends.at[smallest, "size"]
+    assert det.near_duplicates_ == duplicates and det.fit_rows_ is not None and det.layout_ is not None
+    with pytest.raises(ConfigError, match="no keywords given for trends \\[999\\]"):
+        det.relabel(np.where(det.labels_ == largest, 999, det.labels_))
+    assert largest in det.trends_.index  # a relabel that raises leaves the fit as it was
 
 
 @pytest.mark.slow

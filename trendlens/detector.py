@@ -22,7 +22,15 @@ from trendlens.corpus import Corpus, load_corpus
 from trendlens.embed import Embedder
 from trendlens.embed.registry import make_embedder
 from trendlens.errors import ConfigError, NotFittedError
-from trendlens.fitting import FitSettings, assigned_fit, check_corpus, fit_trends, restore_fit, update_fit
+from trendlens.fitting import (
+    FitSettings,
+    assigned_fit,
+    check_corpus,
+    fit_trends,
+    relabelled_fit,
+    restore_fit,
+    update_fit,
+)
 from trendlens.parallel import open_executor
 from trendlens.report.model import TrendReport
 from trendlens.result import Fitted
@@ -225,6 +233,27 @@ class TrendDetector(BaseEstimator):  # type: ignore[misc]
         except BaseException:
             self._reset()
             raise
+
+    def relabel(self, labels: np.ndarray, keywords: dict[int, list[str]] | None = None) -> TrendDetector:
+        """Move documents between trends of the fit: ``labels`` (one per document of ``corpus_``, ``-1`` for
+        none) replace ``labels_``, and the signals, trend table, names, consumer trends and placements are
+        recomputed on them (:func:`~trendlens.fitting.relabelled_fit`).
+
+        What the clustering decided stays: the terms that name the trends, the near-duplicates, the topic
+        model, ``fit_rows_``, ``layout_`` and the threshold of ``assign_similarity_``. ``keywords``: of each
+        trend id of ``labels``, default those of the fit (a trend id it does not have needs them). The
+        scheduled job moves documents back to their previous trend this way (stickiness). A relabel that
+        raises leaves the fit as it was.
+
+        Returns
+        -------
+        TrendDetector
+            ``self``.
+        """
+        self._check_fitted()
+        known = {**self.result_.keywords, **(keywords or {})}
+        self.result_ = relabelled_fit(self.result_, labels, known, self._settings(), self._text_embedder)
+        return self
 
     def update(self, corpus: Any, *, embeddings: np.ndarray | None = None) -> TrendDetector:
         """Add the new documents of ``corpus`` to the fitted trends, as river's models learn one batch at a time.

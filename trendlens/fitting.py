@@ -193,6 +193,42 @@ def assigned_fit(
     return build_fit(corpus, embeddings, labels, present, settings, text_embedder)
 
 
+def relabelled_fit(
+    fit: TrendFit,
+    labels: np.ndarray,
+    keywords: dict[int, list[str]],
+    settings: FitSettings,
+    text_embedder: TextEmbedder,
+) -> TrendFit:
+    """``fit`` with the trend of some documents changed (``labels``; ``keywords`` of every trend they name):
+    what follows clustering is rebuilt on them, and what clustering decided is kept: the terms that name
+    the trends, the near-duplicates (each counts as its representative's voice), the topic model, the rows
+    and layout it saw and the assignment threshold."""
+    labels = np.asarray(labels, dtype=np.int64)
+    if len(labels) != len(fit.corpus):
+        raise ConfigError(f"got {len(labels)} labels for {len(fit.corpus)} documents")
+    present = sorted(set(labels[labels >= 0].tolist()))
+    missing = [t for t in present if t not in keywords]
+    if missing:
+        raise ConfigError(f"no keywords given for trends {missing}")
+    rebuilt = build_fit(
+        fit.corpus,
+        fit.embeddings,
+        labels,
+        {t: list(keywords[t]) for t in present},
+        settings,
+        text_embedder,
+        terms=fit.terms,
+        model=fit.topic_model,
+        timings=fit.timings,
+        min_similarity=fit.assignment.min_similarity,
+        speaks_as=fit.speaks_as,
+    )
+    return replace(
+        rebuilt, fit_rows=fit.fit_rows, bertopic_ids=fit.bertopic_ids, layout=fit.layout, languages=fit.languages
+    )
+
+
 def restore_fit(
     corpus: Corpus,
     embeddings: np.ndarray,

@@ -625,7 +625,7 @@ class _Run:
         log.info("stickiness kept %d documents in their previous trend", int((labels != det.labels_).sum()))
         old_keywords = self.store.keywords(run)
         keywords = {c: det.keywords_.get(c) or old_keywords.get(ids[c], []) for c in sorted(ids)}
-        det.fit_assigned(corpus, labels, keywords, embeddings=embeddings)
+        det.relabel(labels, keywords)  # the clustering's terms and near-duplicates stay
         return ids, events
 
     def commit(

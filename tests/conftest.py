@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -19,8 +20,10 @@ settings.load_profile("trendlens")
 # Tests never touch the network: Hugging Face libraries must read local files only.
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
-# Models built on first use and the embedding cache go to a per-run folder, never the user's home.
-os.environ.setdefault("TRENDLENS_CACHE_DIR", tempfile.mkdtemp(prefix="trendlens-test-cache-"))
+# Models built on first use and the embedding cache go to a per-run folder, never the user's home; the
+# folder this process makes is removed when the run ends (pytest_sessionfinish).
+_MADE_CACHE = None if "TRENDLENS_CACHE_DIR" in os.environ else tempfile.mkdtemp(prefix="trendlens-test-cache-")
+os.environ.setdefault("TRENDLENS_CACHE_DIR", _MADE_CACHE or "")
 if os.environ.get("PYTEST_XDIST_WORKER"):  # parallel workers (pytest -n): one cache each, no two build one model
     _worker_cache = Path(os.environ["TRENDLENS_CACHE_DIR"]) / os.environ["PYTEST_XDIST_WORKER"]
     _worker_cache.mkdir(parents=True, exist_ok=True)
@@ -34,6 +37,13 @@ HUFFPOST = CORPORA / "huffpost.jsonl.gz"
 #: HuffPost categories with distinctive vocabulary, used by the end-to-end tests.
 E2E_CATEGORIES = ("SPORTS", "STYLE & BEAUTY", "FOOD & DRINK", "ENVIRONMENT", "QUEER VOICES")
 E2E_PER_CATEGORY = 100
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove the per-run cache folder (about 140 MB of embeddings and built models) this process made; a
+    folder given in ``TRENDLENS_CACHE_DIR`` stays, and parallel workers share their controller's."""
+    if _MADE_CACHE is not None:
+        shutil.rmtree(_MADE_CACHE, ignore_errors=True)
 
 
 def read_jsonl_gz(path: Path) -> list[dict]:

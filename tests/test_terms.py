@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import string
 
 import numpy as np
 import pytest
@@ -100,6 +101,24 @@ def test_cjk_words_reach_the_fitted_keyword_vocabulary(reviews, static_embedder)
     assert {"功能", "閃退"} <= set(cjk), cjk
     assert all(len(w.replace(" ", "")) <= 8 for w in cjk)  # words and word pairs, not sentences
     assert result.terms is not None
+
+
+def test_indic_reviews_give_whole_words_not_pieces_cut_at_vowel_signs(static_embedder):
+    """Regression: Python's \\w has no combining marks, the vowel signs of Hindi, Bengali and Tamil, so words
+    were cut at each one: a cluster of Threads reviews in Hindi was named "नह" (of "नहीं") with keywords "करन",
+    "रह", "सकत" (of "करना", "रहा", "सकता"), and Hindi's function words were never matched."""
+    records = read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")
+    indic = re.compile("[\u0900-\u0dff]")  # Devanagari to Sinhala
+    reviews = [r["text"] for r in records if indic.search(r["text"])]
+    assert len(reviews) >= 200, len(reviews)
+    whole = {w.strip(string.punctuation + "।॥") for text in reviews for w in text.casefold().split()}
+    texts = reviews + [r["text"] for r in records[:300]]
+    result = fit_topics(texts, np.asarray(static_embedder.encode(texts), dtype=np.float32), TopicConfig())
+    keywords = [w for words in result.keywords.values() for w, _ in words if indic.search(w)]
+    assert keywords, result.keywords
+    pieces = [w for w in keywords if not set(w.split()) <= whole]
+    assert not pieces, pieces
+    assert {"है", "नहीं"} <= result.terms.stop_words  # Hindi's function words, whole
 
 
 def test_function_words_of_other_languages_are_no_keywords(static_embedder):

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from trendlens._script import WORD
+
 #: Documents whose language is identified (a seeded sample of larger corpora).
 SAMPLE = 1000
 #: A document counts as written in a language when the identifier's probability reaches this (English corpora
@@ -137,4 +139,4 @@ def function_words(
     return frozenset(w for w in words if foreign[w] > english[w] or (foreign[w] == english[w] and not getAllLemmas(w)))
 
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(f"{WORD}+")  # "है", not "ह": combining marks are part of a word

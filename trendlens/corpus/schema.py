@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
+from trendlens._script import WORD
+
 #: Accepted input names for each document field, first match wins.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "doc_id", "document_id", "uid"),
@@ -29,7 +31,7 @@ ENGAGEMENT_ALIASES: dict[str, tuple[str, ...]] = {
     "views": ("views", "view_count", "impressions"),
 }
 
-_HASHTAG = re.compile(r"(?<![\w#])#(\w{2,})", re.UNICODE)
+_HASHTAG = re.compile(rf"(?<![\w#])#(\w{WORD}+)")  # "#भारत" whole: combining marks are part of a word
 # C0/C1 control characters except tab, newline and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Terminal colour/cursor sequences (ESC [ ... letter), removed whole rather than leaving "[31m" behind.

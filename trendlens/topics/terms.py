@@ -29,6 +29,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from trendlens._script import WORD_CHARS
+
 #: Informal spellings of function words that scikit-learn's list lacks; like the
 #: contractions in :data:`trendlens.topics.model.CONTRACTIONS`, they rank as keywords otherwise.
 INFORMAL = frozenset(
@@ -39,8 +41,8 @@ INFORMAL = frozenset(
 _URL = re.compile(r"(?:https?://|www\.)\S+|@[\w.-]+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b(?:/\S*)?", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 #: Where a phrase cannot run on: sentence and clause punctuation, brackets, quotes, emoji and symbols.
-_BREAK = re.compile(r"[^\w\s#'’-]+|\s[-–—]+\s")
-_TOKEN = re.compile(r"#?[\w'’-]+")
+_BREAK = re.compile(rf"[^{WORD_CHARS}\s#'’-]+|\s[-–—]+\s")
+_TOKEN = re.compile(rf"#?[{WORD_CHARS}'’-]+")  # combining marks too: the vowel signs of Hindi, Bengali, Tamil
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 _CJK = re.compile(f"[{_HAN}{_KANA}]+")

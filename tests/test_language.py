@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens import TrendDetector, TrendlensError, load_corpus
-from trendlens.corpus.language import function_words, language_mix
+from trendlens.corpus.language import (
+    function_words,
+    group_languages,
+    in_languages,
+    language_mix,
+    main_language,
+    other_languages,
+)
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +88,59 @@ def test_fit_of_a_corpus_without_timestamps_warns_that_nothing_is_scored_over_ti
     )
     with warned, pytest.raises(TrendlensError, match="no-such-embedder"):
         TrendDetector(embedder="no-such-embedder", show_progress=False).fit(undated)
+
+
+@pytest.fixture(scope="module")
+def threads_reviews() -> dict[str, list[str]]:
+    """Real Threads launch reviews in Devanagari (Hindi and others), Arabic script, romanised Hindi and English."""
+    texts = [r["text"] for r in read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")]
+    devanagari = [t for t in texts if re.search("[\u0900-\u097f]{3}", t)][:60]
+    arabic = [t for t in texts if re.search("[\u0600-\u06ff]{3}", t)][:60]
+    romanised = [t for t in texts if re.search(r"\b(?:hai|nahi|bhai)\b", t, re.I) and t.isascii()][:150]
+    english = [t for t in texts if len(t) > 60 and language_mix([t]).get("en")][:200]
+    return {"devanagari": devanagari, "arabic": arabic, "romanised": romanised, "english": english}
+
+
+def test_a_trend_written_in_other_languages_says_which_and_a_group_where_most_of_it_is(threads_reviews):
+    """Issue 20: English MiniLM groups what it cannot read by language and script; a Threads trend of Hindi
+    reviews was named "नही", of Arabic and Persian ones "تويتر", the Bluesky posts in German and Dutch "exit"."""
+    texts = [t for kind in threads_reviews.values() for t in kind]
+    rows, start = {}, 0
+    for k, kind in enumerate(threads_reviews.values()):
+        rows[k] = list(range(start, start + len(kind)))
+        start += len(kind)
+    main = main_language(texts, range(len(texts)))
+    assert main == "en"
+    languages = other_languages(texts, rows, main)
+    assert languages[0][0] == "Hindi" and languages[1][0] in ("Arabic", "Persian"), languages
+    assert 2 not in languages and 3 not in languages  # romanised Hindi is not identified; English is the main one
+    assert other_languages(texts, rows, "hi")[3] == ("English",)  # in a corpus written in Hindi, English is other
+    sizes = {k: len(r) for k, r in rows.items()}
+    # a group is in other languages where its members in them hold most of its documents, not from a sample
+    (both,) = group_languages(languages, {7: [0, 1]}, sizes).values()
+    assert set(both) == set(languages[0] + languages[1]) and len(both) <= 3, both
+    assert group_languages(languages, {7: [0, 1, 2]}, sizes) == {}  # 120 of 270: most are romanised Hindi
+    assert in_languages("exit", ("German", "Dutch")) == "exit (in German and Dutch)"
+    assert (
+        in_languages("terremoto", ("Spanish", "Italian", "Portuguese"))
+        == "terremoto (in Spanish, Italian and Portuguese)"
+    )
+    assert in_languages("terremoto", ()) == "terremoto"
+
+
+def test_fit_names_a_trend_of_posts_in_german_and_dutch_so(static_embedder):
+    records = read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
+    foreign = [r for r in records if language_mix([r["text"]]).keys() & {"de", "nl"}][:40]
+    english = [r for r in records[::40] if language_mix([r["text"]]).get("en")][:120]
+    corpus = load_corpus(english + foreign)
+    labels = np.array([1 if language_mix([d.text]).keys() & {"de", "nl"} else 0 for d in corpus])
+    det = TrendDetector(embedder=static_embedder, show_progress=False, taxonomy=None)
+    det.fit_assigned(corpus, labels, {0: ["bluesky"], 1: ["exit"]}, embeddings=static_embedder.encode(corpus.texts))
+    named = det.trends_["label"]
+    assert re.search(r" \(in (German and Dutch|Dutch and German)\)$", named[1]), named[1]
+    assert "(in " not in named[0]
+    group = det.consumer_trends_.loc[det.trends_.at[1, "consumer_trend_group"]]
+    if list(group["members"]) == [1]:  # a consumer trend of one sub trend is named as it
+        assert group["label"] == named[1]
+    else:  # with the English posts: most of it is English
+        assert "(in " not in group["label"]

@@ -452,6 +452,7 @@ def build_fit(
                 texts,
             )
     timings["hierarchy"] = time.perf_counter() - start
+    _say_languages(trends, groups, consumer.table, labels, texts)
     return TrendFit(
         corpus=corpus,
         embeddings=embeddings,
@@ -531,6 +532,34 @@ def _named_groups(
     trends["consumer_trend_group"] = [groups[t].id for t in ids] if ids else []
     trends["consumer_trend_name"] = [groups[t].name for t in ids] if ids else []
     return groups
+
+
+def _say_languages(
+    trends: pd.DataFrame, groups: dict[int, TrendGroup], table: pd.DataFrame, labels: np.ndarray, texts: Sequence[str]
+) -> None:
+    """The names of the trends and consumer trends written mostly in languages other than the main one of the
+    documents in trends say which (:func:`~trendlens.corpus.language.other_languages`): "exit (in German and
+    Dutch)". Written into ``trends`` (``label``, ``consumer_trend_name``), ``groups`` and the consumer-trend
+    ``table``, after the placement, which reads the names as the documents give them."""
+    from trendlens.corpus.language import group_languages, in_languages, main_language, other_languages
+
+    if not len(trends):
+        return
+    rows = {int(t): np.flatnonzero(labels == t) for t in trends.index}
+    of_trend = other_languages(texts, rows, main_language(texts, np.flatnonzero(labels >= 0)))
+    several = {g.id: g.members for g in groups.values() if len(g.members) > 1}
+    of_group = group_languages(of_trend, several, {t: len(r) for t, r in rows.items()})
+    if not of_trend and not of_group:
+        return
+    trends["label"] = [in_languages(trends.at[t, "label"], of_trend.get(int(t), ())) for t in trends.index]
+    named: dict[int, TrendGroup] = {}
+    for t, group in groups.items():
+        if group.id not in named:
+            languages = of_group.get(group.id, ()) if group.id in several else of_trend.get(group.members[0], ())
+            named[group.id] = replace(group, name=in_languages(group.name, languages))
+        groups[t] = named[group.id]
+    trends["consumer_trend_name"] = [groups[int(t)].name for t in trends.index]
+    table["label"] = [named[int(g)].name for g in table.index]
 
 
 def _placed(

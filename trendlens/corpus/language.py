@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -140,3 +140,217 @@ def function_words(
 
 
 _WORD = re.compile(f"{WORD}+")  # "है", not "ह": combining marks are part of a word
+
+
+#: A trend's name says what languages it is written in ("exit (in German and Dutch)") when at least this share of
+#: its sampled documents whose language is identified are in languages other than the main one of the documents
+#: in trends. English MiniLM groups what it cannot read by language and script: the Bluesky posts in German and
+#: Dutch ("exit", keywords "einfach, det, gaat"), the Threads reviews in Arabic and Persian ("تويتر") or in Hindi
+#: and Bengali ("नही"); a reader of English learns from those names neither that nor what they say.
+OTHER_SHARE = 0.6
+#: ... and when at least this share of the sample is identified (most short reactions and emoji are not).
+IDENTIFIED_SHARE = 0.3
+#: A language is named when it holds at least this share of the sample's documents in other languages; at
+#: most :data:`MAX_NAMED` are.
+NAMED_SHARE = 0.2
+MAX_NAMED = 3
+#: Documents sampled per trend (seeded) and characters read of each: the identifier needs few (the language of
+#: 500 BBC articles is the same from their first 300 characters as from all of them, at a fifth of the time).
+TREND_SAMPLE = 50
+READ_CHARS = 300
+
+
+def main_language(texts: Sequence[str], rows: Sequence[int], random_state: int = 0) -> str | None:
+    """The language most of a seeded sample of ``texts[rows]`` is confidently written in (``None``: none is)."""
+    mix = language_mix([texts[int(i)][:READ_CHARS] for i in rows], SAMPLE, random_state)
+    return next((language for language in mix if language not in ("unknown", "zxx")), None)
+
+
+def other_languages(
+    texts: Sequence[str], members: Mapping[int, Sequence[int]], main: str | None, random_state: int = 0
+) -> dict[int, tuple[str, ...]]:
+    """Key → the English names of the languages other than ``main`` its rows of ``texts`` are written in,
+    for the keys of ``members`` whose sample is written in them (:data:`OTHER_SHARE`), most used first."""
+    out = {}
+    for key, rows in members.items():
+        mix = language_mix([texts[int(i)][:READ_CHARS] for i in rows], TREND_SAMPLE, random_state)
+        identified = 1.0 - mix.get("unknown", 0.0)
+        other = {language: s for language, s in mix.items() if language not in ("unknown", "zxx", main)}
+        total = sum(other.values())
+        if not other or identified < IDENTIFIED_SHARE or total < OTHER_SHARE * identified:
+            continue
+        named = [language for language, s in other.items() if s >= NAMED_SHARE * total][:MAX_NAMED]
+        out[key] = tuple(dict.fromkeys(LANGUAGE_NAMES.get(language, language) for language in named))
+    return out
+
+
+def group_languages(
+    languages: Mapping[int, Sequence[str]], groups: Mapping[int, Sequence[int]], sizes: Mapping[int, int]
+) -> dict[int, tuple[str, ...]]:
+    """Group → the languages of its members (``languages``, of :func:`other_languages`), for the groups whose
+    members written in other languages hold :data:`OTHER_SHARE` of their documents (``sizes``); each language
+    weighed by the documents of the members that name it, at most :data:`MAX_NAMED`. Read off the members,
+    not sampled again: 50 documents of a group of three sub trends, one of them in Hindi, one in Arabic and
+    Persian and one of romanised Hindi the identifier does not know, named Persian alone."""
+    out = {}
+    for group, members in groups.items():
+        written = [m for m in members if languages.get(m)]
+        if not written or sum(sizes[m] for m in written) < OTHER_SHARE * sum(sizes[m] for m in members):
+            continue
+        weight: Counter = Counter()
+        for m in written:
+            weight.update(dict.fromkeys(languages[m], sizes[m]))
+        out[group] = tuple(sorted(weight, key=lambda language: (-weight[language], language))[:MAX_NAMED])
+    return out
+
+
+def in_languages(name: str, languages: Sequence[str]) -> str:
+    """``name`` with the languages it is written in after it: "terremoto (in Italian)", "exit (in German and Dutch)"."""
+    if not languages:
+        return name
+    listed = languages[0] if len(languages) == 1 else f"{', '.join(languages[:-1])} and {languages[-1]}"
+    return f"{name} (in {listed})"
+
+
+#: English names of the languages py3langid identifies.
+LANGUAGE_NAMES = {
+    "ace": "Acehnese",
+    "af": "Afrikaans",
+    "am": "Amharic",
+    "an": "Aragonese",
+    "ar": "Arabic",
+    "ary": "Moroccan Arabic",
+    "arz": "Egyptian Arabic",
+    "as": "Assamese",
+    "az": "Azerbaijani",
+    "ba": "Bashkir",
+    "bcl": "Central Bikol",
+    "be": "Belarusian",
+    "bg": "Bulgarian",
+    "bn": "Bengali",
+    "br": "Breton",
+    "bs": "Bosnian",
+    "ca": "Catalan",
+    "crh": "Crimean Tatar",
+    "cs": "Czech",
+    "cy": "Welsh",
+    "da": "Danish",
+    "de": "German",
+    "dz": "Dzongkha",
+    "el": "Greek",
+    "en": "English",
+    "eo": "Esperanto",
+    "es": "Spanish",
+    "et": "Estonian",
+    "eu": "Basque",
+    "ext": "Extremaduran",
+    "fa": "Persian",
+    "fi": "Finnish",
+    "fo": "Faroese",
+    "fr": "French",
+    "fuv": "Nigerian Fulfulde",
+    "fy": "Western Frisian",
+    "ga": "Irish",
+    "gcf": "Guadeloupean Creole",
+    "gcr": "Guianese Creole",
+    "gd": "Scottish Gaelic",
+    "gl": "Galician",
+    "gom": "Goan Konkani",
+    "grc": "Ancient Greek",
+    "gu": "Gujarati",
+    "gug": "Paraguayan Guaraní",
+    "guw": "Gun",
+    "ha": "Hausa",
+    "hbo": "Ancient Hebrew",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "hr": "Croatian",
+    "ht": "Haitian Creole",
+    "hu": "Hungarian",
+    "hy": "Armenian",
+    "id": "Indonesian",
+    "ig": "Igbo",
+    "is": "Icelandic",
+    "it": "Italian",
+    "ja": "Japanese",
+    "jv": "Javanese",
+    "ka": "Georgian",
+    "kab": "Kabyle",
+    "kik": "Kikuyu",
+    "kk": "Kazakh",
+    "km": "Khmer",
+    "kn": "Kannada",
+    "ko": "Korean",
+    "ku": "Kurdish",
+    "ky": "Kyrgyz",
+    "la": "Latin",
+    "lb": "Luxembourgish",
+    "lg": "Ganda",
+    "lij": "Ligurian",
+    "ln": "Lingala",
+    "lo": "Lao",
+    "lt": "Lithuanian",
+    "ltg": "Latgalian",
+    "lv": "Latvian",
+    "mg": "Malagasy",
+    "mk": "Macedonian",
+    "ml": "Malayalam",
+    "mn": "Mongolian",
+    "mr": "Marathi",
+    "ms": "Malay",
+    "mt": "Maltese",
+    "my": "Burmese",
+    "ne": "Nepali",
+    "nl": "Dutch",
+    "nn": "Norwegian Nynorsk",
+    "no": "Norwegian",
+    "nso": "Northern Sotho",
+    "oc": "Occitan",
+    "om": "Oromo",
+    "or": "Odia",
+    "pa": "Punjabi",
+    "pcm": "Nigerian Pidgin",
+    "pl": "Polish",
+    "ps": "Pashto",
+    "pt": "Portuguese",
+    "qu": "Quechua",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "rw": "Kinyarwanda",
+    "sa": "Sanskrit",
+    "sdh": "Southern Kurdish",
+    "se": "Northern Sami",
+    "si": "Sinhala",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "sn": "Shona",
+    "so": "Somali",
+    "sq": "Albanian",
+    "sr": "Serbian",
+    "st": "Southern Sotho",
+    "sv": "Swedish",
+    "sw": "Swahili",
+    "ta": "Tamil",
+    "te": "Telugu",
+    "tg": "Tajik",
+    "th": "Thai",
+    "tk": "Turkmen",
+    "tl": "Tagalog",
+    "tr": "Turkish",
+    "tt": "Tatar",
+    "ug": "Uyghur",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "uz": "Uzbek",
+    "uzs": "Southern Uzbek",
+    "vec": "Venetian",
+    "vi": "Vietnamese",
+    "vo": "Volapük",
+    "wa": "Walloon",
+    "wuu": "Wu Chinese",
+    "xh": "Xhosa",
+    "yo": "Yoruba",
+    "yue": "Cantonese",
+    "zh": "Chinese",
+    "zu": "Zulu",
+}

@@ -41,6 +41,16 @@ def test_run_writes_reports_and_prints_the_table(tmp_path, e2e_records):
         alone = any(g["members"] == [trend["id"]] for g in groups)
         assert alone or f"- **Sub trend id:** `{trend['id']}`" in markdown, trend["label"]
     assert "Example documents" in markdown
+    # the printed table leads with the consumer trends, in the report's order, each with its sub trends under it
+    lines = result.stdout.splitlines()
+    cells = [[c.strip() for c in line.split("│")] for line in lines[lines.index(header) + 2 :] if "│" in line]
+    ranked = [c[1] for c in cells if c[0]]
+    assert ranked == [g["label"] for g in groups[:5]]
+    labels = {t["id"]: t["label"] for t in report["trends"]}
+    nested = next(g for g in groups[:5] if len(g["members"]) > 1)
+    under = cells[[c[1] for c in cells].index(nested["label"]) + 1 :]
+    shown = {c[1].removeprefix("· ") for c in under[: min(len(nested["members"]), 5)]}
+    assert shown <= {labels[m] for m in nested["members"]}, (shown, nested)
 
     # --json: one JSON object on stdout, for scripts (the vectors come from the cache this time)
     model = tmp_path / "model"

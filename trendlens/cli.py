@@ -43,13 +43,20 @@ def _at_least(minimum: float, kind: type = int):  # type: ignore[no-untyped-def]
     return parse
 
 
+#: Sub trends printed under each consumer trend of the terminal table (its first by the report's ranking).
+SUB_TRENDS_SHOWN = 5
+
+
 def _print_table(report: object, top: int, stream: object = None) -> None:
-    """The top trends as a table on the terminal (rich; plain box characters when piped)."""
+    """The top ``top`` consumer trends as a table on the terminal, each with its first sub trends under it
+    (:data:`SUB_TRENDS_SHOWN`, in the report's ranking), as the report leads with them (rich; plain box
+    characters when piped). A corpus about one phenomenon is one row and its facets, not a flat list of them."""
     import shutil
 
     from rich.console import Console
     from rich.table import Table
 
+    from trendlens.report.content import Trend
     from trendlens.report.markdown import fmt_growth, fmt_number, one_line
 
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
@@ -58,16 +65,24 @@ def _print_table(report: object, top: int, stream: object = None) -> None:
     table.add_column("stage")
     table.add_column("growth", justify="right")
     table.add_column("example", overflow="ellipsis", no_wrap=True, max_width=60)
-    for rank, t in enumerate(report.trends[:top], start=1):  # type: ignore[attr-defined]
-        table.add_row(
-            str(rank),
-            one_line(t.label, 40),
-            str(t.size),
-            fmt_number(t.virality, ".1f"),
-            t.lifecycle or "n/a",
-            fmt_growth(t.growth),
-            one_line(t.examples[0].text, 60) if t.examples else "",
-        )
+
+    def row(rank: str, label: str, t: Trend) -> None:
+        example = one_line(t.examples[0].text, 60) if t.examples else ""
+        growth = fmt_growth(t.growth)
+        table.add_row(rank, label, str(t.size), fmt_number(t.virality, ".1f"), t.lifecycle or "n/a", growth, example)
+
+    trends = report.trends  # type: ignore[attr-defined]
+    order = {t.id: k for k, t in enumerate(trends)}
+    by_id = {t.id: t for t in trends}
+    for rank, group in enumerate(report.consumer_trends[:top], start=1):  # type: ignore[attr-defined]
+        row(str(rank), one_line(group.label, 40), group)
+        if group.n_members < 2:
+            continue
+        members = sorted((by_id[m] for m in group.members if m in by_id), key=lambda t: order[t.id])
+        for t in members[:SUB_TRENDS_SHOWN]:
+            row("", "  · " + one_line(t.label, 36), t)
+        if len(members) > SUB_TRENDS_SHOWN:
+            table.add_row("", f"  · {len(members) - SUB_TRENDS_SHOWN} more sub trends", "", "", "", "", "")
     width = shutil.get_terminal_size((140, 24)).columns
     Console(file=stream or sys.stdout, width=width, highlight=False, markup=False).print(table)
 
@@ -141,8 +156,8 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(_summary(report, corpus, det, paths, time.perf_counter() - started), ensure_ascii=False))
     elif not args.quiet:
         print(
-            f"\n{len(report.trends)} trends in {len(corpus)} documents; top {args.top} by virality "
-            f"in the latest {det.window_}:\n"
+            f"\n{len(report.consumer_trends)} consumer trends of {len(report.trends)} sub trends in {len(corpus)} "
+            f"documents; top {args.top} by virality in the latest {det.window_}, each with its first sub trends:\n"
         )
         _print_table(report, args.top)
         model = f"; the fitted detector in {paths['model']}" if "model" in paths else ""
@@ -293,7 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="detect trends in files and write a report")
     run.add_argument("paths", nargs="+", help="JSONL(.gz), CSV or Parquet files")
     run.add_argument("--out", default="out", help="output folder (default: out)")
-    run.add_argument("--top", type=_at_least(1), default=15, help="trends shown in the printed table")
+    run.add_argument(
+        "--top", type=_at_least(1), default=15, help="consumer trends shown in the printed table, with their sub trends"
+    )
     run.add_argument("--window", default="auto", choices=["auto", "day", "week", "month"])
     run.add_argument("--min-cluster-size", type=_at_least(2), default=None, help="HDBSCAN minimum cluster size")
     run.add_argument("--sample", type=_at_least(1), default=None, help="use a random sample of N documents")

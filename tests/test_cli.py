@@ -65,6 +65,8 @@ def test_run_writes_reports_and_prints_the_table(tmp_path, e2e_records):
     assert sorted(loaded.trends_.index) == sorted(t["id"] for t in report["trends"])
     assert [t["id"] for t in summary["trends"]] == [t["id"] for t in report["trends"]]
     assert summary["trends"][0]["rank"] == 1 and summary["trends"][0]["label"] == report["trends"][0]["label"]
+    same = [(g["label"], g["members"]) for g in groups]
+    assert [(g["label"], g["members"]) for g in summary["consumer_trends"]] == same
 
 
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path):

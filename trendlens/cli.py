@@ -88,7 +88,8 @@ def _print_table(report: object, top: int, stream: object = None) -> None:
 
 
 def _summary(report: object, corpus: object, det: object, paths: dict, seconds: float) -> dict:
-    """What `trendlens run --json` prints: the ranked trends, the files written, the counts."""
+    """What `trendlens run --json` prints: the ranked sub trends and consumer trends (each with its sub trends'
+    ids), the files written, the counts."""
     return {
         "documents": len(corpus),  # type: ignore[arg-type]
         "window": det.window_,  # type: ignore[attr-defined]
@@ -106,6 +107,19 @@ def _summary(report: object, corpus: object, det: object, paths: dict, seconds: 
                 "keywords": list(t.keywords),
             }
             for rank, t in enumerate(report.trends, start=1)  # type: ignore[attr-defined]
+        ],
+        "consumer_trends": [
+            {
+                "rank": rank,
+                "id": g.id,
+                "label": g.label,
+                "size": g.size,
+                "virality": g.virality,
+                "lifecycle": g.lifecycle,
+                "growth": g.growth,
+                "members": list(g.members),
+            }
+            for rank, g in enumerate(report.consumer_trends, start=1)  # type: ignore[attr-defined]
         ],
     }
 

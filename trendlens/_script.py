@@ -26,7 +26,11 @@ def _marks() -> str:
     return "".join(re.escape(chr(a)) + ("" if a == b else "-" + re.escape(chr(b))) for a, b in ranges)
 
 
+_MARKS = _marks()
 #: The body of a character class of word characters: ``\w`` and the combining marks (``[{WORD_CHARS}]``).
-WORD_CHARS = r"\w" + _marks()
+WORD_CHARS = r"\w" + _MARKS
 #: One word character of any script.
 WORD = f"[{WORD_CHARS}]"
+#: Combining marks that follow no letter: an emoji's variation selector ("❤️" is U+2764 U+FE0F), which is
+#: part of no word (:func:`re.sub` them away before cutting words with :data:`WORD_CHARS`).
+STRAY_MARKS = re.compile(f"(?<![{WORD_CHARS}])[{_MARKS}]+")

@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from trendlens._script import WORD_CHARS
+from trendlens._script import STRAY_MARKS, WORD_CHARS
 
 #: Informal spellings of function words that scikit-learn's list lacks; like the
 #: contractions in :data:`trendlens.topics.model.CONTRACTIONS`, they rank as keywords otherwise.
@@ -536,7 +536,7 @@ def _raw_segments(text: str) -> list[list[str]]:
     one that opens or closes a run or stands next to another hashtag (a list of tags) is a
     run of its own, so "#firstpost #bluesky" gives no phrase "post bluesky".
     """
-    text = _URL.sub(" . ", text)
+    text = _URL.sub(" . ", STRAY_MARKS.sub("", text))
     text = _ABBREVIATION.sub(lambda m: m.group().replace(".", "") + " ", text)
     out = []
     for part in _BREAK.split(text):

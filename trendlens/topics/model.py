@@ -17,7 +17,7 @@ from trendlens.corpus.language import function_words
 from trendlens.errors import ConfigError, CorpusError
 from trendlens.topics.duplicates import NEAR_DUPLICATE_SIMILARITY, near_duplicate_representatives
 from trendlens.topics.neighbors import exact_neighbors
-from trendlens.topics.terms import INFORMAL, Terms, plain_tokens
+from trendlens.topics.terms import INFORMAL, KEYWORD_SEPARATOR, NO_KEYWORDS, Terms, plain_tokens
 
 #: Fewest documents a corpus needs before clustering means anything.
 MIN_DOCUMENTS = 20
@@ -472,7 +472,7 @@ def label_from_keywords(
         words.append(word)
         if len(words) == n:
             break
-    return " / ".join(words) if words else "(no keywords)"
+    return KEYWORD_SEPARATOR.join(words) if words else NO_KEYWORDS
 
 
 def _singular(token: str) -> str:

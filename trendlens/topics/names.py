@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trendlens.topics.terms import GLUE_SHARE, MIN_GLUED, Terms
+from trendlens.topics.terms import GLUE_SHARE, KEYWORD_SEPARATOR, MIN_GLUED, NO_KEYWORDS, Terms
 
 #: Longest name, in words.
 MAX_WORDS = 3
@@ -360,7 +360,7 @@ def name_trends(
         key = _best(scores)
         if key is None:
             biggest = max(members or groups[group], key=lambda m: (sizes[m], -m))
-            group_names[group] = fallback.get(biggest, "(no keywords)")
+            group_names[group] = fallback.get(biggest, NO_KEYWORDS)
             continue
         group_keys[group] = key
         group_names[group] = written(members, key)
@@ -425,7 +425,7 @@ def name_trends(
             key = best[trend]
             own = scores.pop(trend)
             if key is None:
-                trend_names[trend] = fallback.get(trend, "(no keywords)")
+                trend_names[trend] = fallback.get(trend, NO_KEYWORDS)
                 continue
             used.add(key)
             trend_names[trend] = written([trend], key)
@@ -441,7 +441,7 @@ def name_trends(
                     trend_names[trend] = written([trend], longer)
     for group, members in groups.items():  # a consumer trend of one sub trend is that sub trend, named alike
         if len(members) == 1:
-            group_names[group] = trend_names.get(members[0], fallback.get(members[0], "(no keywords)"))
+            group_names[group] = trend_names.get(members[0], fallback.get(members[0], NO_KEYWORDS))
     return Names(trend_names, group_names)
 
 
@@ -510,7 +510,7 @@ def _short_fallback(fallback: Mapping[int, str], short: Iterable[int]) -> dict[i
     with the keywords after it: "short reactions (a, b, c)"."""
     out = dict(fallback)
     for trend in short:
-        keywords = [k for k in out.get(trend, "").split(" / ") if k and not k.startswith("(")]
+        keywords = [k for k in out.get(trend, "").split(KEYWORD_SEPARATOR) if k and k != NO_KEYWORDS]
         out[trend] = SHORT_REACTIONS + (f" ({', '.join(keywords)})" if keywords else "")
     return out
 

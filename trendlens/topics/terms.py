@@ -38,6 +38,11 @@ INFORMAL = frozenset(
     + ["lol", "lmao", "omg", "yeah", "yep", "nope", "ok", "okay", "oh", "ah", "uh", "um", "hmm", "tho"]
 )  # noqa: SIM905
 
+#: How a keyword label joins its keywords ("poli / gud / hhh": :func:`~trendlens.topics.model.label_from_keywords`,
+#: read back by :mod:`~trendlens.topics.names`), and the label of a trend without any.
+KEYWORD_SEPARATOR = " / "
+NO_KEYWORDS = "(no keywords)"
+
 _URL = re.compile(r"(?:https?://|www\.)\S+|@[\w.-]+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b(?:/\S*)?", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 #: Where a phrase cannot run on: sentence and clause punctuation, brackets, quotes, emoji and symbols.

@@ -185,12 +185,18 @@ def assigned_fit(
     labels = np.asarray(labels, dtype=np.int64)
     if len(labels) != len(corpus) or len(embeddings) != len(corpus):
         raise ConfigError(f"got {len(labels)} labels and {len(embeddings)} embeddings for {len(corpus)} documents")
-    missing = sorted(set(labels[labels >= 0].tolist()) - set(keywords))
+    embeddings = np.asarray(embeddings, dtype=np.float32)
+    return build_fit(corpus, embeddings, labels, _present_keywords(labels, keywords), settings, text_embedder)
+
+
+def _present_keywords(labels: np.ndarray, keywords: dict[int, list[str]]) -> dict[int, list[str]]:
+    """The ``keywords`` of each trend id of ``labels`` (``-1``: none), in id order; a ``ConfigError`` names the
+    ids it lacks."""
+    present = sorted(set(labels[labels >= 0].tolist()))
+    missing = [t for t in present if t not in keywords]
     if missing:
         raise ConfigError(f"no keywords given for trends {missing}")
-    present = {t: list(keywords[t]) for t in sorted(set(labels[labels >= 0].tolist()))}
-    embeddings = np.asarray(embeddings, dtype=np.float32)
-    return build_fit(corpus, embeddings, labels, present, settings, text_embedder)
+    return {t: list(keywords[t]) for t in present}
 
 
 def relabelled_fit(
@@ -207,15 +213,11 @@ def relabelled_fit(
     labels = np.asarray(labels, dtype=np.int64)
     if len(labels) != len(fit.corpus):
         raise ConfigError(f"got {len(labels)} labels for {len(fit.corpus)} documents")
-    present = sorted(set(labels[labels >= 0].tolist()))
-    missing = [t for t in present if t not in keywords]
-    if missing:
-        raise ConfigError(f"no keywords given for trends {missing}")
     rebuilt = build_fit(
         fit.corpus,
         fit.embeddings,
         labels,
-        {t: list(keywords[t]) for t in present},
+        _present_keywords(labels, keywords),
         settings,
         text_embedder,
         terms=fit.terms,

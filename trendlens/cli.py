@@ -14,9 +14,13 @@ import warnings
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trendlens.errors import ConfigError, TrendlensError
 from trendlens.validation import check_output_dir
+
+if TYPE_CHECKING:
+    from trendlens.report.content import Trend
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,7 +60,6 @@ def _print_table(report: object, top: int, stream: object = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from trendlens.report.content import Trend
     from trendlens.report.markdown import fmt_growth, fmt_number, one_line
 
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
@@ -96,31 +99,26 @@ def _summary(report: object, corpus: object, det: object, paths: dict, seconds: 
         "seconds": round(seconds, 1),
         "files": {kind: str(path) for kind, path in paths.items()},
         "trends": [
-            {
-                "rank": rank,
-                "id": t.id,
-                "label": t.label,
-                "size": t.size,
-                "virality": t.virality,
-                "lifecycle": t.lifecycle,
-                "growth": t.growth,
-                "keywords": list(t.keywords),
-            }
+            {**_ranked(rank, t), "keywords": list(t.keywords)}
             for rank, t in enumerate(report.trends, start=1)  # type: ignore[attr-defined]
         ],
         "consumer_trends": [
-            {
-                "rank": rank,
-                "id": g.id,
-                "label": g.label,
-                "size": g.size,
-                "virality": g.virality,
-                "lifecycle": g.lifecycle,
-                "growth": g.growth,
-                "members": list(g.members),
-            }
+            {**_ranked(rank, g), "members": list(g.members)}
             for rank, g in enumerate(report.consumer_trends, start=1)  # type: ignore[attr-defined]
         ],
+    }
+
+
+def _ranked(rank: int, trend: Trend) -> dict:
+    """What `--json` says of every ranked trend and consumer trend."""
+    return {
+        "rank": rank,
+        "id": trend.id,
+        "label": trend.label,
+        "size": trend.size,
+        "virality": trend.virality,
+        "lifecycle": trend.lifecycle,
+        "growth": trend.growth,
     }
 
 

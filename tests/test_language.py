@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 import numpy as np
 import pytest
@@ -97,7 +98,7 @@ def threads_reviews() -> dict[str, list[str]]:
     devanagari = [t for t in texts if re.search("[\u0900-\u097f]{3}", t)][:60]
     arabic = [t for t in texts if re.search("[\u0600-\u06ff]{3}", t)][:60]
     romanised = [t for t in texts if re.search(r"\b(?:hai|nahi|bhai)\b", t, re.I) and t.isascii()][:150]
-    english = [t for t in texts if len(t) > 60 and language_mix([t]).get("en")][:200]
+    english = list(islice((t for t in texts if len(t) > 60 and language_mix([t]).get("en")), 200))
     return {"devanagari": devanagari, "arabic": arabic, "romanised": romanised, "english": english}
 
 
@@ -130,10 +131,11 @@ def test_a_trend_written_in_other_languages_says_which_and_a_group_where_most_of
 
 def test_fit_names_a_trend_of_posts_in_german_and_dutch_so(static_embedder):
     records = read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
-    foreign = [r for r in records if language_mix([r["text"]]).keys() & {"de", "nl"}][:40]
-    english = [r for r in records[::40] if language_mix([r["text"]]).get("en")][:120]
+    foreign = list(islice((r for r in records if language_mix([r["text"]]).keys() & {"de", "nl"}), 40))
+    english = list(islice((r for r in records[::40] if language_mix([r["text"]]).get("en")), 120))
     corpus = load_corpus(english + foreign)
-    labels = np.array([1 if language_mix([d.text]).keys() & {"de", "nl"} else 0 for d in corpus])
+    german_or_dutch = {r["id"] for r in foreign}
+    labels = np.array([1 if d.id in german_or_dutch else 0 for d in corpus])
     det = TrendDetector(embedder=static_embedder, show_progress=False, taxonomy=None)
     det.fit_assigned(corpus, labels, {0: ["bluesky"], 1: ["exit"]}, embeddings=static_embedder.encode(corpus.texts))
     named = det.trends_["label"]

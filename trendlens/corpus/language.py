@@ -160,9 +160,23 @@ TREND_SAMPLE = 50
 READ_CHARS = 300
 
 
+class _Openings(Sequence[str]):
+    """The first :data:`READ_CHARS` characters of ``texts[rows]``, cut when read: a sample of 50 documents of a
+    trend of 6,000 cuts 50 texts, not 6,000."""
+
+    def __init__(self, texts: Sequence[str], rows: Sequence[int]) -> None:
+        self._texts, self._rows = texts, rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):  # type: ignore[override]  # only single rows are read
+        return self._texts[int(self._rows[i])][:READ_CHARS]
+
+
 def main_language(texts: Sequence[str], rows: Sequence[int], random_state: int = 0) -> str | None:
     """The language most of a seeded sample of ``texts[rows]`` is confidently written in (``None``: none is)."""
-    mix = language_mix([texts[int(i)][:READ_CHARS] for i in rows], SAMPLE, random_state)
+    mix = language_mix(_Openings(texts, rows), SAMPLE, random_state)
     return next((language for language in mix if language not in ("unknown", "zxx")), None)
 
 
@@ -173,7 +187,7 @@ def other_languages(
     for the keys of ``members`` whose sample is written in them (:data:`OTHER_SHARE`), most used first."""
     out = {}
     for key, rows in members.items():
-        mix = language_mix([texts[int(i)][:READ_CHARS] for i in rows], TREND_SAMPLE, random_state)
+        mix = language_mix(_Openings(texts, rows), TREND_SAMPLE, random_state)
         identified = 1.0 - mix.get("unknown", 0.0)
         other = {language: s for language, s in mix.items() if language not in ("unknown", "zxx", main)}
         total = sum(other.values())

@@ -419,3 +419,15 @@ def test_a_headline_s_line_ends_its_cause():
     assert ("growth fears", "amid") in causes_of(bbc["bbc-business-436"])  # "ECB holds rates amid growth fears"
     assert ("Big Brother 'leak", "after") in causes_of(bbc["bbc-entertainment-221"])
     assert not [c for doc in list(bbc.values())[:500] for c, _ in causes_of(doc[:300]) if "\n" in c]
+
+
+def test_a_driver_is_first_quoted_from_the_sentence_its_name_is_read_from(bluesky, embedder):
+    """The quotes of a driver were its first sentences read: the migration's "I was hearing Twitter wasn't good
+    anymore" led with a post that stays on Twitter for the people it follows there."""
+    ids = ["bskymig-3lbwpa2lrz22o", "bskymig-3ledswou6q22h", "bskymig-3l6pu72646d26"]  # in this reading order
+    assert "since alot of people I follow are still on Twitter" in bluesky[ids[0]]["text"]
+    sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
+    (driver,) = document_drivers(sentences, embedder)
+    assert driver.cause == "I was hearing Twitter wasn't good anymore" and driver.documents == 3
+    assert driver.cause in driver.evidence[0].text and driver.evidence[0].doc_id == ids[1]
+    assert [e.doc_id for e in driver.evidence][-1] == ids[0]  # the statement least like the others comes last

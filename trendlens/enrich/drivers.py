@@ -227,9 +227,17 @@ def _driver(
     counts: dict[str, int] = {}
     for m in members:
         counts[m.cause] = counts.get(m.cause, 0) + 1
-    best = _representative(reasons or members, counts, dict(zip([phrases[r] for r in rows], sims.mean(axis=1))))
+    centrality = dict(zip([phrases[r] for r in rows], sims.mean(axis=1)))
+    best = _representative(reasons or members, counts, centrality)
+    given = {id(m) for m in (reasons if reasons is not None else members)}
     evidence, seen = [], set()
-    for m in members:
+    # the sentence the name is read from, then the reasons that say most nearly what the group says, in reading
+    # order among equals: the first members read may say it least ("since a lot of people I follow are still on
+    # Twitter" led the quotes of "I was hearing Twitter wasn't good anymore")
+    for m in sorted(
+        members,
+        key=lambda m: (m.cause != best, id(m) not in given, -round(float(centrality[m.cause.casefold()]), 6)),
+    ):
         if m.evidence.doc_id not in seen and len(evidence) < max_evidence:
             seen.add(m.evidence.doc_id)
             evidence.append(m.evidence)

@@ -74,14 +74,12 @@ def _print_table(report: object, top: int, stream: object = None) -> None:
         growth = fmt_growth(t.growth)
         table.add_row(rank, label, str(t.size), fmt_number(t.virality, ".1f"), t.lifecycle or "n/a", growth, example)
 
-    trends = report.trends  # type: ignore[attr-defined]
-    order = {t.id: k for k, t in enumerate(trends)}
-    by_id = {t.id: t for t in trends}
     for rank, group in enumerate(report.consumer_trends[:top], start=1):  # type: ignore[attr-defined]
         row(str(rank), one_line(group.label, 40), group)
         if group.n_members < 2:
             continue
-        members = sorted((by_id[m] for m in group.members if m in by_id), key=lambda t: order[t.id])
+        ids = set(group.members)
+        members = [t for t in report.trends if t.id in ids]  # type: ignore[attr-defined]  # in the report's ranking
         for t in members[:SUB_TRENDS_SHOWN]:
             row("", "  · " + one_line(t.label, 36), t)
         if len(members) > SUB_TRENDS_SHOWN:

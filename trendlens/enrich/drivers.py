@@ -228,8 +228,9 @@ def _driver(
     for m in members:
         counts[m.cause] = counts.get(m.cause, 0) + 1
     centrality = dict(zip([phrases[r] for r in rows], sims.mean(axis=1)))
-    best = _representative(reasons or members, counts, centrality)
-    given = {id(m) for m in (reasons if reasons is not None else members)}
+    stated = reasons or members
+    best = _representative(stated, counts, centrality)
+    given = {id(m) for m in stated}
     evidence, seen = [], set()
     # the sentence the name is read from, then the reasons that say most nearly what the group says, in reading
     # order among equals: the first members read may say it least ("since a lot of people I follow are still on

@@ -374,6 +374,19 @@ def test_a_writer_s_own_reason_for_joining_is_a_driver_even_when_one_post_gives_
     assert not document_drivers(sentences, embedder, exclude=("bluesky",), max_own=0)
 
 
+def test_what_someone_else_did_before_the_writer_left_is_the_writer_s_own_reason(bluesky):
+    """An "after" orders events as often as it gives a reason, so a writer's act counts only with another
+    connective; but "after" a clause saying what someone else did gives the reason for leaving. Real posts of
+    the 700-post sample of the wave: "I definitely stopped using Twitter after Elon bought it." and "I left
+    the other place the day after the country lost its damn mind." were read as no one's reason."""
+    ids = ["bskymig-3lbtxzfdplk24", "bskymig-3lalzramxv22y", "bskymig-3lbtt4nultm2h"]
+    sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
+    after = {m.cause: m for m in cause_mentions(sentences) if m.marker == "after"}
+    assert after["Elon bought it"].own and after["the country lost its damn mind"].own
+    # a noun phrase after "after" is the order of events: "New on here after varying levels of success ..."
+    assert not after["varying levels of success on Twitter and Threads"].own
+
+
 def test_causes_that_only_share_the_trend_s_name_are_not_one_driver(bluesky, embedder):
     """Blind judgement of issue 20 (run 7): the migration's second driver, "I want people to call it the Xodus",
     grouped posts that name the Xodus, each for something else; it was marked wrong where it was reported."""

@@ -24,7 +24,8 @@ main clause; only the rest counts. The parse (spaCy) bounds each cause: a phrase
 where a new clause starts, a clause where a second subject does.
 
 A cause that explains the writer's own act ("I left Twitter because ...", "so I uninstalled the
-app") is marked with what the act was done to (:func:`own_act`). The grouping of causes into
+app", "I stopped using Twitter after Elon bought it": after a time connective only a clause saying what
+someone else did) is marked with what the act was done to (:func:`own_act`). The grouping of causes into
 drivers is :mod:`~trendlens.enrich.drivers`.
 """
 
@@ -362,6 +363,7 @@ def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[s
             continue
         negated = i > 0 and _norm(tokens[i - 1]) in _NEGATION
         cause: list[Token] = []
+        clause = False
         if kind == "result":
             if marker != "so" or (i + 2 < len(tokens) and _norm(tokens[i + 2]) not in _NOT_RESULT):
                 cause = _backward(sent, sent.start + i)
@@ -374,8 +376,10 @@ def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[s
             head = phrase.root.lower_ if phrase.root.pos_ in {"NOUN", "PROPN"} else ""
             explained = tokens[i + 1].head if kind == "result" else _governing(tokens[i], cause)
             # "Came here after ..." may be a reason or the order of a day ("downloaded it minutes after its
-            # launch"): a writer's act counts only with a connective of reasons
-            act = None if explained is None or marker in _ORDER else own_act(explained)
+            # launch"): a writer's act counts with a connective of reasons, or after what someone else did
+            # ("I stopped using Twitter after Elon bought it")
+            ordered = marker in _ORDER and not (clause and _done_by_others(phrase))
+            act = None if explained is None or ordered else own_act(explained)
             out.append((phrase.text, marker, tuple(content_words(phrase)), _keys(phrase), head, act))
         i += n
     return out
@@ -477,6 +481,15 @@ def own_act(verb: Token) -> tuple[str, ...] | None:
         ]
     words = ("here" if o.lower_ in _DEICTIC else singular_form(o.lower_) for o in objects if o.lower_ not in _TRIES)
     return tuple(dict.fromkeys(words))
+
+
+def _done_by_others(clause: Span) -> bool:
+    """Whether a clause says what someone other than the writer did, not that something began or ended: its
+    verb's subject is not "I" or "we" ("after Elon bought it", "after it became a cesspool"; not "after I saw
+    it", "after it launched")."""
+    verb, subject = clause.root, _subject(clause.root)
+    inside = subject is not None and subject.i in range(clause.start, clause.end)
+    return inside and _norm(subject) not in _WRITER and verb.lower_ not in _ONSET
 
 
 def _quoted(token: Token) -> bool:

@@ -38,8 +38,10 @@ def demo(huffpost_records):
 
 
 @pytest.fixture(scope="module")
-def demo_vectors(onnx_embedder, demo):
-    return onnx_embedder.encode(demo.texts)  # the faster tier: any real vectors do for this test
+def demo_vectors(static_embedder, demo):
+    # the fastest tier: any real vectors do for this test. Static MiniLM encodes the demo in 2.4 s, the int8
+    # ONNX tier in 57 s; under noise seeds 0/1/2 its labels stay 0.998 identical, the worst trend at 0.92
+    return static_embedder.encode(demo.texts)
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +53,14 @@ def test_noise_in_the_last_bits_of_the_vectors_leaves_the_demo_trends_alone(demo
     again = _fit(demo, _perturbed(demo_vectors, 1e-5))
     same = (again.labels_ == demo_fit.labels_).mean()
     assert same >= 0.995, f"{same:.4f} of the labels identical under relative noise 1e-5"
-    assert 25 <= len(demo_fit.trends_) <= 45 and (demo_fit.labels_ < 0).mean() <= 0.15
+    assert 25 <= len(demo_fit.trends_) <= 45 and (demo_fit.labels_ < 0).mean() <= 0.3  # static: 32 trends, 25% in none
     assert sorted(again.trends_.index) == sorted(demo_fit.trends_.index)
     before, after = demo_fit.trends_.sort_index(), again.trends_.sort_index()
     assert (before["label"] == after["label"]).mean() >= 0.9
     # every trend keeps its documents: Jaccard of its members before and after. Measured on an AMD EPYC
     # (AVX-512) with noise seeds 0/1/2: identical labels 0.998/0.995/0.995, worst trend 0.949 (98 headlines,
-    # 5 at its edge moved); a bound on sizes alone (2% + 2) had held on an AVX2 CPU and failed there.
+    # 5 at its edge moved; int8 ONNX vectors); a bound on sizes alone (2% + 2) had held on an AVX2 CPU and failed
+    # there. Static vectors, seeds 0/1/2 here: 0.998 identical, worst trend 0.963/0.919/0.963.
     for trend in before.index:
         a, b = demo_fit.labels_ == trend, again.labels_ == trend
         assert (a & b).sum() / (a | b).sum() >= 0.9, f"trend {trend}: {a.sum()} → {b.sum()} documents"

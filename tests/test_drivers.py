@@ -130,6 +130,24 @@ def test_a_time_connective_before_the_trend_itself_is_no_driver(bluesky, embedde
     assert document_drivers(sentences, embedder, **anyway)  # without the trend's keywords it would be one
 
 
+def test_a_cause_that_is_only_the_name_of_one_of_the_trend_s_keywords_is_the_trend_itself(bluesky, embedder):
+    """On 700 posts of the wave the migration's first driver was "I want people to call it the Xodus": posts
+    that explain delays, growth or a name "because of the Xodus" / "thanks to the #Xodus", effects of the trend.
+    A reason connective kept them, as it keeps a common noun ("due to the ban" in a trend about a ban)."""
+    ids = [
+        "bskymig-3lauegr7o2k2z",  # "Because I want people to call it the Xodus."
+        "bskymig-3lbfmd7ngck2l",  # "Posts are getting delayed a bit because of the Xodus :/"
+        "bskymig-3lbvli55ans2q",  # "Things have swung dramatically in the other direction now thanks to the Xodus."
+    ]
+    sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
+    assert sum(m.only_names and m.keys == ("xodus",) for m in cause_mentions(sentences)) == 2
+    (effects,) = document_drivers(sentences, embedder, max_own=0)  # without the trend's keywords: one driver
+    assert effects.stories == 3
+    keywords = ("twitter", "new", "xodus", "bluesky", "post", "twitter exodus")  # the 700 posts' group's first six
+    assert not document_drivers(sentences, embedder, exclude=keywords, names=("new to bluesky and twitter exodus",))
+    # a cause about a name that is not one of the trend's keywords stays ("because of Elon", below)
+
+
 def test_drivers_section_lists_document_drivers_first_and_marks_taxonomy_ones(bluesky):
     ev = parse_sentences([bluesky["bskymig-3kr52tdlfdd2v"]["text"]], ["bskymig-3kr52tdlfdd2v"])[0]
     stated = Statement("Twitter is a bigoted hellhole", "documents", title="2 of 40 documents", evidence=(ev,))

@@ -356,7 +356,9 @@ def document_drivers(
     "following", "amid", "since"), a cause made of them, or naming one of them, is the trend itself
     used as a date ("after the latest exodus"); before "so I ..." or "that's why", a cause made of them
     only restates the trend. Both are left out. Purely causal connectives keep theirs: in a trend about
-    a ban, "due to the ban" is the driver.
+    a ban, "due to the ban" is the driver; but a cause that says nothing but a name that is one of them
+    is the trend itself under any connective ("because of the Xodus", "thanks to the Xodus" in posts of
+    the Xodus explain delays and growth: effects of the trend).
 
     ``names``: the trend's name (and its consumer trend's). A cause made only of a name's words
     ("Kilroy-Silk" in "mr kilroy-silk"), or holding every word of a name of two words or more
@@ -387,7 +389,7 @@ def document_drivers(
         m
         for m in cause_mentions(sentences)
         if not ({singular_form(w) for w in m.words} <= keywords and m.marker not in CAUSAL_MARKERS)
-        and not (m.marker in TEMPORAL_MARKERS and keywords.intersection(map(singular_form, m.keys)))
+        and not ((m.marker in TEMPORAL_MARKERS or m.only_names) and keywords.intersection(map(singular_form, m.keys)))
         and not any(_restates(set(_words(m.cause)), name) for name in named)
         and not _about_subject(m, subject)
         and not _about_subject(m, part_subject - {_stem(k) for k in m.keys})

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import string
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -85,7 +86,6 @@ MIN_WEB_COUNT = 5e5
 #: of 700 posts of the Bluesky wave so. On the saved fits of Bluesky, CrisisLex and the 700 posts it changes
 #: 86 of 11,000 splits ("david at ten borough" -> "david attenborough", "twitch st re amer" -> "twitch streamer").
 LONG_PART = 8
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 #: Occurrences of a word from which its neighbours tell whether it is half of a fixed expression ("costa rica").
 MIN_GLUED = 5
 #: Share of those occurrences next to one same word from which the word is glued to it.
@@ -146,7 +146,7 @@ class _Segmenter:
         count = self.web.unigrams.get(part, 0)
         if len(part) >= LONG_PART and count >= MIN_WEB_COUNT / 10:
             # unless it is a longer word without its first letter ("rotection", "nformation")
-            return not any(self.web.unigrams.get(c + part, 0) > 10 * count for c in _LETTERS)
+            return not any(self.web.unigrams.get(c + part, 0) > 10 * count for c in string.ascii_lowercase)
         return count >= MIN_WEB_COUNT * 10 ** max(0, 4 - len(part))
 
     def score(self, word: str, previous: str) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -9,11 +10,13 @@ import sys
 
 import pytest
 
+from trendlens.cli import _print_table
+from trendlens.report import TrendReport
 from trendlens.report.model import SCHEMA_VERSION
 
 
-def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+def run_cli(*args: str, cwd=None, **env_extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", **env_extra)
     return subprocess.run(
         [sys.executable, "-m", "trendlens", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=900
     )
@@ -23,11 +26,14 @@ def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
 def test_run_writes_reports_and_prints_the_table(tmp_path, e2e_records):
     source = tmp_path / "headlines.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in e2e_records), encoding="utf-8")
-    result = run_cli("run", str(source), "--out", str(tmp_path / "out"), "--top", "5")
+    # an 80-column terminal, the default of most: the example column takes what the numbers leave (it took 60
+    # characters whatever the width, and the table was "#", "…" and the examples)
+    result = run_cli("run", str(source), "--out", str(tmp_path / "out"), "--top", "5", COLUMNS="80")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "trends in 650 documents" in result.stdout
     header = next(line for line in result.stdout.splitlines() if line.startswith("#"))
-    assert header.replace("┃", " ").split() == ["#", "trend", "size", "virality", "stage", "growth", "example"]
+    assert header.replace("┃", " ").split()[:6] == ["#", "trend", "size", "virality", "stage", "growth"]
+    assert max(len(line.rstrip()) for line in result.stdout.splitlines() if "│" in line) <= 80
     assert "✓ clustering 650 documents" in result.stderr  # the stage without a count says it finished
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["schema_version"] == SCHEMA_VERSION
@@ -41,6 +47,12 @@ def test_run_writes_reports_and_prints_the_table(tmp_path, e2e_records):
         alone = any(g["members"] == [trend["id"]] for g in groups)
         assert alone or f"- **Sub trend id:** `{trend['id']}`" in markdown, trend["label"]
     assert "Example documents" in markdown
+    # a wider terminal has room for an example of each trend
+    wide = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COLUMNS", "140")
+        _print_table(TrendReport.load(tmp_path / "out" / "report.json"), 5, wide)
+    assert wide.getvalue().splitlines()[0].replace("┃", " ").split()[-1] == "example"
     # the printed table leads with the consumer trends, in the report's order, each with its sub trends under it
     lines = result.stdout.splitlines()
     cells = [[c.strip() for c in line.split("│")] for line in lines[lines.index(header) + 2 :] if "│" in line]

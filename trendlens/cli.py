@@ -51,10 +51,17 @@ def _at_least(minimum: float, kind: type = int):  # type: ignore[no-untyped-def]
 SUB_TRENDS_SHOWN = 5
 
 
+#: Narrowest example column worth printing; on a narrower terminal the table has no example column.
+MIN_EXAMPLE_WIDTH = 20
+
+
 def _print_table(report: object, top: int, stream: object = None) -> None:
     """The top ``top`` consumer trends as a table on the terminal, each with its first sub trends under it
     (:data:`SUB_TRENDS_SHOWN`, in the report's ranking), as the report leads with them (rich; plain box
-    characters when piped). A corpus about one phenomenon is one row and its facets, not a flat list of them."""
+    characters when piped). A corpus about one phenomenon is one row and its facets, not a flat list of them.
+
+    The example column takes what the other columns leave of the terminal's width (it was 60 characters wide
+    whatever the width, so an 80-column terminal printed "#", "…" and the examples, no name, no number)."""
     import shutil
 
     from rich.console import Console
@@ -62,17 +69,14 @@ def _print_table(report: object, top: int, stream: object = None) -> None:
 
     from trendlens.report.markdown import fmt_growth, fmt_number, one_line
 
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    for name, justify in (("#", "right"), ("trend", "left"), ("size", "right"), ("virality", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    table.add_column("stage")
-    table.add_column("growth", justify="right")
-    table.add_column("example", overflow="ellipsis", no_wrap=True, max_width=60)
+    rows: list[tuple[str, ...]] = []
+    examples: list[str] = []
 
     def row(rank: str, label: str, t: Trend) -> None:
-        example = one_line(t.examples[0].text, 60) if t.examples else ""
-        growth = fmt_growth(t.growth)
-        table.add_row(rank, label, str(t.size), fmt_number(t.virality, ".1f"), t.lifecycle or "n/a", growth, example)
+        examples.append(one_line(t.examples[0].text, 60) if t.examples else "")
+        rows.append(
+            (rank, label, str(t.size), fmt_number(t.virality, ".1f"), t.lifecycle or "n/a", fmt_growth(t.growth))
+        )
 
     for rank, group in enumerate(report.consumer_trends[:top], start=1):  # type: ignore[attr-defined]
         row(str(rank), one_line(group.label, 40), group)
@@ -83,9 +87,25 @@ def _print_table(report: object, top: int, stream: object = None) -> None:
         for t in members[:SUB_TRENDS_SHOWN]:
             row("", "  · " + one_line(t.label, 36), t)
         if len(members) > SUB_TRENDS_SHOWN:
-            table.add_row("", f"  · {len(members) - SUB_TRENDS_SHOWN} more sub trends", "", "", "", "", "")
+            rows.append(("", f"  · {len(members) - SUB_TRENDS_SHOWN} more sub trends", "", "", "", ""))
+            examples.append("")
+
+    def table(example_width: int) -> Table:
+        out = Table(show_edge=False, pad_edge=False, header_style="bold")
+        for name, justify in (("#", "right"), ("trend", "left"), ("size", "right"), ("virality", "right")):
+            out.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+        out.add_column("stage", no_wrap=True)
+        out.add_column("growth", justify="right", no_wrap=True)
+        if example_width:
+            out.add_column("example", overflow="ellipsis", no_wrap=True, max_width=example_width)
+        for cells, example in zip(rows, examples):
+            out.add_row(*cells, *((example,) if example_width else ()))
+        return out
+
     width = shutil.get_terminal_size((140, 24)).columns
-    Console(file=stream or sys.stdout, width=width, highlight=False, markup=False).print(table)
+    console = Console(file=stream or sys.stdout, width=width, highlight=False, markup=False)
+    left = width - console.measure(table(0)).maximum - 3  # a separator and its padding before the example
+    console.print(table(min(left, 60) if left >= MIN_EXAMPLE_WIDTH else 0))
 
 
 def _summary(report: object, corpus: object, det: object, paths: dict, seconds: float) -> dict:

@@ -49,6 +49,29 @@ def test_connectives_cut_out_the_cause_they_introduce(bluesky):
     assert causes_of(review) == [("I have to follow Imran Khan on this", "because")]
 
 
+def test_because_as_social_posts_spell_it_gives_a_cause_and_the_noun_or_verb_cause_does_not(bluesky):
+    reviews = {r["id"]: r["text"] for r in read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")}
+    crises = {r["id"]: r["text"] for r in read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")}
+    bbc = {r["id"]: r["text"] for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz")}
+    # "cause", "bc", "bcoz" and "cos" saying "because" (real posts and reviews)
+    assert ("i am looking for a safe creative space", "because") in causes_of(bluesky["bskymig-3lbyp6ec3t22r"]["text"])
+    assert ("it's free to use", "because") in causes_of(reviews["threadsrev-32815"])
+    assert ("Zayn", "because of") in causes_of(reviews["threadsrev-36173"])
+    assert ("i got overwhelmed", "because") in causes_of(reviews["threadsrev-39674"])
+    assert ("i am very active on Instagram", "because") in causes_of(reviews["threadsrev-22398"])  # "bcoz"
+    # the noun ("the cause of", "major cause of", "CONFIRMED cause of fire", "Cause of death"), the verb, and
+    # "Just because ..., doesn't mean", which explains nothing
+    for text in (
+        bluesky["bskymig-3kfgzvlgxjh2w"]["text"],
+        bluesky["bskymig-3l6xo2qsgso2g"]["text"],
+        crises["2012_Colorado_wildfires:212315735609966592"],
+        crises["2012_Colorado_wildfires:217755538195361793"],
+        re.search(r"[^.]*could cause them to[^.]*\.", bbc["bbc-tech-122"]).group(0),  # the article's sentence
+        crises["2012_Colorado_wildfires:218855649579253760"],  # "Just because the fire is ... doesn't mean"
+    ):
+        assert not [c for c, marker in causes_of(text) if marker.startswith("because")], text
+
+
 def test_thanks_times_and_names_are_no_causes(bluesky):
     # "Big thanks to @fudge.org for the invitation!": thanking, not a cause
     assert causes_of(bluesky["bskymig-3k5syp53q5t27"]["text"]) == []

@@ -53,6 +53,8 @@ SUB_TRENDS_SHOWN = 5
 
 #: Narrowest example column worth printing; on a narrower terminal the table has no example column.
 MIN_EXAMPLE_WIDTH = 20
+#: Widest example column (characters of the example's first line).
+MAX_EXAMPLE_WIDTH = 60
 
 
 def _print_table(report: object, top: int, stream: object = None) -> None:
@@ -69,14 +71,12 @@ def _print_table(report: object, top: int, stream: object = None) -> None:
 
     from trendlens.report.markdown import fmt_growth, fmt_number, one_line
 
-    rows: list[tuple[str, ...]] = []
-    examples: list[str] = []
+    rows: list[tuple[str, ...]] = []  # the cells of each row, its example last
 
     def row(rank: str, label: str, t: Trend) -> None:
-        examples.append(one_line(t.examples[0].text, 60) if t.examples else "")
-        rows.append(
-            (rank, label, str(t.size), fmt_number(t.virality, ".1f"), t.lifecycle or "n/a", fmt_growth(t.growth))
-        )
+        example = one_line(t.examples[0].text, MAX_EXAMPLE_WIDTH) if t.examples else ""
+        growth = fmt_growth(t.growth)
+        rows.append((rank, label, str(t.size), fmt_number(t.virality, ".1f"), t.lifecycle or "n/a", growth, example))
 
     for rank, group in enumerate(report.consumer_trends[:top], start=1):  # type: ignore[attr-defined]
         row(str(rank), one_line(group.label, 40), group)
@@ -87,8 +87,7 @@ def _print_table(report: object, top: int, stream: object = None) -> None:
         for t in members[:SUB_TRENDS_SHOWN]:
             row("", "  · " + one_line(t.label, 36), t)
         if len(members) > SUB_TRENDS_SHOWN:
-            rows.append(("", f"  · {len(members) - SUB_TRENDS_SHOWN} more sub trends", "", "", "", ""))
-            examples.append("")
+            rows.append(("", f"  · {len(members) - SUB_TRENDS_SHOWN} more sub trends", "", "", "", "", ""))
 
     def table(example_width: int) -> Table:
         out = Table(show_edge=False, pad_edge=False, header_style="bold")
@@ -98,14 +97,14 @@ def _print_table(report: object, top: int, stream: object = None) -> None:
         out.add_column("growth", justify="right", no_wrap=True)
         if example_width:
             out.add_column("example", overflow="ellipsis", no_wrap=True, max_width=example_width)
-        for cells, example in zip(rows, examples):
-            out.add_row(*cells, *((example,) if example_width else ()))
+        for cells in rows:
+            out.add_row(*(cells if example_width else cells[:-1]))
         return out
 
     width = shutil.get_terminal_size((140, 24)).columns
     console = Console(file=stream or sys.stdout, width=width, highlight=False, markup=False)
     left = width - console.measure(table(0)).maximum - 3  # a separator and its padding before the example
-    console.print(table(min(left, 60) if left >= MIN_EXAMPLE_WIDTH else 0))
+    console.print(table(min(left, MAX_EXAMPLE_WIDTH) if left >= MIN_EXAMPLE_WIDTH else 0))
 
 
 def _summary(report: object, corpus: object, det: object, paths: dict, seconds: float) -> dict:

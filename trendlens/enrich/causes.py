@@ -50,16 +50,17 @@ MAX_CAUSE_TOKENS = 20
 
 # Connectives, as lower-cased token sequences (apostrophes normalised to "'").
 _CLAUSE = {("because",): "because", ("since",): "since", ("now", "that"): "now that", ("given", "that"): "given that"}
-_CLAUSE |= {(w,): "because" for w in ("cuz", "coz", "'cause", "bcuz", "bcoz", "bcos", "becuz")}
+#: Spellings of "because" in social posts that are no other word.
+_BECAUSE = frozenset({"cuz", "coz", "'cause", "bcuz", "bcoz", "bcos", "becuz"})
 #: Spellings of "because" in social posts that are also other words: "cause" (a noun, a verb), "bc" (British
 #: Columbia, "300 BC"), "cos" and "cus". Each counts only where :func:`_colloquial` reads it as "because".
 #: In the Bluesky migration posts they are 18 beside 125 "because", in the Threads launch reviews 95 beside 783:
 #: "i am here cause i am looking for a safe creative space", "I got it bc of Zayn".
 COLLOQUIAL = frozenset({"cause", "bc", "cos", "cus"})
-_CLAUSE |= {(w,): "because" for w in COLLOQUIAL}
+_CLAUSE |= {(w,): "because" for w in _BECAUSE | COLLOQUIAL}
 _PHRASE = {
     ("because", "of"): "because of",
-    **{(w, "of"): "because of" for w in COLLOQUIAL | {"cuz", "coz", "'cause", "bcuz", "bcoz", "bcos", "becuz"}},
+    **{(w, "of"): "because of" for w in _BECAUSE | COLLOQUIAL},
     ("due", "to"): "due to",
     ("thanks", "to"): "thanks to",
     ("owing", "to"): "owing to",
@@ -113,6 +114,8 @@ _NOT_RESULT = word_set(
     "'m am was 're are were do did never not have 've had"
 )
 _NEGATION = word_set("not n't never")
+# Words before "cause" the verb: "will cause", "to cause", "might not cause".
+_CAUSE_VERB_BEFORE = word_set("to will would could can may might should must did does do 'll n't not never also")
 # Verbs of a beginning or an end: "since <it> started" dates, it does not explain.
 _ONSET = word_set(
     "start starts started begin began begun end ends ended join joins joined leave left arrive arrived "
@@ -425,10 +428,6 @@ def _colloquial(tokens: Sequence[Token], i: int, kind: str) -> bool:
     if after is None or not (after.pos_ == "PRON" or _norm(after) in {"there", "im", "ur", "u"}):
         return False
     return not (i + 2 < len(tokens) and _norm(tokens[i + 2]) == "to")  # "cause it to crash": the verb
-
-
-# Words before "cause" the verb: "will cause", "to cause", "might not cause".
-_CAUSE_VERB_BEFORE = word_set("to will would could can may might should must did does do 'll n't not never also")
 
 
 def _usable(sent: Span, i: int, marker: str, cause: list[Token]) -> bool:

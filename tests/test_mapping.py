@@ -254,3 +254,48 @@ def test_an_unmapped_trend_in_another_language_is_placed_in_the_multilingual_spa
     assert not plain[0].mapped and plain[1].mapped
     assert again[0].mapped and again[0].at("consumer_trend").node_id == "ct.disaster-watch", again[0]
     assert again[1] == plain[1]
+
+
+def _place_with_the_tier(embedder, multilingual_embedder, parts: list[list[str]]):
+    """Each list of texts placed as one trend: MiniLM's placements, and those with the multilingual second opinion."""
+    import pandas as pd
+
+    from trendlens.hierarchy.placement import place_in_taxonomy
+
+    texts = [text for part in parts for text in part]
+    vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
+    bounds = np.cumsum([0, *map(len, parts)])
+    rows = {t: np.arange(bounds[t], bounds[t + 1]) for t in range(len(parts))}
+    centroids = {t: vectors[r].mean(axis=0) / np.linalg.norm(vectors[r].mean(axis=0)) for t, r in rows.items()}
+    central = {t: r[np.argsort(-(vectors[r] @ centroids[t]))][:10] for t, r in rows.items()}
+    trends = pd.DataFrame({"label": [""] * len(parts), "keywords": [()] * len(parts), "size": list(map(len, parts))})
+    args = (default_taxonomy(), embedder, trends, centroids, central, vectors, [])
+    return place_in_taxonomy(*args)[0], place_in_taxonomy(*args, texts, lambda: multilingual_embedder)[0]
+
+
+def test_the_multilingual_tier_places_by_its_own_threshold_and_nonsense_stays_unmapped(embedder, multilingual_embedder):
+    """The tier's cosines run lower than MiniLM's, most of all from other languages to the English taxonomy: real
+    Italian tweets of the 2012 earthquakes reach 0.33 in its space, under MiniLM's threshold of 0.35, and were left
+    unmapped (so was the CrisisLex consumer trend of the Spanish, Italian and Portuguese disasters, at 0.32),
+    though Disasters as They Unfold fits. The tier has its own threshold with a floor on confidence; random
+    letters, which the language identifier often calls foreign, reach its threshold at no confidence."""
+    from trendlens.hierarchy.mapping import MIN_SIMILARITY
+    from trendlens.hierarchy.placement import MULTILINGUAL_MIN_SIMILARITY
+
+    with gzip.open(CORPORA / "crisislex_dev.jsonl.gz", "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
+    quake = [r["text"] for r in rows if r["event"] == "2012_Italy_earthquakes" and "terremoto" in r["text"].lower()]
+    rng = np.random.default_rng(0)
+    letters = list("abcdefghijklmnopqrstuvwxyz")
+    nonsense = [
+        [
+            " ".join("".join(rng.choice(letters, rng.integers(3, 11))) for _ in range(rng.integers(1, 6)))
+            for _ in range(10)
+        ]
+        for _ in range(20)
+    ]
+    plain, again = _place_with_the_tier(embedder, multilingual_embedder, [quake[:40], *nonsense])
+    assert not plain[0].mapped
+    assert MULTILINGUAL_MIN_SIMILARITY <= again[0].similarity < MIN_SIMILARITY, again[0]  # the band it opens
+    assert again[0].at("consumer_trend").node_id == "ct.disaster-watch", again[0]
+    assert not any(plain[t].mapped or again[t].mapped for t in range(1, len(nonsense) + 1))

@@ -34,6 +34,14 @@ from trendlens.hierarchy.mapping import (
 #: trends its cosines map fewer trends than MiniLM's at the same thresholds (rescue requests unmapped), so it
 #: is a second opinion for foreign trends only.
 FOREIGN_SHARE = 0.5
+#: The multilingual tier's own threshold, with a floor on the chosen consumer trend's confidence. Its cosines run
+#: lower than MiniLM's, most of all across languages (English taxonomy text, Spanish tweets): on the 206 labelled
+#: trends embedded by it (``benchmarks/data/taxonomy_judgements.jsonl``) those whose best similarity is 0.30-0.35
+#: and confidence at least 0.30 are placed right 30 times, wrong 4 and where the judge saw no node 5 (77%), as
+#: many as MiniLM's trends above 0.35 (120 of 163, 74%). Nonsense text (the calibration script's three kinds,
+#: 100 ten-text "trends" each) reaches a similarity of 0.31 and a confidence of 0.18 at most there: it stays unmapped.
+MULTILINGUAL_MIN_SIMILARITY = 0.30
+MULTILINGUAL_MIN_CONFIDENCE = 0.30
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -148,7 +156,7 @@ class _ForeignPlacement:
         for trend in unmapped:
             if len(self.central[trend]) and self.foreign(trend):
                 placement = self.mapper.place_trends([self.evidence(trend)])[0]
-                if placement.mapped:
+                if self.placed(placement):
                     out[trend] = placement
         return out
 
@@ -164,15 +172,20 @@ class _ForeignPlacement:
             members = [self.evidence(m) for m in sizes]
             merged = group_evidence(members, list(sizes.values()), group.name, group.keywords)
             placement = self.mapper.place_trends([merged])[0]
-            if placement.mapped:
+            if self.placed(placement):
                 out[group.id] = placement
         return out
+
+    @staticmethod
+    def placed(placement: Placement) -> bool:
+        """Whether a placement in the multilingual space is taken (:data:`MULTILINGUAL_MIN_CONFIDENCE`)."""
+        return placement.mapped and placement.levels[0].confidence >= MULTILINGUAL_MIN_CONFIDENCE
 
     @property
     def mapper(self) -> TaxonomyMapper:
         """The taxonomy mapper of the multilingual space, made when first needed."""
         if self._mapper is None:
-            self._mapper = TaxonomyMapper(self.taxonomy, self.embedder())
+            self._mapper = TaxonomyMapper(self.taxonomy, self.embedder(), min_similarity=MULTILINGUAL_MIN_SIMILARITY)
         return self._mapper
 
 

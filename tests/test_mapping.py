@@ -299,3 +299,20 @@ def test_the_multilingual_tier_places_by_its_own_threshold_and_nonsense_stays_un
     assert MULTILINGUAL_MIN_SIMILARITY <= again[0].similarity < MIN_SIMILARITY, again[0]  # the band it opens
     assert again[0].at("consumer_trend").node_id == "ct.disaster-watch", again[0]
     assert not any(plain[t].mapped or again[t].mapped for t in range(1, len(nonsense) + 1))
+
+
+def test_laws_and_rulings_on_gay_and_transgender_people_have_their_own_node_and_abortion_keeps_its_own(
+    mapper, embedder, huffpost_records
+):
+    """Taxonomy 1.8: the blind judgement of issue 20 (run 18) placed HuffPost's news on anti-LGBTQ bills and
+    rulings with Year-Round Pride, a node of Pride campaigns and brands: LGBTQ+ Visibility and Rights had no
+    consumer trend of rights fought over in law. Real headlines on bills, laws, bans and rulings about gay and
+    transgender people went there at a confidence of 0.19; abortion news stays with Reproductive Health Access."""
+    queer = re.compile(r"\b(transgender|trans|lgbtq|gay|same-sex)\b", re.I)
+    in_law = re.compile(r"\b(bills?|laws?|court|bans?|ruling)\b", re.I)
+    law = [r["text"] for r in huffpost_records if queer.search(r["text"]) and in_law.search(r["text"])]
+    abortion = [r["text"] for r in huffpost_records if "abortion" in r["text"].lower() and not queer.search(r["text"])]
+    rights = place_texts(mapper, embedder, law[:40])
+    assert rights.at("consumer_trend").node_id == "ct.rights-in-law" and rights.similarity > 0.6, rights
+    assert rights.at("big_social_trend").node_id == "bst.lgbtq-visibility"
+    assert place_texts(mapper, embedder, abortion[:40]).at("consumer_trend").node_id == "ct.reproductive-health-access"

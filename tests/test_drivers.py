@@ -309,6 +309,28 @@ def test_what_one_sub_trend_is_about_is_no_driver_of_its_group(embedder):
     assert all("danger" in c or ("fire" not in c and "flood" not in c) for c in causes), causes
 
 
+def test_a_driver_stated_in_one_sub_trend_alone_is_that_sub_trend_s_not_its_group_s(embedder):
+    """Blind judgement of issue 20 (run 18): the CrisisLex group of the Colorado wildfires and floods had "extreme
+    fire danger" (4 of 2,754 tweets, all of the wildfires) as its driver, "irrelevant to the flood part". A
+    consumer trend's driver must be stated in two of its sub trends; the wildfire tweets alone keep it."""
+    crisis = read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")
+    records = [r for r in crisis if r["event"] in ("2012_Colorado_wildfires", "2013_Colorado_floods")]
+    texts, ids, parts = [r["text"] for r in records], [r["id"] for r in records], [r["event"] for r in records]
+    scanned = parse_matching(texts, ids, CANDIDATES.search)
+    part_of = dict(zip(ids, parts))
+    fires = [i for i, p in enumerate(parts) if p == "2012_Colorado_wildfires"]
+    alone = document_drivers(
+        [s for s in scanned if part_of[s.doc_id] == "2012_Colorado_wildfires"],
+        embedder,
+        texts=[texts[i] for i in fires],
+    )
+    assert [d for d in alone if "fire danger" in d.cause.lower()], [d.cause for d in alone]
+    grouped = document_drivers(scanned, embedder, texts=texts, parts=parts)  # no document ids: no part rule
+    assert [d for d in grouped if "fire danger" in d.cause.lower()], [d.cause for d in grouped]
+    by_part = document_drivers(scanned, embedder, texts=texts, parts=parts, doc_ids=ids)
+    assert not [d for d in by_part if "fire danger" in d.cause.lower()], [d.cause for d in by_part]
+
+
 def test_a_driver_is_named_by_what_it_says_not_by_a_bare_name(bluesky, embedder):
     """Issue 20: a driver of the Bluesky migration read "Elon": "because of Elon" was its most frequent phrase."""
     posts = ["I left because of Elon.", "We moved over here because of Elon!", "Quit the old site because of Elon"]

@@ -15,7 +15,7 @@ stories give as the writer's reason for their own act of joining, leaving, tryin
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -118,6 +118,7 @@ def group_causes(
     consumer: Sequence[tuple[str, str]] = (),
     max_own: int = MAX_OWN,
     name_words: frozenset[str] = frozenset(),
+    part_of: Mapping[str, int] | None = None,
 ) -> tuple[Driver, ...]:
     """Causes that say the same thing, grouped, counted by document, most stated first.
 
@@ -150,6 +151,12 @@ def group_causes(
         and xodus") six posts that name the Xodus, each for something else ("I think the Xodus is
         starting to get real", "Because I want people to call it the Xodus"), sat at cosine 0.47-0.76 and
         made one driver, which the blind judgement of issue 20 marked wrong; without "xodus", 0.06-0.34.
+    part_of
+        For a consumer trend of several sub trends: document id → its sub trend. A group stated in one
+        sub trend alone is that sub trend's driver (its own section shows it), not the consumer trend's:
+        the CrisisLex group of the Colorado wildfires and the Alberta and Colorado floods took "extreme fire
+        danger" (4 of 2,754 documents, all wildfire tweets) as its driver, which the blind judgement of
+        issue 20 marked wrong for the floods. A writer's own reason stays (:attr:`Driver.own`).
     """
     if not mentions:
         return ()
@@ -173,7 +180,8 @@ def group_causes(
         stories = _stories(members)
         reasons = [m for m in members if m.marker not in sequence]
         rows = sorted({by_phrase[m.cause.casefold()] for m in members})
-        if stories < min_documents or _stories(reasons) < min_documents:
+        one_part = part_of is not None and len({part_of.get(m.evidence.doc_id) for m in members}) < 2
+        if stories < min_documents or _stories(reasons) < min_documents or one_part:
             if known is not None and reasons:
                 closeness = (vectors[rows] @ known.T).mean(axis=0)
                 if float(closeness.max()) >= min_similarity:
@@ -347,6 +355,7 @@ def document_drivers(
     names: Sequence[str] = (),
     texts: Sequence[str] = (),
     parts: Sequence[int] = (),
+    doc_ids: Sequence[str] = (),
     centroid: np.ndarray | None = None,
     **kwargs: Any,
 ) -> tuple[Driver, ...]:
@@ -371,6 +380,8 @@ def document_drivers(
     the sub trend of each of ``texts``; the subject of any one sub trend is left out as well ("the
     fires" in a group of the Colorado wildfires and floods), unless it is a name the cause is about:
     a sub trend about Musk does not make "I refuse to support Elon Musk" the migration's subject.
+    ``doc_ids`` (those of ``texts``): with ``parts`` of two sub trends or more, a driver must be stated in
+    two of them (``part_of`` of :func:`group_causes`).
 
     ``centroid``: the trend's unit direction in ``embedder``'s space. A cause that close to it
     (:data:`RESTATES_AFTER` after a time connective, :data:`RESTATES` after any) restates the
@@ -407,7 +418,8 @@ def document_drivers(
             m for m in mentions if closeness[m.cause] < (RESTATES_AFTER if m.marker in TEMPORAL_MARKERS else RESTATES)
         ]
     name_words = frozenset(w for name in named for w in name if w not in STOP_WORDS)
-    return group_causes(mentions, embedder, name_words=name_words, **kwargs)
+    part_of = dict(zip(doc_ids, parts)) if len(set(parts)) >= 2 and doc_ids else None
+    return group_causes(mentions, embedder, name_words=name_words, part_of=part_of, **kwargs)
 
 
 def _acts_on(mention: CauseMention, words: set[str]) -> bool:

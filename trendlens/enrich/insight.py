@@ -187,6 +187,7 @@ def enrich_trend(
                 names=(facts.label, *((group.name,) if group else ())),
                 texts=texts[: reading.scanned],
                 parts=parts[: reading.scanned],
+                doc_ids=doc_ids[: reading.scanned],
                 centroid=centroid,
                 consumer=tuple(consumer_drivers),
             ),

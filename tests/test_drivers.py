@@ -72,6 +72,19 @@ def test_because_as_social_posts_spell_it_gives_a_cause_and_the_noun_or_verb_cau
         assert not [c for c, marker in causes_of(text) if marker.startswith("because")], text
 
 
+def test_an_aside_after_because_is_not_the_cause_the_clause_after_it_is(bluesky):
+    """A post of the Bluesky wave gave "let's be real" as its cause: "because, let's be real, Twitter is getting out
+    of hand". An aside set off by commas is skipped when a clause with its own subject follows it; where none
+    follows, the aside is the cause ("because, screw elon, but I'm not handing over all my data")."""
+    reviews = {r["id"]: r["text"] for r in read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")}
+    assert causes_of(bluesky["bskymig-3klegdxjymc2m"]["text"]) == [("Twitter is getting out of hand", "because")]
+    assert ("they didn’t release a version that works on a standard table in landscape mode", "because") in causes_of(
+        reviews["threadsrev-37031"]
+    )
+    assert causes_of(reviews["threadsrev-12721"]) == [("screw elon", "because")]
+    assert causes_of(reviews["threadsrev-32695"]) == [("this app is from Meta", "because")]  # no aside
+
+
 def test_thanks_times_and_names_are_no_causes(bluesky):
     # "Big thanks to @fudge.org for the invitation!": thanking, not a cause
     assert causes_of(bluesky["bskymig-3k5syp53q5t27"]["text"]) == []

@@ -142,6 +142,8 @@ _TIME_WORDS = word_set(
 # Parts of speech that cannot end a cause: a determiner, preposition or conjunction left by a cut.
 _DANGLING = frozenset({"DET", "ADP", "CCONJ", "SCONJ", "PART", "AUX"})
 # Tokens that end a cause: the clause or phrase is over.
+#: Longest aside between a connective and its clause ("because, let's be real, ..."), in tokens.
+MAX_ASIDE_TOKENS = 5
 _STOP_PUNCT = frozenset('.!?;:()[]{}|—–"“”')
 _CLAUSE_BREAK = word_set("so but and then which")
 _PHRASE_BREAK = word_set("so but then which")  # "and" joins causes: "the algorithm and the ads"
@@ -268,6 +270,23 @@ def _forward(sent: Span, start: int, kind: str) -> list[Token]:
     return _complete(_trim(out))
 
 
+def _past_aside(sent: Span, start: int) -> int:
+    """Where a clause cause starts when an aside set off by commas opens it: after the aside when a clause with its
+    own subject follows ("because, let's be real, Twitter is getting out of hand"; "because, for some reason, they
+    didn't release ..."), else ``start`` ("because, screw elon, but ...": the aside is the cause). The cause was the
+    aside, "let's be real"."""
+    if start >= len(sent) or sent[start].text != ",":
+        return start
+    for k in range(start + 1, min(start + 2 + MAX_ASIDE_TOKENS, len(sent))):
+        if sent[k].text in _STOP_PUNCT:
+            return start
+        if sent[k].text == ",":
+            rest = list(sent[k + 1 : k + 1 + MAX_ASIDE_TOKENS])
+            opens = bool(rest) and rest[0].lower_ not in _CLAUSE_BREAK and not rest[0].is_punct
+            return k + 1 if opens and any(t.dep_ in {"nsubj", "nsubjpass"} for t in rest) else start
+    return start
+
+
 def _complete(tokens: list[Token]) -> list[Token]:
     """``tokens`` without the function words a cut leaves at the end ("the suspicion that the").
 
@@ -386,7 +405,8 @@ def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[s
         else:
             # "after Musk bought it": "after" opening a clause (dependency "mark") takes the clause
             clause = marker in {"after", "following"} and tokens[i].dep_ == "mark"
-            cause = _forward(sent, i + n, "clause" if clause else kind)
+            start = _past_aside(sent, i + n) if kind == "clause" else i + n
+            cause = _forward(sent, start, "clause" if clause else kind)
         if cause and not negated and _usable(sent, i, marker, cause):
             phrase = sent.doc[cause[0].i : cause[-1].i + 1]
             head = phrase.root.lower_ if phrase.root.pos_ in {"NOUN", "PROPN"} else ""

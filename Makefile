@@ -39,8 +39,8 @@ demo:
 	echo "make demo: done in $$(( $$(date +%s) - start )) s (install included); report in $(OUT)/report.md"
 
 # One worker per core (pytest-xdist), a test file per worker so its module fixtures are made once; on the
-# 2-core CI machine 1,430 s -> 1,150 s, and 1,030 s with each worker's thread pools sized to its share of the
-# cores (tests/conftest.py). `pytest` alone runs in one process.
+# 2-core CI machine 1,430 s -> 1,150 s, and 800-880 s (clean clones, 2026-12-07) with each worker's thread pools
+# sized to its share of the cores (tests/conftest.py). `pytest` alone runs in one process.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadfile
 

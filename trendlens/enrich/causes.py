@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 
 #: Longest cause kept, in tokens (longer ones are cut at this length).
 MAX_CAUSE_TOKENS = 20
+#: Longest aside between a connective and its clause ("because, let's be real, ..."), in tokens; the clause after
+#: it must show its subject within as many tokens.
+MAX_ASIDE_TOKENS = 5
 
 # Connectives, as lower-cased token sequences (apostrophes normalised to "'").
 _CLAUSE = {("because",): "because", ("since",): "since", ("now", "that"): "now that", ("given", "that"): "given that"}
@@ -142,8 +145,6 @@ _TIME_WORDS = word_set(
 # Parts of speech that cannot end a cause: a determiner, preposition or conjunction left by a cut.
 _DANGLING = frozenset({"DET", "ADP", "CCONJ", "SCONJ", "PART", "AUX"})
 # Tokens that end a cause: the clause or phrase is over.
-#: Longest aside between a connective and its clause ("because, let's be real, ..."), in tokens.
-MAX_ASIDE_TOKENS = 5
 _STOP_PUNCT = frozenset('.!?;:()[]{}|—–"“”')
 _CLAUSE_BREAK = word_set("so but and then which")
 _PHRASE_BREAK = word_set("so but then which")  # "and" joins causes: "the algorithm and the ads"

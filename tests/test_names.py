@@ -518,3 +518,38 @@ def test_short_reactions_no_phrase_names_are_named_so_before_their_keywords(stat
     assert not names[1].startswith("short reactions") and not names[2].startswith("short reactions"), names
     monkeypatch.setattr(ranking, "BRIEF_SHARE", 1.01)
     assert " / " in fitted()[0]  # "surprise / welcome / hi"
+
+
+def test_a_bare_kind_of_event_takes_the_place_most_of_its_documents_say_with_it(monkeypatch):
+    """Blind judgement of issue 20 (run 19): "earthquake" named CrisisLex tweets on one quake, the 2013 Bohol
+    earthquake, judged "partly" (a bare class keyword for one event). Real tweets: the Bohol quake's English
+    tweets that say "earthquake", as one trend among the other events' tweets, are a Philippine earthquake;
+    HuffPost's earthquake headlines, about quakes all over the world, stay "earthquake"; without the rule the
+    Bohol trend is "earthquake" too."""
+    from trendlens.topics import names
+    from trendlens.topics.model import corpus_terms
+
+    rows = read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")
+    events = {"2013_Bohol_earthquake", "2013_Boston_bombings", "2013_Alberta_floods"}
+    english = [r for r in rows if r["event"] in events]
+    texts = [r["text"] for r in english]
+    labels = np.array(
+        [0 if r["event"] == "2013_Bohol_earthquake" and "earthquake" in r["text"].lower() else -1 for r in english]
+    )
+    assert (labels == 0).sum() >= 100
+    terms = corpus_terms(texts)
+
+    def named() -> str:
+        return names.names_from_documents(texts, labels, np.ones(len(texts)), {0: [0]}, terms, {}).trends[0]
+
+    bohol = named()
+    assert bohol.endswith(" earthquake") and bohol.split()[0] in {"philippines", "bohol", "cebu"}
+
+    heads = [r["text"] for r in read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")]
+    quakes = np.array([0 if "earthquake" in h.lower() else -1 for h in heads])
+    assert (quakes == 0).sum() >= 20
+    news = names.names_from_documents(heads, quakes, np.ones(len(heads)), {0: [0]}, corpus_terms(heads), {})
+    assert news.trends[0] == "earthquake"
+
+    monkeypatch.setattr(names, "EVENT_SHARE", float("inf"))
+    assert named() == "earthquake"

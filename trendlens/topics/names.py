@@ -96,6 +96,12 @@ TOGETHER_SHARE = 0.15
 #: judged corpora, the options at 0.5-0.6 narrowed the trend to one instance ("hurricane dorian" 0.58,
 #: "border wall" 0.55) or read no better ("international rugby" 0.56).
 LONGER_SHARE = 0.6
+#: A trend or group named by one common word ("earthquake") that no longer phrase names takes, before it, the
+#: proper name that is in at least this share of its documents holding the word, when that scores at least
+#: :data:`COMPLEMENT_SHARE` of the word: "philippines earthquake" for tweets on the 2013 Bohol quake. The word
+#: names the kind of event; a place or person said beside it in most of them makes it the one event. The blind
+#: judgement of issue 20 (run 19) marked "earthquake" for one quake "partly" (a bare class keyword).
+EVENT_SHARE = 0.5
 #: A consumer trend whose name is in fewer than this share of its documents adds, after "and", the phrase
 #: that best names the rest ("storm and earthquake"), when that phrase is in at least :data:`PAIR_SHARE` of
 #: them. The blind judgements of issue 20 marked most group names "partly": right, but covering one part.
@@ -366,9 +372,13 @@ def name_trends(
         group_names[group] = written(members, key)
         in_members = [doc for m in members for doc in docs[m]]
         extra = _complement(key, base, terms, taken=group_keys.values(), documents=in_members)
+        where = _where(key, scores, terms, taken=group_keys.values(), documents=in_members) if extra is None else None
         if extra is not None:
             group_keys[group] = f"{key} {extra}"
             group_names[group] = f"{group_names[group]} {written(members, extra)}"
+        elif where is not None:
+            group_keys[group] = f"{where} {key}"
+            group_names[group] = f"{written(members, where)} {group_names[group]}"
         elif len(members) > 1 and counts[key] < PAIR_BELOW * n:
             rest: Counter = Counter()
             for m in members:
@@ -436,9 +446,13 @@ def name_trends(
                 trend_names[trend] += " " + written([trend], extra)
             else:
                 longer = _longer(key, raw[trend], terms, taken=used)
+                where = _where(key, plain[trend], terms, taken=used, documents=docs[trend]) if longer is None else None
                 if longer is not None:
                     used.add(longer)
                     trend_names[trend] = written([trend], longer)
+                elif where is not None:
+                    used.add(f"{where} {key}")
+                    trend_names[trend] = f"{written([trend], where)} {trend_names[trend]}"
     for group, members in groups.items():  # a consumer trend of one sub trend is that sub trend, named alike
         if len(members) == 1:
             group_names[group] = trend_names.get(members[0], fallback.get(members[0], NO_KEYWORDS))
@@ -598,6 +612,35 @@ def _longer(key: str, scores: Mapping[str, float], terms: Terms | None, taken: I
     options = {q: v for q, v in scores.items() if q != key and key in q.split() and q not in taken}
     best = _best(options)
     return best if best is not None and options[best] >= LONGER_SHARE * scores[key] else None
+
+
+def _where(
+    key: str,
+    scores: Mapping[str, float],
+    terms: Terms | None,
+    taken: Iterable[str],
+    documents: Sequence[Mapping[str, str]],
+) -> str | None:
+    """What to put before a name that is one common word: of the proper names of one or two words in at least
+    :data:`EVENT_SHARE` of the ``documents`` holding the word, the one that scores best, at least
+    :data:`COMPLEMENT_SHARE` of the word ("earthquake" → "philippines earthquake"); ``None`` for any other name or
+    when no proper name is said with it in most of them. ``scores`` count the corpus's own subject low
+    (:func:`_subject_share`): "bluesky" does not make "art" in a corpus of Bluesky posts "bluesky art"."""
+    content = [w for w in key.split() if terms is None or not terms.is_stop(w)]
+    if len(content) != 1 or not _common_nouns(key, terms) or key not in scores:
+        return None
+    taken = set(taken)
+    options = {
+        q: v
+        for q, v in scores.items()
+        if len(q.split()) <= 2
+        and key not in q.split()
+        and f"{q} {key}" not in taken
+        and _proper(q, terms)
+        and v >= COMPLEMENT_SHARE * scores[key]
+    }
+    holding = [doc for doc in documents if key in doc]
+    return _best({q: v for q, v in options.items() if sum(q in doc for doc in holding) >= EVENT_SHARE * len(holding)})
 
 
 def _spells_out(acronym: str, phrase: str) -> bool:

@@ -107,6 +107,15 @@ EVENT_SHARE = 0.5
 #: them. The blind judgements of issue 20 marked most group names "partly": right, but covering one part.
 PAIR_BELOW = 0.5
 PAIR_SHARE = 0.1
+#: ... and when the name has at most this many words besides stop words: a name of a place and an event
+#: ("colorado flood") takes a second ("colorado flood and wildfire"), a long one ("tony blair general
+#: election") reads as a list with one more.
+PAIR_WORDS = 2
+#: A word the corpus writes as plain text in under this share of the documents holding it is a hashtag's code
+#: ("yyc" of "#yycflood": 3 times plain in 560 CrisisLex tweets with it; "ph" of "#rescuePH": 19 in 1,306) and
+#: is no pair's second phrase.
+CODE_SHARE = 0.1
+CODE_LETTERS = 3
 #: Share of a second phrase's documents (in the corpus) that the group must hold: a signature many groups
 #: carry ("more info from EcoSearch" under reposted headlines) does not name one.
 PAIR_PRECISION = 0.5
@@ -287,11 +296,7 @@ def _verb_or_adverb(word: str) -> bool:
 @functools.lru_cache(maxsize=65536)
 def _tags(word: str) -> frozenset[str]:
     """Parts of speech the dictionary (``lemminflect``) knows ``word`` as; empty for unknown words and CJK."""
-    if not word.isascii():
-        return frozenset()
-    from trendlens.topics.terms import _lemmas
-
-    return frozenset(_lemmas()(word))
+    return frozenset(_lemmas_of(word))
 
 
 def name_trends(
@@ -379,11 +384,19 @@ def name_trends(
         elif where is not None:
             group_keys[group] = f"{where} {key}"
             group_names[group] = f"{written(members, where)} {group_names[group]}"
-        elif len(members) > 1 and counts[key] < PAIR_BELOW * n:
+        parts = [extra, key] if extra is not None else [where, key] if where is not None else [key]
+        words = {w for p in parts for w in p.split()}
+        if (
+            len(members) > 1
+            and len(words - _stops(words, terms)) <= PAIR_WORDS
+            and sum(all(p in doc for p in parts) for doc in in_members) < PAIR_BELOW * n
+        ):
+            # the name says less than half of the group: "colorado flood" of the Colorado wildfires and floods
             rest: Counter = Counter()
-            for m in members:
-                rest.update(k for doc in docs[m] for k in doc if key not in doc)
-            words = set(key.split())
+            for doc in in_members:
+                if not all(p in doc for p in parts):
+                    rest.update(doc.keys())
+            stems = {stem for w in words for stem in _stems(w)}
             second = _best(
                 {
                     q: (df / n) * (counts[q] / corpus[q]) * _length_factor(q, terms) * (1.0 - corpus[q] / total)
@@ -391,7 +404,8 @@ def name_trends(
                     if df >= max(2, PAIR_SHARE * n)
                     and counts[q] >= PAIR_PRECISION * corpus[q]
                     and q not in group_keys.values()
-                    and not words.intersection(q.split())
+                    and not stems.intersection(stem for w in q.split() for stem in _stems(w))
+                    and not any(_code(w, corpus, terms) for w in q.split())
                 }
             )
             if second is not None:
@@ -641,6 +655,34 @@ def _where(
     }
     holding = [doc for doc in documents if key in doc]
     return _best({q: v for q, v in options.items() if sum(q in doc for doc in holding) >= EVENT_SHARE * len(holding)})
+
+
+def _code(word: str, corpus: Mapping[str, int], terms: Terms | None) -> bool:
+    """Whether a word of at most :data:`CODE_LETTERS` letters is one the corpus writes almost only inside hashtags
+    (as plain text in under :data:`CODE_SHARE` of the documents read that hold it): a tag's code ("yyc" of
+    "#yycflood", "ph" of "#rescuePH") that a reader must decode, not a word the writers use ("xodus", or
+    "exodus" though 700 posts of the migration write it mostly in "#TwitterExodus")."""
+    if terms is None or not word.isascii() or len(word) > CODE_LETTERS:
+        return False
+    plain = sum(terms.counts.get(form, 0) for form in (word, word + "s", word + "es"))
+    return plain < CODE_SHARE * corpus.get(word, 0)
+
+
+def _stops(words: Iterable[str], terms: Terms | None) -> set[str]:
+    return {w for w in words if terms is not None and terms.is_stop(w)}
+
+
+def _stems(word: str) -> set[str]:
+    """A word and its dictionary lemmas: "flooding" is "flood" too, so "colorado flood" takes no "flooding"."""
+    return {word, *(lemma for forms in _lemmas_of(word).values() for lemma in forms)}
+
+
+def _lemmas_of(word: str) -> Mapping[str, tuple[str, ...]]:
+    if not word.isascii():
+        return {}
+    from trendlens.topics.terms import _lemmas
+
+    return _lemmas()(word)
 
 
 def _spells_out(acronym: str, phrase: str) -> bool:

@@ -33,10 +33,12 @@ from typing import Any
 from trendlens._script import STRAY_MARKS, WORD_CHARS
 
 #: Informal spellings of function words that scikit-learn's list lacks; like the
-#: contractions in :data:`trendlens.topics.model.CONTRACTIONS`, they rank as keywords otherwise.
+#: contractions in :data:`trendlens.topics.model.CONTRACTIONS`, they rank as keywords otherwise. With them
+#: "rt", the retweet marker: a keyword of four CrisisLex trends, and capitalised ("RT @...") it read as a place
+#: before "flood" in a name ("rt flood").
 INFORMAL = frozenset(
     ["gonna", "wanna", "gotta", "kinda", "sorta", "lemme", "gimme", "dunno", "yall", "ya", "ur", "u"]
-    + ["lol", "lmao", "omg", "yeah", "yep", "nope", "ok", "okay", "oh", "ah", "uh", "um", "hmm", "tho"]
+    + ["lol", "lmao", "omg", "yeah", "yep", "nope", "ok", "okay", "oh", "ah", "uh", "um", "hmm", "tho", "rt"]
 )  # noqa: SIM905
 
 #: How a keyword label joins its keywords ("poli / gud / hhh": :func:`~trendlens.topics.model.label_from_keywords`,

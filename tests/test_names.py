@@ -545,7 +545,9 @@ def test_a_bare_kind_of_event_takes_the_place_most_of_its_documents_say_with_it(
     bohol = named()
     assert bohol.endswith(" earthquake") and bohol.split()[0] in {"philippines", "bohol", "cebu"}
 
-    heads = [r["text"] for r in read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")]
+    news_rows = [r["text"] for r in read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")]
+    heads = [h for h in news_rows if "earthquake" in h.lower()]
+    heads += [h for h in news_rows[:3000] if "quake" not in h.lower()]
     quakes = np.array([0 if "earthquake" in h.lower() else -1 for h in heads])
     assert (quakes == 0).sum() >= 20
     news = names.names_from_documents(heads, quakes, np.ones(len(heads)), {0: [0]}, corpus_terms(heads), {})

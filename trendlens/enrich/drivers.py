@@ -119,6 +119,7 @@ def group_causes(
     max_own: int = MAX_OWN,
     name_words: frozenset[str] = frozenset(),
     part_of: Mapping[str, int] | None = None,
+    vectors: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[Driver, ...]:
     """Causes that say the same thing, grouped, counted by document, most stated first.
 
@@ -157,18 +158,20 @@ def group_causes(
         the CrisisLex group of the Colorado wildfires and the Alberta and Colorado floods took "extreme fire
         danger" (4 of 2,754 documents, all wildfire tweets) as its driver, which the blind judgement of
         issue 20 marked wrong for the floods. A writer's own reason stays (:attr:`Driver.own`).
+    vectors
+        Case-folded cause phrase → its unit vector in ``embedder``'s space, where the caller has embedded them
+        (:func:`document_drivers`, to test them against the trend's centroid); phrases it lacks are embedded.
     """
     if not mentions:
         return ()
     phrases = list(dict.fromkeys(m.cause.casefold() for m in mentions))
-    vectors = np.asarray(embedder.encode(phrases), dtype=np.float64)
-    vectors = unit(vectors)
-    grouping = vectors
+    matrix = _phrase_vectors(phrases, embedder, vectors)
+    grouping = matrix
     if name_words:
         beside = [_without(p, name_words) for p in phrases]
         if beside != phrases:
             grouping = unit(np.asarray(embedder.encode(beside), dtype=np.float64))
-    labels = _link_keys(_average_linkage(grouping, min_similarity), phrases, mentions, vectors)
+    labels = _link_keys(_average_linkage(grouping, min_similarity), phrases, mentions, matrix)
     known = unit(np.asarray(embedder.encode([c for c, _ in consumer]), dtype=np.float64)) if consumer else None
     shared: dict[int, list[CauseMention]] = {}  # consumer driver → the mentions here that say it
     by_phrase = {p: i for i, p in enumerate(phrases)}
@@ -183,16 +186,16 @@ def group_causes(
         one_part = part_of is not None and len({part_of.get(m.evidence.doc_id) for m in members}) < 2
         if stories < min_documents or _stories(reasons) < min_documents or one_part:
             if known is not None and reasons:
-                closeness = (vectors[rows] @ known.T).mean(axis=0)
+                closeness = (matrix[rows] @ known.T).mean(axis=0)
                 if float(closeness.max()) >= min_similarity:
                     shared.setdefault(int(closeness.argmax()), []).extend(members)
                     continue
             acts = [m for m in members if m.own]
             if acts:  # the writers' reasons for their own act, named by one of their own phrases
                 rows = [by_phrase[m.cause.casefold()] for m in acts]
-                acting.append(_driver(acts, rows, phrases, vectors, max_evidence, own=True))
+                acting.append(_driver(acts, rows, phrases, matrix, max_evidence, own=True))
             continue
-        drivers.append(_driver(members, rows, phrases, vectors, max_evidence, reasons))
+        drivers.append(_driver(members, rows, phrases, matrix, max_evidence, reasons))
     drivers.sort(key=lambda d: (-d.stories, -d.documents))  # stable: ties keep reading order
     acting.sort(key=lambda d: (-d.stories, -d.documents))
     for k in sorted(shared):  # the consumer trend's order
@@ -210,6 +213,13 @@ def group_causes(
     known_causes = {d.cause.casefold() for d in drivers}
     drivers += [d for d in acting if d.cause.casefold() not in known_causes][:max_own]
     return tuple(drivers[:top])
+
+
+def _phrase_vectors(phrases: Sequence[str], embedder: Embedder, known: Mapping[str, np.ndarray] | None) -> np.ndarray:
+    """Unit vectors of ``phrases``, one row each: from ``known`` where it has them all, else embedded."""
+    if known is not None and all(p in known for p in phrases):
+        return np.stack([np.asarray(known[p], dtype=np.float64) for p in phrases])
+    return unit(np.asarray(embedder.encode(list(phrases)), dtype=np.float64))
 
 
 def _without(phrase: str, words: frozenset[str]) -> str:
@@ -409,17 +419,20 @@ def document_drivers(
     # a writer's reason counts as theirs where what they did is the trend's: its words, or "here"
     trend_words = {_stem(w) for w in keywords | {w for name in named for w in name}} | subject | part_subject | {"here"}
     mentions = [m if _acts_on(m, trend_words) else replace(m, act=None) for m in mentions]
+    vectors: dict[str, np.ndarray] | None = None
     if centroid is not None and mentions:
-        phrases = list(dict.fromkeys(m.cause for m in mentions))
-        vectors = np.asarray(embedder.encode(phrases), dtype=np.float64)
-        vectors = unit(vectors)
-        closeness = dict(zip(phrases, vectors @ np.asarray(centroid, dtype=np.float64)))
+        phrases = list(dict.fromkeys(m.cause.casefold() for m in mentions))  # as group_causes embeds them
+        matrix = unit(np.asarray(embedder.encode(phrases), dtype=np.float64))
+        vectors = dict(zip(phrases, matrix))
+        closeness = dict(zip(phrases, matrix @ np.asarray(centroid, dtype=np.float64)))
         mentions = [
-            m for m in mentions if closeness[m.cause] < (RESTATES_AFTER if m.marker in TEMPORAL_MARKERS else RESTATES)
+            m
+            for m in mentions
+            if closeness[m.cause.casefold()] < (RESTATES_AFTER if m.marker in TEMPORAL_MARKERS else RESTATES)
         ]
     name_words = frozenset(w for name in named for w in name if w not in STOP_WORDS)
     part_of = dict(zip(doc_ids, parts)) if len(set(parts)) >= 2 and doc_ids else None
-    return group_causes(mentions, embedder, name_words=name_words, part_of=part_of, **kwargs)
+    return group_causes(mentions, embedder, name_words=name_words, part_of=part_of, vectors=vectors, **kwargs)
 
 
 def _acts_on(mention: CauseMention, words: set[str]) -> bool:

@@ -388,7 +388,7 @@ def name_trends(
         words = {w for p in parts for w in p.split()}
         if (
             len(members) > 1
-            and len(words - _stops(words, terms)) <= PAIR_WORDS
+            and sum(terms is None or not terms.is_stop(w) for w in words) <= PAIR_WORDS
             and sum(all(p in doc for p in parts) for doc in in_members) < PAIR_BELOW * n
         ):
             # the name says less than half of the group: "colorado flood" of the Colorado wildfires and floods
@@ -664,12 +664,7 @@ def _code(word: str, corpus: Mapping[str, int], terms: Terms | None) -> bool:
     "exodus" though 700 posts of the migration write it mostly in "#TwitterExodus")."""
     if terms is None or not word.isascii() or len(word) > CODE_LETTERS:
         return False
-    plain = sum(terms.counts.get(form, 0) for form in (word, word + "s", word + "es"))
-    return plain < CODE_SHARE * corpus.get(word, 0)
-
-
-def _stops(words: Iterable[str], terms: Terms | None) -> set[str]:
-    return {w for w in words if terms is not None and terms.is_stop(w)}
+    return terms.counts.get(word, 0) < CODE_SHARE * corpus.get(word, 0)
 
 
 def _stems(word: str) -> set[str]:

@@ -205,3 +205,18 @@ def test_a_signature_is_found_in_a_corpus_of_a_few_hundred_posts():
         for seed in range(3):
             picked = random.Random(seed).sample(texts, 700)
             assert not Terms.from_texts(picked, term_stop_words("english")).signatures, (name, seed)
+
+
+def test_the_retweet_marker_is_no_term():
+    """ "RT @handle:" opens a retweet; it says nothing of the topic. In the CrisisLex tweets it was a keyword of
+    four trends and, capitalised, read as a proper name ("rt flood" named the Alberta floods' tweets). Real tweets
+    of the 2013 Alberta floods, many of them retweets: "rt" is in no text's terms, the words after it are."""
+    from trendlens.topics.model import corpus_terms
+
+    rows = read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")
+    texts = [r["text"] for r in rows if r["event"] == "2013_Alberta_floods"]
+    assert sum(t.startswith("RT ") for t in texts) >= 0.2 * len(texts)
+    terms = corpus_terms(texts)
+    found = {term for t in texts for term in terms.terms(t)}
+    assert "rt" not in found and not any(term.split()[0] == "rt" for term in found)
+    assert {"flood", "calgary"} <= found

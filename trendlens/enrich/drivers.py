@@ -170,9 +170,9 @@ def group_causes(
     if name_words:
         beside = [_without(p, name_words) for p in phrases]
         if beside != phrases:
-            grouping = unit(np.asarray(embedder.encode(beside), dtype=np.float64))
+            grouping = _phrase_vectors(beside, embedder)
     labels = _link_keys(_average_linkage(grouping, min_similarity), phrases, mentions, matrix)
-    known = unit(np.asarray(embedder.encode([c for c, _ in consumer]), dtype=np.float64)) if consumer else None
+    known = _phrase_vectors([c for c, _ in consumer], embedder) if consumer else None
     shared: dict[int, list[CauseMention]] = {}  # consumer driver → the mentions here that say it
     by_phrase = {p: i for i, p in enumerate(phrases)}
     groups: dict[int, list[CauseMention]] = {}
@@ -215,8 +215,11 @@ def group_causes(
     return tuple(drivers[:top])
 
 
-def _phrase_vectors(phrases: Sequence[str], embedder: Embedder, known: Mapping[str, np.ndarray] | None) -> np.ndarray:
-    """Unit vectors of ``phrases``, one row each: from ``known`` where it has them all, else embedded."""
+def _phrase_vectors(
+    phrases: Sequence[str], embedder: Embedder, known: Mapping[str, np.ndarray] | None = None
+) -> np.ndarray:
+    """Unit vectors of ``phrases``, one row each, in ``embedder``'s space: from ``known`` where it has them all,
+    else embedded."""
     if known is not None and all(p in known for p in phrases):
         return np.stack([np.asarray(known[p], dtype=np.float64) for p in phrases])
     return unit(np.asarray(embedder.encode(list(phrases)), dtype=np.float64))
@@ -422,7 +425,7 @@ def document_drivers(
     vectors: dict[str, np.ndarray] | None = None
     if centroid is not None and mentions:
         phrases = list(dict.fromkeys(m.cause.casefold() for m in mentions))  # as group_causes embeds them
-        matrix = unit(np.asarray(embedder.encode(phrases), dtype=np.float64))
+        matrix = _phrase_vectors(phrases, embedder)
         vectors = dict(zip(phrases, matrix))
         closeness = dict(zip(phrases, matrix @ np.asarray(centroid, dtype=np.float64)))
         mentions = [

@@ -608,4 +608,25 @@ def test_a_hashtag_s_code_is_told_from_a_word_the_writers_use():
         "flood": False,
         "philippines": False,
     }
-    assert codes("bluesky_migration", ["xodus", "bluesky"]) == {"xodus": False, "bluesky": False}
+    assert codes("bluesky_migration", ["xodus", "bluesky", "gay"]) == {"xodus": False, "bluesky": False, "gay": False}
+
+
+def test_a_code_in_a_name_is_the_place_its_documents_say_with_it(monkeypatch):
+    """Blind judgement of issue 20 (run 20): "yyc flood" named the 2013 Alberta flood tweets, "right topic, but
+    "yyc" is an airport-code hashtag an analyst must decode". Real Alberta flood tweets as one trend: the code
+    gives way to the place most of its tweets name with it; with no word taken for a code, the name is
+    "yyc flood" again."""
+    from trendlens.topics import names
+    from trendlens.topics.model import corpus_terms
+
+    rows = read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")
+    texts = [r["text"] for r in rows]
+    labels = np.array([0 if r["event"] == "2013_Alberta_floods" else -1 for r in rows])
+    terms = corpus_terms(texts)
+
+    def named() -> str:
+        return names.names_from_documents(texts, labels, np.ones(len(texts)), {0: [0]}, terms, {}).trends[0]
+
+    assert named() in {"calgary flood", "alberta flood"}
+    monkeypatch.setattr(names, "CODE_SHARE", 0.0)
+    assert named() == "yyc flood"

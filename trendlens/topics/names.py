@@ -612,6 +612,7 @@ def _complement(
         and not words.intersection(q.split())
         and f"{key} {q}" not in taken
         and _common_nouns(q, terms)
+        and _length_factor(q, terms) != ADJECTIVE_FACTOR  # "gay" says no what of "lgbtq"
         and v >= COMPLEMENT_SHARE * scores[key]
         and not _spells_out(key, q)
     }

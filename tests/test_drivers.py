@@ -218,6 +218,21 @@ def test_a_cause_that_is_the_trend_s_own_name_is_no_driver(embedder):
     assert _restates(set(_words("Ukraine war")), set(_words("ukraine war")))
 
 
+def test_a_cause_that_holds_the_trend_s_name_in_other_forms_restates_it(embedder):
+    """Blind judgement of issue 20 (packets of run 21): with the Alberta flood tweets named "calgary flood", "due to
+    widespread flooding parts of Calgary are being evacuated" made "flooding concerns" their driver. The cause
+    holds every word of the name, "flooding" as "flood": it is the trend itself."""
+    rows = [r for r in read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz") if r["event"] == "2013_Alberta_floods"]
+    said = [r for r in rows if re.search(r"due to widespread flooding parts of calgary", r["text"], re.I)]
+    assert said
+    sentences = parse_sentences([r["text"] for r in said[:1]], [r["id"] for r in said[:1]], min_chars=0)
+    one = {"min_documents": 1}
+    assert [d.cause for d in document_drivers(sentences, embedder, names=("alberta",), **one)] == [
+        "widespread flooding parts of Calgary"
+    ]
+    assert not document_drivers(sentences, embedder, names=("calgary flood",), **one)
+
+
 def test_the_trend_s_own_subject_is_no_driver(wildfire_tweets, embedder):
     """Blind judgement of issue 20: "floods" led a flood cluster, "the coronavirus pandemic" the COVID news."""
     texts, ids = [r["text"] for r in wildfire_tweets], [r["id"] for r in wildfire_tweets]

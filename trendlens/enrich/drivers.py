@@ -384,8 +384,9 @@ def document_drivers(
 
     ``names``: the trend's name (and its consumer trend's). A cause made only of a name's words
     ("Kilroy-Silk" in "mr kilroy-silk"), or holding every word of a name of two words or more
-    ("explosion at Boston Marathon finish line" in "boston marathon"), is the trend itself under any
-    connective and is left out; "the TikTok ban" in a trend named "tiktok refugees" stays.
+    ("explosion at Boston Marathon finish line" in "boston marathon"; "widespread flooding parts of Calgary" in
+    "calgary flood": words compare by their stem), is the trend itself under any connective and is left out;
+    "the TikTok ban" in a trend named "tiktok refugees" stays.
 
     ``texts``: the trend's documents (those scanned). A cause whose every content word, or whose head
     noun, occurs in :data:`SUBJECT_SHARE` of them is the trend's subject ("floods" or "the fires in
@@ -414,7 +415,7 @@ def document_drivers(
         for m in cause_mentions(sentences)
         if not ({singular_form(w) for w in m.words} <= keywords and m.marker not in CAUSAL_MARKERS)
         and not ((m.marker in TEMPORAL_MARKERS or m.only_names) and keywords.intersection(map(singular_form, m.keys)))
-        and not any(_restates(set(_words(m.cause)), name) for name in named)
+        and not any(_restates({_stem(w) for w in _words(m.cause)}, {_stem(w) for w in name}) for name in named)
         and not _about_subject(m, subject)
         and not _about_subject(m, part_subject - {_stem(k) for k in m.keys})
         and not (m.marker in TEMPORAL_MARKERS and _title_case(m.evidence.text))

@@ -465,6 +465,19 @@ def test_a_writer_s_own_reason_for_joining_is_a_driver_even_when_one_post_gives_
     assert not document_drivers(sentences, embedder, exclude=("bluesky",), max_own=0)
 
 
+def test_a_writer_s_own_reason_that_points_outside_itself_is_named_by_its_sentence(bluesky, embedder):
+    """Blind judgements of issue 20 (runs 20 and 22): "they all hate artists" led the drivers of Bluesky's digital
+    artists, "a fragment with an unclear 'they'". Named by its sentence, the reader learns who they are; a reason
+    that says what it means stays as it is."""
+    ids = ["bskymig-3lfnzruo3v42u", "bskymig-3kr52tdlfdd2v"]  # "... because they all hate artists", "... hellhole"
+    sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
+    causes = {d.evidence[0].doc_id: d.cause for d in document_drivers(sentences, embedder, exclude=("bluesky",))}
+    assert causes == {
+        ids[0]: "I'm migrating here from other online platforms because they all hate artists.",
+        ids[1]: "Twitter is a bigoted hellhole",
+    }
+
+
 def test_what_someone_else_did_before_the_writer_left_is_the_writer_s_own_reason(bluesky):
     """An "after" orders events as often as it gives a reason, so a writer's act counts only with another
     connective; but "after" a clause saying what someone else did gives the reason for leaving. Real posts of

@@ -469,11 +469,11 @@ def name_trends(
                     trend_names[trend] = f"{written([trend], where)} {trend_names[trend]}"
     # a tag's code says nothing to a reader: "yyc flood" is "calgary flood"
     for trend, name in trend_names.items():
-        trend_names[trend] = _decoded(name, docs[trend], corpus, terms, lambda k, t=trend: written([t], k), phrases)
+        trend_names[trend] = _decoded(name, docs[trend], corpus, terms, lambda k, t=trend: written([t], k))
     for group, name in group_names.items():
         members = [m for m in groups[group] if sizes[m]]
         in_members = [doc for m in members for doc in docs[m]]
-        group_names[group] = _decoded(name, in_members, corpus, terms, lambda k, ms=members: written(ms, k), phrases)
+        group_names[group] = _decoded(name, in_members, corpus, terms, lambda k, ms=members: written(ms, k))
     for group, members in groups.items():  # a consumer trend of one sub trend is that sub trend, named alike
         if len(members) == 1:
             group_names[group] = trend_names.get(members[0], fallback.get(members[0], NO_KEYWORDS))
@@ -681,20 +681,16 @@ def _decoded(
     corpus: Mapping[str, int],
     terms: Terms | None,
     write: Callable[[str], str],
-    corpus_documents: Sequence[Mapping[str, str]] = (),
 ) -> str:
-    """``name`` with each tag's code in it (:func:`_code`) replaced by the proper name of one or two words said
-    most often with the code, in at least :data:`TOGETHER_SHARE` of the ``documents`` (phrases per document)
-    that hold it ("yyc flood" → "calgary flood"), else in at least :data:`EVENT_SHARE` of all the
-    ``corpus_documents`` holding it ("temblor cr" → "temblor costa rica"; "ph" of several Philippine
-    disasters is no one of them). A code beside another proper name of the name is dropped ("pablo ph typhoon" →
-    "pablo typhoon"); one said with no proper name that often stays."""
+    """``name`` with each tag's code in it (:func:`_code`) replaced by the proper name of one or two words (no
+    word of the name, no code) said most often with the code, when it is in at least :data:`TOGETHER_SHARE` of the
+    ``documents`` (phrases per document) that hold the code ("yyc flood" → "calgary flood"). A code beside another
+    proper name of the name is dropped ("pablo ph typhoon" → "pablo typhoon"); one said with no proper name that
+    often stays ("rescue ph")."""
     if terms is None:
         return name
     if " and " in name:  # each phrase of "rescue ph and pray for boston" alone
-        return " and ".join(
-            _decoded(part, documents, corpus, terms, write, corpus_documents) for part in name.split(" and ")
-        )
+        return " and ".join(_decoded(part, documents, corpus, terms, write) for part in name.split(" and "))
     words = name.split()
     keys = [phrase_key(terms, word) for word in words]
     codes = [bool(key) and " " not in key and _code(key, corpus, terms) for key in keys]
@@ -702,41 +698,20 @@ def _decoded(
     for word, key, code in zip(words, keys, codes):
         if not code:
             out.append(word)
-            continue
-        if any(_proper(k, terms) for k, c in zip(keys, codes) if k and not c):
-            continue
-        for read, spell, share in ((documents, write, TOGETHER_SHARE), (corpus_documents, None, EVENT_SHARE)):
-            said = _said_with(key, read, keys, corpus, terms, share)
-            if said is not None:
-                out.append(spell(said) if spell is not None else said)
-                break
-        else:
-            out.append(word)
+        elif not any(_proper(k, terms) for k, c in zip(keys, codes) if k and not c):
+            holding = [doc for doc in documents if key in doc]
+            said = Counter(
+                q
+                for doc in holding
+                for q in doc
+                if len(q.split()) <= 2
+                and _proper(q, terms)
+                and not set(q.split()).intersection(keys)
+                and not any(_code(w, corpus, terms) for w in q.split())
+            )
+            best = max(said, key=lambda q: (said[q], len(q.split()), q), default=None)
+            out.append(write(best) if best is not None and said[best] >= TOGETHER_SHARE * len(holding) else word)
     return " ".join(out)
-
-
-def _said_with(
-    code: str,
-    documents: Sequence[Mapping[str, str]],
-    keys: Sequence[str],
-    corpus: Mapping[str, int],
-    terms: Terms,
-    share: float,
-) -> str | None:
-    """The proper name of one or two words (none of ``keys``, no code) in most of the ``documents`` holding
-    ``code``, when it is in at least ``share`` of them."""
-    holding = [doc for doc in documents if code in doc]
-    said = Counter(
-        q
-        for doc in holding
-        for q in doc
-        if len(q.split()) <= 2
-        and _proper(q, terms)
-        and not set(q.split()).intersection(keys)
-        and not any(_code(w, corpus, terms) for w in q.split())
-    )
-    best = max(said, key=lambda q: (said[q], len(q.split()), q), default=None)
-    return best if best is not None and said[best] >= share * len(holding) else None
 
 
 def _stems(word: str) -> set[str]:

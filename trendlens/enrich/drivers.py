@@ -418,6 +418,7 @@ def document_drivers(
     """
     keywords = {singular_form(w) for phrase in exclude for w in phrase.casefold().split()}
     named = [set(_words(name)) for name in names if _words(name)]
+    named_stems = [{_stem(w) for w in name} for name in named]  # "flooding" is "flood" of "calgary flood"
     words = [{_stem(w) for w in _words(text)} for text in texts]
     subject = _subject_words(words)
     part_subject: set[str] = set()
@@ -428,7 +429,7 @@ def document_drivers(
         for m in cause_mentions(sentences)
         if not ({singular_form(w) for w in m.words} <= keywords and m.marker not in CAUSAL_MARKERS)
         and not ((m.marker in TEMPORAL_MARKERS or m.only_names) and keywords.intersection(map(singular_form, m.keys)))
-        and not any(_restates({_stem(w) for w in _words(m.cause)}, {_stem(w) for w in name}) for name in named)
+        and not any(_restates({_stem(w) for w in _words(m.cause)}, name) for name in named_stems)
         and not _about_subject(m, subject)
         and not _about_subject(m, part_subject - {_stem(k) for k in m.keys})
         and not (m.marker in TEMPORAL_MARKERS and _title_case(m.evidence.text))

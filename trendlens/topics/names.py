@@ -698,7 +698,7 @@ def _decoded(
     for word, key, code in zip(words, keys, codes):
         if not code:
             out.append(word)
-        elif not any(_proper(k, terms) for k, c in zip(keys, codes) if k and not c):
+        elif not any(_proper(k, terms) for k, c in zip(keys, codes) if k and not c):  # else dropped
             holding = [doc for doc in documents if key in doc]
             said = Counter(
                 q

@@ -311,3 +311,42 @@ def test_laws_and_rulings_on_gay_and_transgender_people_have_their_own_node_and_
     assert rights.at("consumer_trend").node_id == "ct.rights-in-law" and rights.similarity > 0.6, rights
     assert rights.at("big_social_trend").node_id == "bst.lgbtq-visibility"
     assert place_texts(mapper, embedder, abortion[:40]).at("consumer_trend").node_id == "ct.reproductive-health-access"
+
+
+def test_a_taxonomy_is_embedded_once_per_model_in_a_process(embedder):
+    """The next mapper of the same taxonomy and model (a notebook's next fit, the multilingual tier's second
+    placement) takes the consumer trends' vectors this process made: the same rows, no text embedded. Another
+    model, or a taxonomy with one exemplar more, embeds its own. On the shipped taxonomy's first social drive."""
+    from trendlens.hierarchy.taxonomy import LEVELS, Taxonomy
+
+    class Counting:
+        def __init__(self, inner, name):
+            self.inner, self.name, self.dim, self.texts = inner, name, inner.dim, 0
+
+        def encode(self, texts):
+            self.texts += len(texts)
+            return self.inner.encode(texts)
+
+    document = default_taxonomy().to_dict()
+    kept = {document["levels"][LEVELS[0]][0]["id"]}
+    for level in LEVELS:
+        document["levels"][level] = [n for n in document["levels"][level] if n["id"] in kept or n.get("parent") in kept]
+        kept |= {n["id"] for n in document["levels"][level]}
+    taxonomy = Taxonomy(document)
+    first = Counting(embedder, embedder.name + "#memo-test")
+    made = TaxonomyMapper(taxonomy, first)
+    assert len(made.leaf_ids) >= 5 and first.texts > 3 * len(made.leaf_ids)  # names, descriptions, exemplars
+    again = Counting(embedder, first.name)
+    mapper = TaxonomyMapper(Taxonomy(document), again, min_similarity=0.5)
+    assert again.texts == 0 and np.array_equal(mapper.leaf_vectors, made.leaf_vectors)
+    assert not mapper.leaf_vectors.flags.writeable  # one array serves every mapper: none may change it
+    other = Counting(embedder, first.name + "-other")
+    TaxonomyMapper(taxonomy, other)
+    assert other.texts == first.texts
+    leaf = taxonomy.level("consumer_trend")[0]
+    longer = taxonomy.with_overrides({leaf.id: {"exemplars": [*leaf.exemplars, "one exemplar more"]}})
+    grown = Counting(embedder, first.name)
+    changed = TaxonomyMapper(longer, grown)
+    assert grown.texts == first.texts + 1
+    assert not np.array_equal(changed.leaf_vectors[0], made.leaf_vectors[0])
+    assert np.array_equal(changed.leaf_vectors[1:], made.leaf_vectors[1:])

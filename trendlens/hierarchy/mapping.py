@@ -26,6 +26,8 @@ placement then keeps that big social trend and its ancestors.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +59,9 @@ N_DOCUMENTS = 10
 MAPPED_LEVELS = tuple(reversed(LEVELS))
 #: Name of the placement on a level no node fits.
 UNMAPPED = "unmapped / novel"
+#: Taxonomies whose consumer-trend vectors this process keeps (:func:`leaf_vectors`).
+KEPT_TAXONOMIES = 8
+_LEAF_VECTORS: OrderedDict[tuple[str, int, str], np.ndarray] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -227,14 +232,7 @@ class TaxonomyMapper:
         self.centroid_weight = centroid_weight
         leaves = taxonomy.level("consumer_trend")
         self.leaf_ids = [n.id for n in leaves]
-        texts, owner = [], []
-        for i, node in enumerate(leaves):
-            texts.append(f"{node.name}. {node.description}")
-            texts += list(node.exemplars)
-            owner += [i] * (1 + len(node.exemplars))
-        vectors = unit(np.asarray(embedder.encode(texts), dtype=np.float32))
-        owner_arr = np.asarray(owner)
-        self.leaf_vectors = unit(np.vstack([vectors[owner_arr == i].mean(axis=0) for i in range(len(leaves))]))
+        self.leaf_vectors = leaf_vectors(leaves, embedder)
         self.ancestors = {leaf: {n.level: n.id for n in taxonomy.path(leaf)} for leaf in self.leaf_ids}
         self._parents = np.array([self.ancestors[leaf]["big_social_trend"] for leaf in self.leaf_ids], dtype=object)
 
@@ -306,6 +304,36 @@ class TaxonomyMapper:
         proposed = propose_node(evidence, parent if upper[0].node_id else None, self.taxonomy, float(sims[best]))
         levels = (LevelMatch(MAPPED_LEVELS[0], None, UNMAPPED, 0.0), *upper)
         return Placement(float(sims[best]), levels, (), proposed)
+
+
+def leaf_vectors(leaves: Sequence[Any], embedder: Embedder) -> np.ndarray:
+    """One unit row per consumer trend of ``leaves``: the mean of its embedded name and description and exemplars.
+
+    Kept for the process by the embedder's name and the texts (:data:`KEPT_TAXONOMIES`), as the embedding
+    cache keys vectors: a notebook's next fit, or the mappers of tests and calibration, do not embed the
+    taxonomy's thousand texts again (5 s on one core for MiniLM), with or without the cache on disk. The
+    rows are read-only.
+    """
+    texts, owner = [], []
+    for i, node in enumerate(leaves):
+        texts.append(f"{node.name}. {node.description}")
+        texts += list(node.exemplars)
+        owner += [i] * (1 + len(node.exemplars))
+    name = getattr(embedder, "name", None)  # the protocol's model id; an embedder without one is not kept
+    digest = hashlib.sha256(repr((texts, owner)).encode("utf-8", "surrogatepass")).hexdigest()
+    key = (str(name), int(getattr(embedder, "dim", 0) or 0), digest)
+    if name and key in _LEAF_VECTORS:
+        _LEAF_VECTORS.move_to_end(key)
+        return _LEAF_VECTORS[key]
+    vectors = unit(np.asarray(embedder.encode(texts), dtype=np.float32))
+    owner_arr = np.asarray(owner)
+    rows = unit(np.vstack([vectors[owner_arr == i].mean(axis=0) for i in range(len(leaves))]))
+    rows.setflags(write=False)
+    if name:
+        _LEAF_VECTORS[key] = rows
+    while len(_LEAF_VECTORS) > KEPT_TAXONOMIES:
+        _LEAF_VECTORS.popitem(last=False)
+    return rows
 
 
 def propose_node(

@@ -291,7 +291,7 @@ def test_a_cause_close_to_the_trend_itself_restates_it(embedder):
     scanned = parse_matching(texts, ids, CANDIDATES.search)
     before = document_drivers(scanned, embedder, min_documents=1, sequence=frozenset())
     assert any("guatemala" in d.cause.lower() for d in before)
-    vectors = embedder.encode(texts)
+    vectors = embedder.encode(texts[::4])  # the trend's direction: every fourth of its 1,050 tweets gives it
     centroid = vectors.mean(axis=0) / np.linalg.norm(vectors.mean(axis=0))
     after = document_drivers(scanned, embedder, centroid=centroid, min_documents=1, sequence=frozenset())
     assert not any("guatemala" in v.lower() and "quake" in v.lower() for d in after for v in d.variants)

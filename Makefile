@@ -38,14 +38,18 @@ demo:
 	$(BIN)/trendlens run $(DEMO_CORPUS) --out $(OUT) && \
 	echo "make demo: done in $$(( $$(date +%s) - start )) s (install included); report in $(OUT)/report.md"
 
-# One worker per core (pytest-xdist), a test file per worker so its module fixtures are made once; on the
-# 2-core CI machine 1,430 s -> 1,150 s, and 800-880 s (clean clones, 2026-12-07) with each worker's thread pools
-# sized to its share of the cores (tests/conftest.py). `pytest` alone runs in one process.
+# One worker more than the cores (pytest-xdist), a test file per worker so its module fixtures are made once, each
+# worker's thread pools sized to its share of the cores (tests/conftest.py). The workers of a 2-core machine wait
+# on subprocesses, files and single-threaded steps for part of the time: the whole suite took 830 s with three
+# workers, 919 s with four and 941-1,040 s with two (one per core; 2026-12-07, this 2-core machine). `pytest` alone
+# runs in one process.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow"
 
 # Screenshots of the demo report in headless Chromium, network shut off (needs `apt-get install chromium`).
 screenshots: $(STAMP)

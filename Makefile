@@ -40,9 +40,10 @@ demo:
 
 # One worker more than the cores (pytest-xdist), a test file per worker so its module fixtures are made once, each
 # worker's thread pools sized to its share of the cores (tests/conftest.py). The workers of a 2-core machine wait
-# on subprocesses, files and single-threaded steps for part of the time: the whole suite took 830 s with three
-# workers, 919 s with four and 941-1,040 s with two (one per core; 2026-12-07, this 2-core machine). `pytest` alone
-# runs in one process.
+# on subprocesses, files and single-threaded steps for part of the time. Whole suite on a 2-core machine
+# (2026-12-07): in the checkout, 830 s with three workers, 919 s with four, 982-1,040 s with two; in clean clones,
+# 930 s with three, 941 s with two. A small gain within this machine's noise, never a loss. `pytest` alone runs in
+# one process.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 test: $(STAMP)

@@ -31,7 +31,7 @@ from scipy.special import logsumexp
 from trendlens._vectors import unit
 from trendlens.embed.base import Embedder
 from trendlens.errors import ConfigError
-from trendlens.hierarchy.mapping import MAPPED_LEVELS
+from trendlens.hierarchy.mapping import MAPPED_LEVELS, leaf_texts
 from trendlens.hierarchy.taxonomy import Taxonomy
 
 __all__ = [
@@ -71,14 +71,8 @@ def _leaf_embeddings(taxonomy: Taxonomy, embedder: Embedder) -> tuple[np.ndarray
         Consumer trend ids, in the taxonomy's order (the column order of all similarity arrays).
     """
     leaves = taxonomy.level("consumer_trend")
-    texts: list[str] = []
-    owner: list[int] = []
-    is_exemplar: list[bool] = []
-    for i, node in enumerate(leaves):
-        texts.append(f"{node.name}. {node.description}")
-        texts += list(node.exemplars)
-        owner += [i] * (1 + len(node.exemplars))
-        is_exemplar += [False] + [True] * len(node.exemplars)
+    texts, owner = leaf_texts(leaves)
+    is_exemplar = [k > 0 and owner[k] == owner[k - 1] for k in range(len(owner))]  # each trend's first is its name
     vectors = unit(np.asarray(embedder.encode(texts), dtype=np.float64))
     return vectors, np.asarray(owner), np.asarray(is_exemplar), [node.id for node in leaves]
 

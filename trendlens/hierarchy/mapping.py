@@ -306,33 +306,43 @@ class TaxonomyMapper:
         return Placement(float(sims[best]), levels, (), proposed)
 
 
-def leaf_vectors(leaves: Sequence[Any], embedder: Embedder) -> np.ndarray:
-    """One unit row per consumer trend of ``leaves``: the mean of its embedded name and description and exemplars.
-
-    Kept for the process by the embedder's name and the texts (:data:`KEPT_TAXONOMIES`), as the embedding
-    cache keys vectors: a notebook's next fit, or the mappers of tests and calibration, do not embed the
-    taxonomy's thousand texts again (5 s on one core for MiniLM), with or without the cache on disk. The
-    rows are read-only.
-    """
-    texts, owner = [], []
+def leaf_texts(leaves: Sequence[Any]) -> tuple[list[str], list[int]]:
+    """The texts a consumer trend is embedded from, ``"name. description"`` then its exemplars, for every one of
+    ``leaves`` in order, and the index in ``leaves`` of the consumer trend each text belongs to."""
+    texts: list[str] = []
+    owner: list[int] = []
     for i, node in enumerate(leaves):
         texts.append(f"{node.name}. {node.description}")
         texts += list(node.exemplars)
         owner += [i] * (1 + len(node.exemplars))
-    name = getattr(embedder, "name", None)  # the protocol's model id; an embedder without one is not kept
-    digest = hashlib.sha256(repr((texts, owner)).encode("utf-8", "surrogatepass")).hexdigest()
-    key = (str(name), int(getattr(embedder, "dim", 0) or 0), digest)
-    if name and key in _LEAF_VECTORS:
-        _LEAF_VECTORS.move_to_end(key)
-        return _LEAF_VECTORS[key]
+    return texts, owner
+
+
+def leaf_vectors(leaves: Sequence[Any], embedder: Embedder) -> np.ndarray:
+    """One unit row per consumer trend of ``leaves``: the mean of its embedded texts (:func:`leaf_texts`).
+
+    Kept for the process by the embedder's name and the texts (:data:`KEPT_TAXONOMIES`), as the embedding
+    cache keys vectors: a notebook's next fit, or the mappers of tests and calibration, do not embed the
+    taxonomy's thousand texts again (5 s on one core for MiniLM), with or without the cache on disk. An
+    embedder without a name (the protocol's model id) is not kept. The rows are read-only.
+    """
+    texts, owner = leaf_texts(leaves)
+    name = getattr(embedder, "name", None)
+    key = None
+    if name:
+        digest = hashlib.sha256(repr((texts, owner)).encode("utf-8", "surrogatepass")).hexdigest()
+        key = (str(name), int(getattr(embedder, "dim", 0) or 0), digest)
+        if key in _LEAF_VECTORS:
+            _LEAF_VECTORS.move_to_end(key)
+            return _LEAF_VECTORS[key]
     vectors = unit(np.asarray(embedder.encode(texts), dtype=np.float32))
     owner_arr = np.asarray(owner)
     rows = unit(np.vstack([vectors[owner_arr == i].mean(axis=0) for i in range(len(leaves))]))
     rows.setflags(write=False)
-    if name:
+    if key is not None:
         _LEAF_VECTORS[key] = rows
-    while len(_LEAF_VECTORS) > KEPT_TAXONOMIES:
-        _LEAF_VECTORS.popitem(last=False)
+        while len(_LEAF_VECTORS) > KEPT_TAXONOMIES:
+            _LEAF_VECTORS.popitem(last=False)
     return rows
 
 

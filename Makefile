@@ -44,7 +44,9 @@ demo:
 # (2026-12-07): in the checkout, 830 s with three workers, 919 s with four, 982-1,040 s with two; in clean clones,
 # 930 s with three, 941 s with two. A small gain within this machine's noise, never a loss. `pytest` alone runs in
 # one process.
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# The cores this process may use (its affinity, as nproc and tests/conftest.py count them; all of them where
+# the OS has no affinity, as on macOS, which has no nproc either), plus one.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 1)')
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile

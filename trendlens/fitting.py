@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from trendlens.topics.assign import (
     similarity_to_own_centroid,
     time_stratified_sample,
 )
+from trendlens.topics.gloss import glossed
 from trendlens.topics.merge import merge_trends
 from trendlens.topics.model import TopicConfig, cluster_centroids
 from trendlens.topics.tables import brief_documents, consumer_trend_table, keyword_trend_table
@@ -542,26 +543,52 @@ def _say_languages(
     """The names of the trends and consumer trends written mostly in languages other than the main one of the
     documents in trends say which (:func:`~trendlens.corpus.language.other_languages`): "exit (in German and
     Dutch)". Written into ``trends`` (``label``, ``consumer_trend_name``), ``groups`` and the consumer-trend
-    ``table``, after the placement, which reads the names as the documents give them."""
+    ``table``, after the placement, which reads the names as the documents give them. Where the main language
+    is English, each phrase of such a name takes the English phrase of the corpus that glosses it
+    (:mod:`~trendlens.topics.gloss`): "alerta de tsunami ‘tsunami warning’ (in Spanish)"."""
     from trendlens.corpus.language import group_languages, in_languages, main_language, other_languages
 
     if not len(trends):
         return
     rows = {int(t): np.flatnonzero(labels == t) for t in trends.index}
-    of_trend = other_languages(texts, rows, main_language(texts, np.flatnonzero(labels >= 0)))
+    main = main_language(texts, np.flatnonzero(labels >= 0))
+    of_trend = other_languages(texts, rows, main)
     several = {g.id: g.members for g in groups.values() if len(g.members) > 1}
     of_group = group_languages(of_trend, several, {t: len(r) for t, r in rows.items()})
     if not of_trend and not of_group:
         return
-    trends["label"] = [in_languages(trends.at[t, "label"], of_trend.get(int(t), ())) for t in trends.index]
+    group_of = {g.id: g for g in groups.values()}
+    foreign = [trends.at[t, "label"] for t in trends.index if int(t) in of_trend]
+    foreign += [group_of[g].name for g in of_group]
+    gloss = _english_glosses(foreign, trends, of_trend) if main == "en" else {}
+    trends["label"] = [
+        in_languages(glossed(name, gloss), of_trend[int(t)]) if int(t) in of_trend else name
+        for t, name in trends["label"].items()
+    ]
     named: dict[int, TrendGroup] = {}
     for t, group in groups.items():
         if group.id not in named:
             languages = of_group.get(group.id, ()) if group.id in several else of_trend.get(group.members[0], ())
-            named[group.id] = replace(group, name=in_languages(group.name, languages))
+            name = glossed(group.name, gloss) if languages else group.name
+            named[group.id] = replace(group, name=in_languages(name, languages))
         groups[t] = named[group.id]
     trends["consumer_trend_name"] = [groups[int(t)].name for t in trends.index]
     table["label"] = [named[int(g)].name for g in table.index]
+
+
+def _english_glosses(names: list[str], trends: pd.DataFrame, foreign: Mapping[int, Any]) -> dict[str, str]:
+    """Phrase of ``names`` → its gloss among the names and keywords of the trends not in ``foreign`` (written in
+    English), in the multilingual tier's space (:func:`~trendlens.topics.gloss.glosses`; its vectors are kept
+    in the embedding cache)."""
+    from trendlens.embed.registry import make_embedder
+    from trendlens.topics.gloss import glosses
+
+    english = [t for t in trends.index if int(t) not in foreign]
+    candidates = [trends.at[t, "label"] for t in english] + [k for t in english for k in trends.at[t, "keywords"]]
+    if not names or not candidates:
+        return {}
+    embedder = make_embedder("multilingual", show_progress=False)
+    return glosses(names, candidates, embedder.encode)
 
 
 def _placed(

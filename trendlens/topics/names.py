@@ -283,6 +283,11 @@ def nameable(terms: Terms, words: Sequence[str]) -> bool:
     return _noun(words[-1]) and not _verb_or_adverb(words[0])
 
 
+def dictionary_word(word: str) -> bool:
+    """Whether the English dictionary (``lemminflect``) knows ``word`` (case-folded, ASCII)."""
+    return bool(_tags(word))
+
+
 def _noun(word: str) -> bool:
     tags = _tags(word)
     return not tags or "NOUN" in tags or "PROPN" in tags

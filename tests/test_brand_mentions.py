@@ -223,3 +223,24 @@ def test_initials_of_a_name_s_words_are_that_name():
     bbc = [r for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz") if re.search(r"\bEU\b", r["text"])][:80]
     names = [p.name for p in _profiles(bbc)[0]]
     assert "European Union" in names and "EU" not in names, names
+
+
+def test_what_people_leave_is_said_of_the_platform_they_leave(bluesky, wave):
+    """Issue 20: the section listed X under "people use" and "people love" ("I love how NZ Twitter has reached
+    tipping point and decided to #xodus here"); what the migration's posts say they do with X is leave it."""
+    records, profiles = wave
+    leaving = {name_key(p.name): {g.label: g for g in p.groups if g.kind == "leaving"} for p in profiles}
+    assert not leaving["bluesky"], leaving["bluesky"]  # people join Bluesky; none of the 300 posts leaves it
+    left = {**leaving["x"], **leaving["twitter"]}
+    assert sum(g.documents for g in left.values()) >= 6 and {"leave", "deactivate"} <= set(left), left
+    verb = re.compile(r"\b(leav|left|delet|deactivat|quit|ditch|abandon|boycott|cancel|uninstall)", re.IGNORECASE)
+    for group in left.values():
+        for evidence in group.evidence:
+            assert verb.search(evidence.text) and re.search(r"\b(X|twitter)\b", evidence.text, re.I), evidence.text
+    # "I didn't leave Twitter, I left X" leaves no Twitter; "I've officially left twitter" does (both before the wave)
+    negated = [r for r in bluesky if r["id"] in {"bskymig-3lg6t6xptpk24", "bskymig-3lg6uo5yzvc24"}]
+    said = [r for r in bluesky if r["id"] == "bskymig-3lauh4artqc24"]
+    assert len(negated) == 2 and len(said) == 1
+    more, _ = _profiles(records + negated + said)
+    after = {name_key(p.name): {g.label: g.documents for g in p.groups if g.kind == "leaving"} for p in more}
+    assert after["twitter"]["leave"] == leaving["twitter"]["leave"].documents + 1

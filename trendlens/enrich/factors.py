@@ -13,7 +13,10 @@ is read), a statement about an entity is one of:
   valence in the VADER sentiment lexicon ("Bluesky is so much better");
 * **success** — a sentence naming only this entity with a cue of commercial
   success (sales, growth, records, awards) a few words after the name, as news
-  reports it ("Netflix added 8 million subscribers").
+  reports it ("Netflix added 8 million subscribers");
+* **leaving** — the entity is what people leave, quit, delete, deactivate,
+  uninstall, cancel, ditch, abandon or boycott ("deactivated my Twitter
+  account"): the other side of adoption, what a migration leaves.
 
 Negated statements ("I don't like X") and questions are skipped, and so are descriptions and
 success sentences whose VADER sentiment is negative. Statements are grouped by
@@ -43,6 +46,21 @@ ADOPTION = {
     "install": "install installs installed installing",
     "use": "use uses used using",
     "try": "try tries tried trying",
+}
+#: Inflected forms of the verbs of leaving, by the label of their group: what people stop doing with the entity,
+#: the other side of adoption. In the Bluesky migration it is what the posts say of X ("deactivated my Twitter
+#: account", "deleted the X app"), which the section listed under "people use" and "people love" ("I love how NZ
+#: Twitter has reached tipping point and decided to #xodus here").
+ABANDONMENT = {
+    "leave": "leave leaves left leaving",
+    "quit": "quit quits quitting",
+    "delete": "delete deletes deleted deleting",
+    "deactivate": "deactivate deactivates deactivated deactivating",
+    "uninstall": "uninstall uninstalls uninstalled uninstalling",
+    "cancel": "cancel cancels cancelled canceled cancelling canceling",
+    "ditch": "ditch ditches ditched ditching",
+    "abandon": "abandon abandons abandoned abandoning",
+    "boycott": "boycott boycotts boycotted boycotting",
 }
 #: Verbs of motion count only with one of these words before the entity ("moved to", "came over to").
 MOTION = frozenset({"switch to", "move to", "migrate to", "come to", "flock to"})
@@ -135,6 +153,12 @@ def _forms(table: Mapping[str, str]) -> dict[str, str]:
 
 _ADOPTION_FORMS = _forms(ADOPTION)
 _LIKING_FORMS = _forms(LIKING)
+_ABANDONMENT_FORMS = _forms(ABANDONMENT)
+#: Negations of a verb of leaving: "quit" and "stop" before it are not ("quit and deleted my X account").
+_NOT_LEAVING = NEGATIONS - {"quit", "quits", "quitting", "stop", "stops", "stopped", "stopping"}
+#: Subjects that start the clause of a verb of leaving: a negation before one is another clause's ("I didn't
+#: leave Twitter, I left X").
+_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "people", "everyone"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -151,7 +175,8 @@ def valence() -> Mapping[str, float]:
 
 @dataclass(frozen=True)
 class Statement:
-    """A sentence that says something favourable about one entity: its group, kind, document and text."""
+    """A sentence that says what people do with one entity, like about it or say well of it, or that they leave
+    it: its group, kind, document and text."""
 
     entity: int
     label: str
@@ -207,6 +232,10 @@ def post_statements(post: Post, doc: int, spots: Mapping[int, int], only: int | 
                 target = (only, i)
             if target is not None:
                 add(target[0], _LIKING_FORMS[key], "liking", word.sentence)
+        elif key in _ABANDONMENT_FORMS and not _negated(words, i, negations=_NOT_LEAVING, clause=_SUBJECTS):
+            target = _object(words, spots, i, window=4, between=PARTICLES)
+            if target is not None:
+                add(target[0], _ABANDONMENT_FORMS[key], "leaving", word.sentence)
     for i, entity in spots.items():
         described = None if _negated(words, i) else _description(words, i)
         if described:
@@ -222,9 +251,17 @@ def post_statements(post: Post, doc: int, spots: Mapping[int, int], only: int | 
     return out
 
 
-def _negated(words: Sequence, i: int, back: int = 4) -> bool:
-    """Whether a negation stands in the ``back`` words before word ``i`` in its sentence."""
-    return any(words[j].key in NEGATIONS and words[j].sentence == words[i].sentence for j in range(max(0, i - back), i))
+def _negated(
+    words: Sequence, i: int, back: int = 4, negations: frozenset[str] = NEGATIONS, clause: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a negation stands in the ``back`` words before word ``i`` in its sentence, after the last word of
+    ``clause`` there (a subject that starts the clause of word ``i``)."""
+    for j in range(i - 1, max(0, i - back) - 1, -1):
+        if words[j].sentence != words[i].sentence or words[j].key in clause:
+            return False
+        if words[j].key in negations:
+            return True
+    return False
 
 
 def _mover(words: Sequence, i: int, label: str, back: int = 4) -> bool:

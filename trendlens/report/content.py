@@ -156,7 +156,7 @@ class FactorGroup:
         The cue the statements share: a verb ("join", "switch to", "love"), "described as <word>",
         or a success cue of news ("subscribers", "record").
     kind
-        ``"adoption"``, ``"liking"``, ``"description"`` or ``"success"``.
+        ``"adoption"``, ``"liking"``, ``"description"``, ``"success"`` or ``"leaving"``.
     documents
         Number of documents making such a statement about the entity.
     engagement

@@ -42,6 +42,7 @@ NO_TRENDS = (
 FACTOR_TITLES = {
     "adoption": "people {}",
     "liking": "people {}",
+    "leaving": "people {}",
     "description": "{}",
     "success": "success cue “{}”",
 }

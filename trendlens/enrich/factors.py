@@ -88,6 +88,13 @@ MOVERS = frozenset(
     artists creators many more millions thousands hundreds who us myself ourselves
     """.split()  # noqa: SIM905
 )
+#: Words that may open a post's sentence before its verb of leaving when the post leaves "I" out ("Just deactivated
+#: my X account", "Finally left the other app", "Me leaving Twitter after what it has become").
+OPENERS = frozenset(
+    """
+    just finally officially already now today yesterday also so and then me well ok okay lol
+    """.split()  # noqa: SIM905
+)
 #: Words allowed between an adoption verb and the entity ("moved over to the", "signed up for").
 PARTICLES = frozenset(
     """
@@ -233,6 +240,8 @@ def post_statements(post: Post, doc: int, spots: Mapping[int, int], only: int | 
             if target is not None:
                 add(target[0], _LIKING_FORMS[key], "liking", word.sentence)
         elif key in _ABANDONMENT_FORMS and not _negated(words, i, negations=_NOT_LEAVING, clause=_SUBJECTS):
+            if not _by_people(words, i):
+                continue
             target = _object(words, spots, i, window=4, between=PARTICLES)
             if target is not None:
                 add(target[0], _ABANDONMENT_FORMS[key], "leaving", word.sentence)
@@ -269,6 +278,21 @@ def _mover(words: Sequence, i: int, label: str, back: int = 4) -> bool:
     if label not in MOTION:
         return True
     return any(words[j].key in MOVERS and words[j].sentence == words[i].sentence for j in range(max(0, i - back), i))
+
+
+def _by_people(words: Sequence, i: int, back: int = 6) -> bool:
+    """Whether people do what a verb of leaving says: one of :data:`MOVERS` stands in the ``back`` words before it
+    (six: "I've made the switch and deactivated my X account"),
+    or the verb opens its sentence after words of :data:`OPENERS` only, as posts leave "I" out ("Just
+    deactivated my X account"). Not films leaving a catalogue ("Here's What's Leaving Netflix"), a government
+    cancelling a deal ("Trump Administration Cancels Major League Baseball Deal") or a named person leaving
+    office ("Ty Cobb Ditches White House")."""
+    if _mover(words, i, next(iter(MOTION)), back):
+        return True
+    start = i
+    while start > 0 and words[start - 1].sentence == words[i].sentence:
+        start -= 1
+    return all(words[j].key in OPENERS for j in range(start, i))
 
 
 def _particle_fits(label: str, between: Sequence[str]) -> bool:

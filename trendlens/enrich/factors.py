@@ -95,6 +95,9 @@ OPENERS = frozenset(
     just finally officially already now today yesterday also so and then me well ok okay lol
     """.split()  # noqa: SIM905
 )
+#: Words before the subject of a verb of leaving that make it a time or a condition, not a departure ("before they
+#: leave Netflix").
+UNTIL = frozenset({"before", "until", "till", "if", "unless", "once", "when", "whenever"})
 #: Words allowed between an adoption verb and the entity ("moved over to the", "signed up for").
 PARTICLES = frozenset(
     """
@@ -282,13 +285,17 @@ def _mover(words: Sequence, i: int, label: str, back: int = 4) -> bool:
 
 def _by_people(words: Sequence, i: int, back: int = 6) -> bool:
     """Whether people do what a verb of leaving says: one of :data:`MOVERS` stands in the ``back`` words before it
-    (six: "I've made the switch and deactivated my X account"),
-    or the verb opens its sentence after words of :data:`OPENERS` only, as posts leave "I" out ("Just
-    deactivated my X account"). Not films leaving a catalogue ("Here's What's Leaving Netflix"), a government
-    cancelling a deal ("Trump Administration Cancels Major League Baseball Deal") or a named person leaving
-    office ("Ty Cobb Ditches White House")."""
-    if _mover(words, i, next(iter(MOTION)), back):
-        return True
+    (six: "I've made the switch and deactivated my X account"), not after a word of :data:`UNTIL`, or the verb
+    opens its sentence after words of :data:`OPENERS` only, as posts leave "I" out ("Just deactivated my X
+    account"). Not films leaving a catalogue ("Here's What's Leaving Netflix", "Before They Leave Netflix"), a
+    government cancelling a deal ("Trump Administration Cancels Major League Baseball Deal") or a named person
+    leaving office ("Ty Cobb Ditches White House")."""
+    for j in range(i - 1, max(0, i - back) - 1, -1):
+        if words[j].sentence != words[i].sentence:
+            break
+        if words[j].key in MOVERS:
+            # "10 Movies To Watch Before They Leave Netflix": a time or a condition, not a departure
+            return not (j > 0 and words[j - 1].key in UNTIL and words[j - 1].sentence == words[i].sentence)
     start = i
     while start > 0 and words[start - 1].sentence == words[i].sentence:
         start -= 1

@@ -43,8 +43,8 @@ demo:
 # on subprocesses, files and single-threaded steps for part of the time. Whole suite on a 2-core machine
 # (2026-12-07): in the checkout, 830 s with three workers, 919 s with four, 982-1,040 s with two; in clean clones,
 # 930 s with three, 941 s with two. A small gain within this machine's noise, never a loss. The slowest files go
-# first (tests/conftest.py FILE_SECONDS; xdist's own order is by number of tests): a clean clone's suite took 841 s,
-# against 966 s the same afternoon in xdist's order. `pytest` alone runs in one process.
+# first (tests/conftest.py FILE_SECONDS; xdist's own order is by number of tests): clean clones took 841 s and 940 s,
+# against 966 s the same afternoon in xdist's order, again within the noise. `pytest` alone runs in one process.
 # The cores this process may use (its affinity, as nproc and tests/conftest.py count them; all of them where
 # the OS has no affinity, as on macOS, which has no nproc either), plus one.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 1)')

@@ -27,7 +27,7 @@ documents, the engagement of those documents and its most engaged sentences.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from trendlens.enrich.mentions import Post, TrendDocuments
@@ -268,19 +268,25 @@ def _negated(
 ) -> bool:
     """Whether a negation stands in the ``back`` words before word ``i`` in its sentence, after the last word of
     ``clause`` there (a subject that starts the clause of word ``i``)."""
-    for j in range(i - 1, max(0, i - back) - 1, -1):
-        if words[j].sentence != words[i].sentence or words[j].key in clause:
+    for j in _before(words, i, back):
+        if words[j].key in clause:
             return False
         if words[j].key in negations:
             return True
     return False
 
 
+def _before(words: Sequence, i: int, back: int) -> Iterator[int]:
+    """The indices of the (at most ``back``) words before word ``i`` in its sentence, nearest first."""
+    for j in range(i - 1, max(0, i - back) - 1, -1):
+        if words[j].sentence != words[i].sentence:
+            return
+        yield j
+
+
 def _mover(words: Sequence, i: int, label: str, back: int = 4) -> bool:
     """Whether a verb of motion has people before it ("people coming over to X", not "movies coming to X")."""
-    if label not in MOTION:
-        return True
-    return any(words[j].key in MOVERS and words[j].sentence == words[i].sentence for j in range(max(0, i - back), i))
+    return label not in MOTION or any(words[j].key in MOVERS for j in _before(words, i, back))
 
 
 def _by_people(words: Sequence, i: int, back: int = 6) -> bool:
@@ -290,16 +296,10 @@ def _by_people(words: Sequence, i: int, back: int = 6) -> bool:
     account"). Not films leaving a catalogue ("Here's What's Leaving Netflix", "Before They Leave Netflix"), a
     government cancelling a deal ("Trump Administration Cancels Major League Baseball Deal") or a named person
     leaving office ("Ty Cobb Ditches White House")."""
-    for j in range(i - 1, max(0, i - back) - 1, -1):
-        if words[j].sentence != words[i].sentence:
-            break
-        if words[j].key in MOVERS:
-            # "10 Movies To Watch Before They Leave Netflix": a time or a condition, not a departure
-            return not (j > 0 and words[j - 1].key in UNTIL and words[j - 1].sentence == words[i].sentence)
-    start = i
-    while start > 0 and words[start - 1].sentence == words[i].sentence:
-        start -= 1
-    return all(words[j].key in OPENERS for j in range(start, i))
+    person = next((j for j in _before(words, i, back) if words[j].key in MOVERS), None)
+    if person is not None:  # "10 Movies To Watch Before They Leave Netflix": a time or a condition, not a departure
+        return not any(words[j].key in UNTIL for j in _before(words, person, 1))
+    return all(words[j].key in OPENERS for j in _before(words, i, i))
 
 
 def _particle_fits(label: str, between: Sequence[str]) -> bool:

@@ -645,3 +645,32 @@ def test_an_adjective_is_no_complement_of_a_name():
     assert (labels == 0).sum() >= 100
     named = names.names_from_documents(texts, labels, np.ones(len(texts)), {0: [0]}, corpus_terms(texts), {})
     assert named.trends[0] == "lgbtq"
+
+
+def test_a_trend_one_word_names_in_part_adds_what_names_the_rest(monkeypatch):
+    """Blind judgement of issue 20 (run 24): a sub trend named by one word its documents mostly do not say
+    ("zoo" for animal news, "earthquake" for headlines of quakes, floods and tornadoes) took a second phrase
+    after "and", as a consumer trend does: 55% right before, 64% after. Real HuffPost headlines of the SPORTS
+    category as one trend: "olympics" is in under half of them, so the name adds the phrase that best names
+    the rest, and the two together cover more of the sports headlines; a word said in most of them would
+    stay alone."""
+    from trendlens.topics import names
+    from trendlens.topics.model import corpus_terms
+
+    rows = read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")
+    texts = [r["text"] for r in rows]
+    labels = np.array([0 if r["category"] == "SPORTS" else -1 for r in rows])
+    terms = corpus_terms(texts)
+
+    def named() -> str:
+        return names.names_from_documents(texts, labels, np.ones(len(texts)), {0: [0]}, terms, {}).trends[0]
+
+    name = named()
+    first, joiner, second = name.partition(" and ")
+    assert first == "olympics" and joiner and second
+    sports = [set(phrase_key(terms, p) for p in document_phrases(terms, t)) for t in np.array(texts)[labels == 0]]
+    holds = [phrase_key(terms, first) in doc for doc in sports]
+    either = [h or phrase_key(terms, second) in doc for h, doc in zip(holds, sports)]
+    assert sum(holds) < 0.5 * len(sports) and sum(either) >= sum(holds) + 0.1 * len(sports)
+    monkeypatch.setattr(names, "PAIR_BELOW", 0.0)
+    assert named() == "olympics"

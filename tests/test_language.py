@@ -180,3 +180,13 @@ def test_fit_glosses_the_name_of_italian_tweets_with_a_phrase_of_the_english_one
     english_phrases = {det.trends_.at[0, "label"], *det.trends_.at[0, "keywords"]}
     assert match[2] in english_phrases and "quake" in match[2], (named[1], english_phrases)
     assert "‘" not in named[0] and "(in " not in named[0]
+
+
+def test_each_keyword_of_a_keyword_label_in_another_language_is_glossed(multilingual_embedder):
+    """A trend no phrase names is named by its keywords ("excelente / gente / aplicativo (in Spanish and
+    Portuguese)" for a Threads cluster of Spanish and Portuguese reviews, where no phrase is in 5% of them): each
+    keyword is glossed on its own, by the English keywords of the corpus's other trends."""
+    candidates = ["app", "people", "good", "twitter", "feed", "instagram", "login"]
+    found = glosses(["excelente / gente / aplicativo"], candidates, multilingual_embedder.encode)
+    assert glossed("excelente / gente / aplicativo", found) == "excelente ‘good’ / gente ‘people’ / aplicativo ‘app’"
+    assert glossed("twitter / app", found) == "twitter / app"

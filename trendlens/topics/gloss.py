@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from trendlens._vectors import unit
+from trendlens.topics.terms import KEYWORD_SEPARATOR
 
 #: Cosine (multilingual v3) from which a phrase of the main language glosses a name. Measured on the CrisisLex
 #: tweets against phrases in five or more of them: "alerta de tsunami" → "tsunami alert" 0.96, "refinería de
@@ -29,6 +30,9 @@ GLOSS_SIMILARITY = 0.75
 #: How a consumer trend's name joins its two phrases (:func:`~trendlens.topics.names.name_trends`): each phrase
 #: is glossed on its own ("terremoto ‘earthquake’ and santa maria").
 JOINER = " and "
+#: A name's phrases: those of a consumer trend's name (:data:`JOINER`) and the keywords of a trend no phrase names
+#: (:data:`~trendlens.topics.terms.KEYWORD_SEPARATOR`: "excelente ‘excellent’ / gente / aplicativo ‘app’").
+_PHRASES = re.compile(f"({re.escape(JOINER)}|{re.escape(KEYWORD_SEPARATOR)})")
 
 
 def glosses(
@@ -37,12 +41,12 @@ def glosses(
     embed: Callable[[Sequence[str]], np.ndarray],
     min_similarity: float = GLOSS_SIMILARITY,
 ) -> dict[str, str]:
-    """Phrase of ``names`` (each part of a name joined by :data:`JOINER`) → its gloss: the candidate closest to it
-    in ``embed``'s space, at least ``min_similarity``, with a word the phrase lacks once case and accents are
-    folded ("mexico" is no gloss of "méxico", nor "boston marathon" of "maratón de boston"; "tsunami warning" is
-    one of "alerta de tsunami"). A phrase of English words only is not glossed, words of the dictionary, English
-    function words and the candidates' words: "pray for visayas" (which the language identifier reads as
-    Tagalog), "xodus exit" (German and Dutch posts on the Xodus)."""
+    """Phrase of ``names`` (each part of a name joined by :data:`JOINER`, each keyword of a keyword label) → its
+    gloss: the candidate closest to it in ``embed``'s space, at least ``min_similarity``, with a word the phrase
+    lacks once case and accents are folded ("mexico" is no gloss of "méxico", nor "boston marathon" of "maratón
+    de boston"; "tsunami warning" is one of "alerta de tsunami"). A phrase of English words only is not glossed,
+    words of the dictionary, English function words and the candidates' words: "pray for visayas" (which the
+    language identifier reads as Tagalog), "xodus exit" (German and Dutch posts on the Xodus)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     from trendlens.topics.names import dictionary_word
@@ -51,7 +55,7 @@ def glosses(
     known = set().union(*map(_words, options)) | ENGLISH_STOP_WORDS if options else set()
     parts = [
         p
-        for p in dict.fromkeys(p for name in names for p in name.split(JOINER))
+        for p in dict.fromkeys(p for name in names for p in _PHRASES.split(name)[::2])
         if any(w not in known and not dictionary_word(w) for w in _words(p))
     ]
     if not parts or not options:
@@ -71,7 +75,10 @@ def glosses(
 
 def glossed(name: str, glosses: Mapping[str, str]) -> str:
     """``name`` with the gloss of each of its phrases after it: "terremoto ‘earthquake’ and santa maria"."""
-    return JOINER.join(f"{part} ‘{glosses[part]}’" if part in glosses else part for part in name.split(JOINER))
+    return "".join(
+        f"{part} ‘{glosses[part]}’" if k % 2 == 0 and part in glosses else part
+        for k, part in enumerate(_PHRASES.split(name))
+    )
 
 
 def _words(phrase: str) -> set[str]:

@@ -31,7 +31,7 @@ GLOSS_SIMILARITY = 0.75
 #: is glossed on its own ("terremoto ‘earthquake’ and santa maria").
 JOINER = " and "
 #: A name's phrases: those of a consumer trend's name (:data:`JOINER`) and the keywords of a trend no phrase names
-#: (:data:`~trendlens.topics.terms.KEYWORD_SEPARATOR`: "excelente ‘excellent’ / gente / aplicativo ‘app’").
+#: (:data:`~trendlens.topics.terms.KEYWORD_SEPARATOR`: "excelente ‘good’ / gente ‘people’ / aplicativo ‘app’").
 _PHRASES = re.compile(f"({re.escape(JOINER)}|{re.escape(KEYWORD_SEPARATOR)})")
 
 

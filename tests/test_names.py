@@ -674,3 +674,36 @@ def test_a_trend_one_word_names_in_part_adds_what_names_the_rest(monkeypatch):
     assert sum(holds) < 0.5 * len(sports) and sum(either) >= sum(holds) + 0.1 * len(sports)
     monkeypatch.setattr(names, "PAIR_BELOW", 0.0)
     assert named() == "olympics"
+
+
+def test_the_second_phrase_of_a_trend_s_name_is_about_the_trend(static_embedder):
+    """A sub trend's second phrase, like its name, must be one of its phrases close to its centroid: the 100
+    latest FOOD & DRINK headlines of HuffPost (among the test suite's other categories) say "coronavirus" in a
+    tenth of them (pandemic cooking), and "food and coronavirus" named them; "food" is said in under half of
+    them but no phrase on the topic names the rest. In a fit of the same headlines "wildfire and thousands"
+    named the environment news."""
+    from trendlens._vectors import unit
+    from trendlens.topics import names
+    from trendlens.topics.model import corpus_terms
+
+    categories = ["SPORTS", "STYLE & BEAUTY", "FOOD & DRINK", "ENVIRONMENT", "QUEER VOICES"]
+    rows = read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")
+    picked = [r for c in categories for r in [r for r in rows if r["category"] == c][-100:]]
+    picked += [r for r in rows if r["category"] == "POLITICS"][-150:]
+    texts = [r["text"] for r in picked]
+    labels = np.array([categories.index(r["category"]) if r["category"] in categories else -1 for r in picked])
+    vectors = unit(np.asarray(static_embedder.encode(texts), dtype=np.float64))
+    centroids = {k: unit(vectors[labels == k].mean(axis=0)) for k in range(len(categories))}
+    terms = corpus_terms(texts)
+    groups = {k: [k] for k in range(len(categories))}
+
+    def embed(phrases):
+        return unit(np.asarray(static_embedder.encode(list(phrases)), dtype=np.float64))
+
+    food = categories.index("FOOD & DRINK")
+    plain = names.names_from_documents(texts, labels, np.ones(len(texts)), groups, terms, {})
+    assert plain.trends[food] == "food and coronavirus"
+    named = names.names_from_documents(
+        texts, labels, np.ones(len(texts)), groups, terms, {}, embed=embed, centroids=centroids
+    )
+    assert named.trends[food] == "food"

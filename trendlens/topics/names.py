@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -459,7 +459,9 @@ def name_trends(
                     trend_names[trend] = f"{written([trend], where)} {trend_names[trend]}"
             if extra is None and longer is None and where is None:
                 # one word said in under half of the trend: "cat" of pet pictures is "cat and dog"
-                second = _second([key], docs[trend], per_trend[trend], corpus, total, terms, taken=used, words=1)
+                second = _second(
+                    [key], docs[trend], per_trend[trend], corpus, total, terms, taken=used, words=1, among=own
+                )
                 if second is not None:
                     used.add(second)
                     trend_names[trend] += f" and {written([trend], second)}"
@@ -628,13 +630,15 @@ def _second(
     terms: Terms | None,
     taken: Iterable[str],
     words: int | None = None,
+    among: Container[str] | None = None,
 ) -> str | None:
     """The phrase to add after "and" to a name made of ``parts`` (its phrase keys) that is in fewer than
     :data:`PAIR_BELOW` of the ``documents`` (per document, its phrases) and has at most ``words``
     (:data:`PAIR_WORDS`) words besides stop words: the best phrase of the documents without it, in at
     least :data:`PAIR_SHARE` of them, with :data:`PAIR_PRECISION` of its ``corpus`` documents among the
-    trend's (``counts``), no stem of the name and no hashtag code; ``None`` when the name covers enough or
-    nothing qualifies."""
+    trend's (``counts``), no stem of the name, no hashtag code and, given ``among``, one of those phrases
+    (a sub trend's close to its centroid: "wildfire and thousands" is no name); ``None`` when the name covers
+    enough or nothing qualifies."""
     said = {w for p in parts for w in p.split()}
     n = len(documents)
     if (
@@ -655,6 +659,7 @@ def _second(
             if df >= max(2, PAIR_SHARE * n)
             and counts[q] >= PAIR_PRECISION * corpus[q]
             and q not in taken
+            and (among is None or q in among)
             and not stems.intersection(stem for w in q.split() for stem in _stems(w))
             and not any(_code(w, corpus, terms) for w in q.split())
         }

@@ -618,16 +618,8 @@ def test_a_code_in_a_name_is_the_place_its_documents_say_with_it(monkeypatch):
     gives way to the place most of its tweets name with it; with no word taken for a code, the name is
     "yyc flood" again."""
     from trendlens.topics import names
-    from trendlens.topics.model import corpus_terms
 
-    rows = read_jsonl_gz(CORPORA / "crisislex_dev.jsonl.gz")
-    texts = [r["text"] for r in rows]
-    labels = np.array([0 if r["event"] == "2013_Alberta_floods" else -1 for r in rows])
-    terms = corpus_terms(texts)
-
-    def named() -> str:
-        return names.names_from_documents(texts, labels, np.ones(len(texts)), {0: [0]}, terms, {}).trends[0]
-
+    named, _, _, _ = _named_alone("crisislex_dev", lambda r: r["event"] == "2013_Alberta_floods")
     assert named() in {"calgary flood", "alberta flood"}
     monkeypatch.setattr(names, "CODE_SHARE", 0.0)
     assert named() == "yyc flood"
@@ -655,16 +647,8 @@ def test_a_trend_one_word_names_in_part_adds_what_names_the_rest(monkeypatch):
     the rest, and the two together cover more of the sports headlines; a word said in most of them would
     stay alone."""
     from trendlens.topics import names
-    from trendlens.topics.model import corpus_terms
 
-    rows = read_jsonl_gz(CORPORA / "huffpost.jsonl.gz")
-    texts = [r["text"] for r in rows]
-    labels = np.array([0 if r["category"] == "SPORTS" else -1 for r in rows])
-    terms = corpus_terms(texts)
-
-    def named() -> str:
-        return names.names_from_documents(texts, labels, np.ones(len(texts)), {0: [0]}, terms, {}).trends[0]
-
+    named, texts, labels, terms = _named_alone("huffpost", lambda r: r["category"] == "SPORTS")
     name = named()
     first, joiner, second = name.partition(" and ")
     assert first == "olympics" and joiner and second
@@ -707,3 +691,20 @@ def test_the_second_phrase_of_a_trend_s_name_is_about_the_trend(static_embedder)
         texts, labels, np.ones(len(texts)), groups, terms, {}, embed=embed, centroids=centroids
     )
     assert named.trends[food] == "food"
+
+
+def _named_alone(corpus: str, member):
+    """The bundled ``corpus``'s records for which ``member`` holds as one trend (the rest in none): a function
+    naming it now (so a test can change a constant and name it again), the texts, their labels and terms."""
+    from trendlens.topics import names
+    from trendlens.topics.model import corpus_terms
+
+    rows = read_jsonl_gz(CORPORA / f"{corpus}.jsonl.gz")
+    texts = [r["text"] for r in rows]
+    labels = np.array([0 if member(r) else -1 for r in rows])
+    terms = corpus_terms(texts)
+
+    def named() -> str:
+        return names.names_from_documents(texts, labels, np.ones(len(texts)), {0: [0]}, terms, {}).trends[0]
+
+    return named, texts, labels, terms

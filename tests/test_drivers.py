@@ -439,6 +439,25 @@ def test_a_sub_trend_gives_its_consumer_trend_s_driver_once_and_reports_it(blues
     assert statement.title == "a driver of its consumer trend (8 of 5000 documents); here 1 of 2 documents"
 
 
+def test_a_writer_s_own_reason_given_once_must_name_something(bluesky, embedder):
+    """A reason one post gives is reported as the writer's own only when it names something, a noun or a name:
+    "they all hate artists" (the Bluesky artist's), not "we gotta resist", which led the drivers of a Bluesky sub
+    trend of 265 posts, nor "I refuse to agree to it" (a Threads review). Real posts of both corpora."""
+    threads = {r["id"]: r for r in read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")}
+    texts = {
+        "bskymig-3lfnzruo3v42u": bluesky["bskymig-3lfnzruo3v42u"]["text"],  # "... because they all hate artists"
+        "bskymig-3lbfiltmbj22q": bluesky["bskymig-3lbfiltmbj22q"]["text"],  # "... since we gotta resist ..."
+        "threadsrev-25158": threads["threadsrev-25158"]["text"],  # "I refuse to agree to it. So I uninstalled"
+    }
+    sentences = parse_sentences(list(texts.values()), list(texts), min_chars=0)
+    mentions = cause_mentions(sentences)
+    vague = {m.cause for m in mentions if m.own and not m.concrete}
+    assert {"we gotta resist", "I refuse to agree to it"} <= vague, [(m.cause, m.own, m.concrete) for m in mentions]
+    drivers = document_drivers(sentences, embedder, exclude=("bluesky",))
+    assert [d.evidence[0].doc_id for d in drivers] == ["bskymig-3lfnzruo3v42u"], drivers
+    assert drivers[0].own and "they all hate artists" in drivers[0].cause
+
+
 def test_a_writer_s_own_reason_for_joining_is_a_driver_even_when_one_post_gives_it(bluesky, embedder):
     # each post gives its reason once, in its own words: too few to count as the trend's driver
     joined = ["bskymig-3kr52tdlfdd2v", "bskymig-3lhlu52r7g22z"]  # "Decided to move to here because ...",

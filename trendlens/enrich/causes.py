@@ -163,6 +163,9 @@ class CauseMention:
     #: When the cause explains what the writer did (joined, left, switched, tried, bought or quit: "I left
     #: Twitter *because* ...", "*so I* tried here"), the words of what they did it to; see :func:`own_act`.
     act: tuple[str, ...] | None = None
+    #: Whether the cause names a thing, a noun or a name ("they all hate *artists*", "*Elon* bought it"), not
+    #: only what someone does or feels ("we gotta resist", "I refuse to agree to it").
+    concrete: bool = True
 
     @property
     def own(self) -> bool:
@@ -367,20 +370,23 @@ def _keys(phrase: Span) -> tuple[str, ...]:
     )
 
 
-def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...], str, tuple[str, ...] | None]]:
+def sentence_causes(
+    sent: Span,
+) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...], str, tuple[str, ...] | None, bool]]:
     """The causes a parsed sentence states, in order, as ``(cause phrase, connective, content words, keys,
-    head, act)``.
+    head, act, concrete)``.
 
     The keys are what the cause is about (see ``_keys``): causes sharing one are grouped together. The
     head is a noun phrase's head noun, lower case ("fires" in "the fires in Boulder"), empty for a clause
     ("Twitter is a bigoted hellhole"). ``act``: what the writer did for this reason (:func:`own_act`), or ``None``.
+    ``concrete``: whether the phrase holds a noun or a proper noun (:attr:`CauseMention.concrete`).
     """
     text = sent.text.rstrip()
     if text.endswith("?"):
         return []
     tokens = list(sent)
     words = [_norm(t) for t in tokens]
-    out: list[tuple[str, str, tuple[str, ...], tuple[str, ...], str, tuple[str, ...] | None]] = []
+    out: list[tuple[str, str, tuple[str, ...], tuple[str, ...], str, tuple[str, ...] | None, bool]] = []
     i = 0
     while i < len(tokens):
         found = _match_at(words, i)
@@ -417,7 +423,8 @@ def sentence_causes(sent: Span) -> list[tuple[str, str, tuple[str, ...], tuple[s
             # ("I stopped using Twitter after Elon bought it")
             ordered = marker in _ORDER and not (clause and _done_by_others(phrase))
             act = None if explained is None or ordered else own_act(explained)
-            out.append((phrase.text, marker, tuple(content_words(phrase)), _keys(phrase), head, act))
+            concrete = any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
+            out.append((phrase.text, marker, tuple(content_words(phrase)), _keys(phrase), head, act, concrete))
         i += n
     return out
 
@@ -489,11 +496,11 @@ def cause_mentions(sentences: Sequence[Sentence]) -> list[CauseMention]:
     out = []
     for sentence in sentences:
         span = sentence.span if sentence.span is not None else _parse(sentence.text)
-        for cause, marker, words, keys, head, act in sentence_causes(span):
+        for cause, marker, words, keys, head, act, concrete in sentence_causes(span):
             text = sentence.text
             if cause not in text and span.start > 0:
                 text = f"{span.doc[span.start - 1].sent.text.strip()} {text}"
-            out.append(CauseMention(cause, marker, Finding(text, sentence.doc_id), words, keys, head, act))
+            out.append(CauseMention(cause, marker, Finding(text, sentence.doc_id), words, keys, head, act, concrete))
     return out
 
 

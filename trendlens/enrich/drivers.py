@@ -77,7 +77,11 @@ OWN_SENTENCE_WORDS = 20
 #: Most drivers of fewer than :data:`MIN_DOCUMENTS` stories a trend reports because a writer gives them as
 #: the reason for their own act ("I joined Bluesky because Musk & Mark has been irritating me"). The blind
 #: judgements of issue 20 marked "not stated" wrong wherever one sampled post of a trend people take part in
-#: gave its reason, and most such posts of the Bluesky migration say it once each, in their own words.
+#: gave its reason, and most such posts of the Bluesky migration say it once each, in their own words. Such a
+#: reason must name something, a noun or a name (:attr:`~trendlens.enrich.causes.CauseMention.concrete`):
+#: "they all hate artists", "Elon bought it", "fomo", not "we gotta resist", "I refuse to agree to it" or "it
+#: felt premature to complain" (4 of the 27 such drivers of the Bluesky and Threads reports go; two top drivers
+#: become "not stated").
 MAX_OWN = 2
 
 
@@ -196,8 +200,8 @@ def group_causes(
                 if float(closeness.max()) >= min_similarity:
                     shared.setdefault(int(closeness.argmax()), []).extend(members)
                     continue
-            acts = [m for m in members if m.own]
-            if acts:  # the writers' reasons for their own act, named by one of their own phrases
+            acts = [m for m in members if m.own and m.concrete]
+            if acts:  # the writers' reasons for their own act that name something, named by one of their phrases
                 rows = [by_phrase[m.cause.casefold()] for m in acts]
                 acting.append(_driver(acts, rows, phrases, matrix, max_evidence, own=True))
             continue

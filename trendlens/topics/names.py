@@ -444,21 +444,19 @@ def name_trends(
             trend_names[trend] = written([trend], key)
             # what happened there may be common
             extra = _complement(key, raw[trend], terms, taken=used, documents=docs[trend])
-            longer = where = None
             if extra is not None:
                 used.add(f"{key} {extra}")
                 trend_names[trend] += " " + written([trend], extra)
-            else:
-                longer = _longer(key, raw[trend], terms, taken=used)
-                where = _where(key, plain[trend], terms, taken=used, documents=docs[trend]) if longer is None else None
-                if longer is not None:
-                    used.add(longer)
-                    trend_names[trend] = written([trend], longer)
-                elif where is not None:
-                    used.add(f"{where} {key}")
-                    trend_names[trend] = f"{written([trend], where)} {trend_names[trend]}"
-            if extra is None and longer is None and where is None:
-                # one word said in under half of the trend: "cat" of pet pictures is "cat and dog"
+                continue
+            longer = _longer(key, raw[trend], terms, taken=used)
+            where = _where(key, plain[trend], terms, taken=used, documents=docs[trend]) if longer is None else None
+            if longer is not None:
+                used.add(longer)
+                trend_names[trend] = written([trend], longer)
+            elif where is not None:
+                used.add(f"{where} {key}")
+                trend_names[trend] = f"{written([trend], where)} {trend_names[trend]}"
+            else:  # one word said in under half of the trend: "cat" of pet pictures is "cat and dog"
                 second = _second(
                     [key], docs[trend], per_trend[trend], corpus, total, terms, taken=used, words=1, among=own
                 )

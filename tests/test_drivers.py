@@ -28,7 +28,7 @@ def wildfire_tweets() -> list[dict]:
 
 def causes_of(text: str) -> list[tuple[str, str]]:
 
-    return [(cause, marker) for sent in load_nlp()(text).sents for cause, marker, *_ in sentence_causes(sent)]
+    return [(m.cause, m.marker) for sent in load_nlp()(text).sents for m in sentence_causes(sent)]
 
 
 def test_connectives_cut_out_the_cause_they_introduce(bluesky):

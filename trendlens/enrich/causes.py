@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from trendlens.enrich.findings import Finding, content_words, hashtag_word
@@ -370,13 +370,10 @@ def _keys(phrase: Span) -> tuple[str, ...]:
     )
 
 
-def sentence_causes(
-    sent: Span,
-) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...], str, tuple[str, ...] | None, bool]]:
-    """The causes a parsed sentence states, in order, as ``(cause phrase, connective, content words, keys,
-    head, act, concrete)``.
+def sentence_causes(sent: Span, doc_id: str = "") -> list[CauseMention]:
+    """The causes a parsed sentence states, in order, each with the sentence as its evidence (of ``doc_id``).
 
-    The keys are what the cause is about (see ``_keys``): causes sharing one are grouped together. The
+    The keys of a cause are what it is about (see ``_keys``): causes sharing one are grouped together. The
     head is a noun phrase's head noun, lower case ("fires" in "the fires in Boulder"), empty for a clause
     ("Twitter is a bigoted hellhole"). ``act``: what the writer did for this reason (:func:`own_act`), or ``None``.
     ``concrete``: whether the phrase holds a noun or a proper noun (:attr:`CauseMention.concrete`).
@@ -386,7 +383,8 @@ def sentence_causes(
         return []
     tokens = list(sent)
     words = [_norm(t) for t in tokens]
-    out: list[tuple[str, str, tuple[str, ...], tuple[str, ...], str, tuple[str, ...] | None, bool]] = []
+    out: list[CauseMention] = []
+    evidence = Finding(text, doc_id)
     i = 0
     while i < len(tokens):
         found = _match_at(words, i)
@@ -424,7 +422,11 @@ def sentence_causes(
             ordered = marker in _ORDER and not (clause and _done_by_others(phrase))
             act = None if explained is None or ordered else own_act(explained)
             concrete = any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
-            out.append((phrase.text, marker, tuple(content_words(phrase)), _keys(phrase), head, act, concrete))
+            out.append(
+                CauseMention(
+                    phrase.text, marker, evidence, tuple(content_words(phrase)), _keys(phrase), head, act, concrete
+                )
+            )
         i += n
     return out
 
@@ -496,11 +498,11 @@ def cause_mentions(sentences: Sequence[Sentence]) -> list[CauseMention]:
     out = []
     for sentence in sentences:
         span = sentence.span if sentence.span is not None else _parse(sentence.text)
-        for cause, marker, words, keys, head, act, concrete in sentence_causes(span):
+        for mention in sentence_causes(span, sentence.doc_id):
             text = sentence.text
-            if cause not in text and span.start > 0:
+            if mention.cause not in text and span.start > 0:
                 text = f"{span.doc[span.start - 1].sent.text.strip()} {text}"
-            out.append(CauseMention(cause, marker, Finding(text, sentence.doc_id), words, keys, head, act, concrete))
+            out.append(replace(mention, evidence=Finding(text, sentence.doc_id)))
     return out
 
 

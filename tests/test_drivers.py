@@ -495,6 +495,18 @@ def test_a_writer_s_own_reason_that_points_outside_itself_is_named_by_its_senten
         ids[0]: "I'm migrating here from other online platforms because they all hate artists.",
         ids[1]: "Twitter is a bigoted hellhole",
     }
+    # the report quotes the sentence under its title: how many writers give it stays said
+    drivers = document_drivers(sentences, embedder, exclude=("bluesky",))
+    head = Statement("head", "signals")
+    insight = Insight(head, head, head, drivers=driver_statements(drivers, 2, total=708))
+    section = next(
+        s
+        for s in insight_sections(Trend(1, "t", (), 708, 0.1, None, None, insight=insight))
+        if s.title == "What is driving the trend"
+    )
+    quoted = next(item for item in section.items if item.cite == (ids[0],))
+    assert quoted.text == f"“{causes[ids[0]]}”"
+    assert quoted.title == "the writer's own reason (1 of 2 documents read, of 708)"
 
 
 def test_what_someone_else_did_before_the_writer_left_is_the_writer_s_own_reason(bluesky):

@@ -86,7 +86,9 @@ def _statement(statement: Statement, *, unstated_note: bool = False, kind: str |
     typical = f"Typical {kind} from the taxonomy" if kind and statement.source == "taxonomy" else None
     if statement.evidence:
         if len(statement.evidence) == 1 and statement.evidence[0].text == statement.text:
-            return _quote(statement.evidence[0])
+            # said once, in so many words: the quote, still under its title ("the writer's own reason (1 of ...)")
+            ev = statement.evidence[0]
+            return Item(f"“{ev.text}”", statement.title, (ev.doc_id,))
         if len(statement.evidence) == 1 and statement.source == "taxonomy":
             ev = statement.evidence[0]
             title = f"{typical}: {statement.text}" if typical else statement.text

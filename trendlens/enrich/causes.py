@@ -6,13 +6,15 @@ election*, ...", "the feed is unusable, *so I* moved". :func:`cause_mentions` fi
 connectives and cuts out the cause (verbatim) each introduces:
 
 - clause connectives, the cause follows: "because", "since" (causal only, see below),
-  "now that", "given that", "cuz", and "cause", "bc", "cos" where they say "because" (:data:`COLLOQUIAL`);
+  "now that", "given that", "cuz", and "cause", "bc", "cos" where they say "because" (:data:`COLLOQUIAL`),
+  past an aside ("because, let's be real, ...", "because apparently, ...");
 - phrase connectives, the cause is the noun phrase that follows: "because of", "due to",
   "thanks to" (not the thanking formula "thanks to X for Y"), "owing to", "as a result of",
   "in response to", "in protest of/against", "in light of", "in the wake of", "amid",
   "after" and "following" (not when the phrase is a time, "after two weeks", nor a phrasal
   verb, "named after"; "after" opening a clause takes the clause: "after Musk bought it"),
-  "fed up with", "tired of", "sick of";
+  "fed up with", "tired of", "sick of"; a clause opened by "how", "what" or "why" after one of them is the
+  cause ("because of how toxic it became");
 - result connectives, the cause precedes: "so I/we <action>" (not "so I can", a purpose,
   nor "so I guess"), "that's why", "which is why", "this is why".
 
@@ -117,6 +119,8 @@ _NOT_RESULT = word_set(
     "'m am was 're are were do did never not have 've had"
 )
 _NEGATION = word_set("not n't never")
+# Words that open a clause where a noun phrase may stand: "because of how toxic the community became".
+_WH = word_set("how what why")
 # Words before "cause" the verb: "will cause", "to cause", "might not cause".
 _CAUSE_VERB_BEFORE = word_set("to will would could can may might should must did does do 'll n't not never also")
 # Verbs of a beginning or an end: "since <it> started" dates, it does not explain.
@@ -279,6 +283,10 @@ def _past_aside(sent: Span, start: int) -> int:
     own subject follows ("because, let's be real, Twitter is getting out of hand"; "because, for some reason, they
     didn't release ..."), else ``start`` ("because, screw elon, but ...": the aside is the cause). The cause was the
     aside, "let's be real"."""
+    if start + 2 < len(sent) and sent[start].pos_ in {"ADV", "INTJ"} and sent[start + 1].text == ",":
+        # "because apparently, the bird app wasn't ...", "because honestly, ...": an adverb set off alone
+        rest = list(sent[start + 2 : start + 2 + MAX_ASIDE_TOKENS])
+        return start + 2 if any(t.dep_ in {"nsubj", "nsubjpass"} for t in rest) else start
     if start >= len(sent) or sent[start].text != ",":
         return start
     for k in range(start + 1, min(start + 2 + MAX_ASIDE_TOKENS, len(sent))):
@@ -410,6 +418,8 @@ def sentence_causes(sent: Span, doc_id: str = "") -> list[CauseMention]:
         else:
             # "after Musk bought it": "after" opening a clause (dependency "mark") takes the clause
             clause = marker in {"after", "following"} and tokens[i].dep_ == "mark"
+            # "because of how toxic the community became", "due to what Musk did": the clause is the cause
+            clause = clause or (kind == "phrase" and i + n < len(tokens) and words[i + n] in _WH)
             start = _past_aside(sent, i + n) if kind == "clause" else i + n
             cause = _forward(sent, start, "clause" if clause else kind)
         if cause and not negated and _usable(sent, i, marker, cause):
@@ -463,7 +473,12 @@ def _colloquial(tokens: Sequence[Token], i: int, kind: str) -> bool:
 def _usable(sent: Span, i: int, marker: str, cause: list[Token]) -> bool:
     """Whether a cut-out cause is a cause: enough content, and not a time or a thank-you."""
     words = content_words(cause[0].doc[cause[0].i : cause[-1].i + 1])
-    if len(words) < (2 if marker in {"because", "since", "now that", "given that", "so", "that's why"} else 1):
+    # a phrasal verb says what happened though spaCy lists its verb as a stop word: "because I give up with the
+    # hate" (not "because he has talent")
+    verbs = [t for t in cause if t.pos_ == "VERB" and t.is_stop and any(c.dep_ == "prt" for c in t.children)]
+    if len(words) + len(verbs) < (
+        2 if marker in {"because", "since", "now that", "given that", "so", "that's why"} else 1
+    ):
         return False
     named = {t.lower_ for t in cause if t.is_alpha and (t.is_upper or not t.is_stop)}  # hashtags and "US" count
     if marker in TEMPORAL_MARKERS and len(named) < 2:
@@ -578,9 +593,12 @@ def _quoted(token: Token) -> bool:
 def _act(verb: Token) -> bool:
     """Whether ``verb`` itself, not negated, is an act of :func:`own_act`."""
     children = list(verb.children)
-    if any(c.dep_ == "neg" for c in children):
-        return False
     lemma = _lemma(verb)
+    present = _norm(verb) in {"am", "'m", "is", "'s", "are", "'re"}
+    if any(c.dep_ == "neg" or (c.lower_ == "longer" and _norm(c.nbor(-1)) == "no") for c in children):
+        # "I'm not on Twitter because ...", "I'm no longer on X": staying off it
+        return lemma == "be" and present and any(c.dep_ == "prep" and c.lower_ == "on" for c in children)
+
     objects = {singular_form(c.lower_) for c in children if c.dep_ in {"dobj", "attr"}}
     if lemma in ACTS:
         return True
@@ -592,7 +610,6 @@ def _act(verb: Token) -> bool:
     if lemma == "run":
         return any(c.lower_ == "away" for c in children)
     # "I'm here (now)", not "I was here in the early days": an arrival, not a past stay
-    present = _norm(verb) in {"am", "'m", "is", "'s", "are", "'re"}
     return lemma == "be" and present and any(c.lower_ in {"here", "back"} for c in children if c.dep_ == "advmod")
 
 

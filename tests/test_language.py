@@ -130,6 +130,27 @@ def test_a_trend_written_in_other_languages_says_which_and_a_group_where_most_of
     assert in_languages("terremoto", ()) == "terremoto"
 
 
+def test_a_trend_in_many_languages_none_of_them_most_says_several(threads_reviews):
+    """A Threads trend of 717 reviews was named "hai (in Indonesian)": its sample of 50 held 6 reviews in Indonesian,
+    3 in Bengali, 2 in Javanese, one each in Turkish, Hindi, Nigerian Pidgin, Bikol and English, and 34 the
+    identifier does not know (romanised Hindi). Real reviews in those numbers say "several languages"."""
+    texts = [r["text"] for r in read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz")]
+    wanted = {"id": 6, "bn": 3, "jv": 2, "tr": 1, "hi": 1, "pcm": 1, "bcl": 1, "en": 1}
+    picked: dict[str, list[str]] = {language: [] for language in wanted}
+    for text in texts:
+        (language, _), *_ = language_mix([text]).items()
+        if language in picked and len(picked[language]) < wanted[language]:
+            picked[language].append(text)
+    unknown = [t for t in threads_reviews["romanised"] if language_mix([t]).get("unknown")][:34]
+    sample = [t for kind in picked.values() for t in kind] + unknown
+    assert len(sample) == 50
+    rows = {0: list(range(50)), 1: list(range(6)) + list(range(16, 26))}
+    languages = other_languages(sample, rows, "en")
+    assert languages[0] == ("several languages",), languages
+    assert languages[1] == ("Indonesian",), languages  # the 6 in Indonesian beside 10 unknown: named
+    assert group_languages(languages, {5: [0, 1]}, {0: 717, 1: 50}) == {5: ("several languages",)}
+
+
 def test_fit_names_a_trend_of_posts_in_german_and_dutch_so(static_embedder):
     records = read_jsonl_gz(CORPORA / "bluesky_migration.jsonl.gz")
     foreign = list(islice((r for r in records if language_mix([r["text"]]).keys() & {"de", "nl"}), 40))

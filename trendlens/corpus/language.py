@@ -154,6 +154,13 @@ IDENTIFIED_SHARE = 0.3
 #: most :data:`MAX_NAMED` are.
 NAMED_SHARE = 0.2
 MAX_NAMED = 3
+#: ... and at least this share of the whole sample. A Threads trend of 717 reviews was named "(in Indonesian)"
+#: from 6 of its 50 sampled: the rest were Bengali 3, Javanese 2, five other languages once each and 34 not
+#: identified, mostly romanised Hindi ("Kya fayda yaar yaha bhi koi nhi"). It is "in several languages" now; no
+#: other name of the five saved default fits changes.
+SAMPLE_SHARE = 0.15
+#: What a trend mostly in other languages, none of them named, is said to be written in.
+SEVERAL = "several languages"
 #: Documents sampled per trend (seeded) and characters read of each: the identifier needs few (the language of
 #: 500 BBC articles is the same from their first 300 characters as from all of them, at a fifth of the time).
 TREND_SAMPLE = 50
@@ -193,8 +200,8 @@ def other_languages(
         total = sum(other.values())
         if not other or identified < IDENTIFIED_SHARE or total < OTHER_SHARE * identified:
             continue
-        named = [language for language, s in other.items() if s >= NAMED_SHARE * total][:MAX_NAMED]
-        out[key] = tuple(dict.fromkeys(LANGUAGE_NAMES.get(language, language) for language in named))
+        named = [language for language, s in other.items() if s >= max(NAMED_SHARE * total, SAMPLE_SHARE)][:MAX_NAMED]
+        out[key] = tuple(dict.fromkeys(LANGUAGE_NAMES.get(language, language) for language in named)) or (SEVERAL,)
     return out
 
 
@@ -214,7 +221,8 @@ def group_languages(
         weight: Counter = Counter()
         for m in written:
             weight.update(dict.fromkeys(languages[m], sizes[m]))
-        out[group] = tuple(sorted(weight, key=lambda language: (-weight[language], language))[:MAX_NAMED])
+        ranked = tuple(sorted(weight, key=lambda language: (-weight[language], language))[:MAX_NAMED])
+        out[group] = (SEVERAL,) if SEVERAL in ranked else ranked  # not "in several languages and Arabic"
     return out
 
 

@@ -85,6 +85,14 @@ def test_markdown_has_table_sections_and_escaped_pipes():
     assert "| 2 | x | 5 | n/a | n/a | n/a |" in md
 
 
+def test_the_opening_lines_count_in_the_singular_where_there_is_one():
+    # a 700-post corpus of one migration read "1 consumer trends made of 7 sub trends"
+    report = dataclasses.replace(make_report(), corpus=CorpusSummary("test", 1, 1, 1, "2021-01-01", "2021-06-30"))
+    md = report.to_markdown()
+    assert "1 document (2021-01-01 to 2021-06-30); 1 exact duplicate dropped; 1 document in no trend." in md
+    assert "0 consumer trends made of 2 sub trends." in md
+
+
 def test_save_writes_both_files_and_leaves_no_temporaries(tmp_path):
     paths = make_report().save(tmp_path / "out")
     assert TrendReport.load(paths["json"]).trends[0].label == "vegan / plant based / oat milk"

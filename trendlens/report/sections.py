@@ -253,11 +253,17 @@ def summary_sentences(report: ReportContent, origin: str) -> str:
     c = report.corpus
     span = f"{c.start[:10]} to {c.end[:10]}" if c.start and c.end else "no timestamps"
     return (
-        f"Corpus {origin}: {c.n_documents} documents ({span}); {c.n_duplicates} exact duplicates dropped; "
-        f"{near_duplicates_note(c)}{c.n_outliers} documents in no trend. "
-        f"{len(report.consumer_trends)} consumer trends made of {len(report.trends)} sub trends. "
+        f"Corpus {origin}: {_many(c.n_documents, 'document')} ({span}); "
+        f"{_many(c.n_duplicates, 'exact duplicate')} dropped; "
+        f"{near_duplicates_note(c)}{_many(c.n_outliers, 'document')} in no trend. "
+        f"{_many(len(report.consumer_trends), 'consumer trend')} made of {_many(len(report.trends), 'sub trend')}. "
         f"Generated {report.created} (report schema {report.schema_version})."
     )
+
+
+def _many(n: int, noun: str) -> str:
+    """ "1 consumer trend", "7 sub trends"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def near_duplicates_note(corpus: CorpusSummary) -> str:

@@ -91,6 +91,15 @@ def test_the_opening_lines_count_in_the_singular_where_there_is_one():
     md = report.to_markdown()
     assert "1 document (2021-01-01 to 2021-06-30); 1 exact duplicate dropped; 1 document in no trend." in md
     assert "0 consumer trends made of 2 sub trends." in md
+    from trendlens.report.content import EntityFactors, FactorGroup
+    from trendlens.report.model import Evidence, Insight, Statement
+
+    said, left = Statement("said", "signals"), Evidence("Millions are leaving Twitter's chaos.", "d9")
+    twitter = EntityFactors("Twitter", "platform", 2, (left,), groups=(FactorGroup("leave", "leaving", 1, 1, (left,)),))
+    insight = Insight(takeaway=said, main_trend=said, sub_trend=said, success_factors=(twitter,))
+    trend = dataclasses.replace(report.trends[0], insight=insight)
+    md = dataclasses.replace(report, trends=(trend,)).to_markdown()
+    assert "platform, named in 2 documents" in md and ":** 1 document, engagement 1" in md
 
 
 def test_save_writes_both_files_and_leaves_no_temporaries(tmp_path):

@@ -178,14 +178,14 @@ def _all_sections(trend: Trend) -> list[Section]:
 
 def _entity_item(entity: EntityFactors) -> Item:
     """An entity: kind, documents, engagement and other spellings; its factor groups (or quotes) nested."""
-    text = f"{entity.kind}, named in {entity.documents} documents"
+    text = f"{entity.kind}, named in {_many(entity.documents, 'document')}"
     if entity.engagement is not None:
         text += f" (engagement {entity.engagement:,}: likes + shares + comments)"
     if entity.aliases:
         text += "; also written " + ", ".join(entity.aliases)
     children = tuple(
         Item(
-            f"{g.documents} documents" + (f", engagement {g.engagement:,}" if g.engagement is not None else ""),
+            _many(g.documents, "document") + (f", engagement {g.engagement:,}" if g.engagement is not None else ""),
             FACTOR_TITLES.get(g.kind, "{}").format(g.label),
             children=tuple(_quote(e) for e in g.evidence),
         )

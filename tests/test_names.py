@@ -249,6 +249,18 @@ def test_a_bare_common_word_gives_way_to_its_phrase_nearly_as_common(monkeypatch
     assert name_trends(phrases, labels, {0: [0], 1: [1]}, terms=terms).trends[0] == "climate"
 
 
+def test_a_bare_name_with_no_complement_gives_way_to_its_phrase_nearly_as_common(monkeypatch):
+    """A name that is one proper name takes a common noun after it where one is common enough ("colorado" →
+    "colorado floods"); where none is, it takes its longer phrase as a common word does. The CrisisLex tweets
+    naming Tsarnaev, as one trend, were "tsarnaev" and are "dzhokhar tsarnaev"; without the rule, "tsarnaev"."""
+    from trendlens.topics import names as names_module
+
+    named, _, _, _ = _named_alone("crisislex_dev", lambda r: "tsarnaev" in r["text"].lower())
+    assert named() == "dzhokhar tsarnaev"
+    monkeypatch.setattr(names_module, "LONGER_SHARE", float("inf"))
+    assert named() == "tsarnaev"
+
+
 def test_content_words_of_the_stop_list_can_name_a_trend():
     """scikit-learn's English stop-word list holds "fire", "bill", "interest" and "system": CrisisLex's NSW
     bushfire tweets were named "nsw" and BBC's economy news had no "interest rates". Real tweets of the

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import CORPORA, read_jsonl_gz
 from trendlens.enrich.causes import CANDIDATES, cause_mentions, sentence_causes
-from trendlens.enrich.drivers import counted, document_drivers, driver_statements
+from trendlens.enrich.drivers import MAX_OWN, counted, document_drivers, driver_statements
 from trendlens.enrich.nlp import load_nlp, parse_matching, parse_sentences
 from trendlens.report.model import Insight, Statement, Trend
 from trendlens.report.sections import insight_sections
@@ -527,6 +527,25 @@ def test_a_writer_s_own_reason_that_points_outside_itself_is_named_by_its_senten
     quoted = next(item for item in section.items if item.cite == (ids[0],))
     assert quoted.text == f"“{causes[ids[0]]}”"
     assert quoted.title == "the writer's own reason (1 of 2 documents read, of 708)"
+
+
+def test_three_writers_reasons_given_once_are_listed_and_a_bare_name_by_its_sentence(bluesky, embedder):
+    """On 700 posts of the Bluesky wave no reason reaches three stories; the writers' reasons given once are the
+    drivers, up to :data:`MAX_OWN` (3) of them in reading order. A reason that is only a name is quoted whole."""
+    ids = [
+        "bskymig-3laubmkvry32r",  # "I am here because I give up with the hate #xodus"
+        "bskymig-3lbtxzfdplk24",  # "I definitely stopped using Twitter after Elon bought it."
+        "bskymig-3lc5d5jabss2a",  # "I'm not on Twitter because I refuse to support Elon Musk."
+        "bskymig-3kr52tdlfdd2v",  # "... because Twitter is a bigoted hellhole"
+    ]
+    sentences = parse_sentences([bluesky[i]["text"] for i in ids], ids, min_chars=0)
+    drivers = document_drivers(sentences, embedder, exclude=("bluesky", "twitter"))  # the wave's first keywords
+    assert MAX_OWN == 3 and [d.evidence[0].doc_id for d in drivers] == ids[:3], drivers
+    assert all(d.own and d.documents == 1 for d in drivers)
+    (review,) = [r for r in read_jsonl_gz(CORPORA / "threads_launch_reviews.jsonl.gz") if r["id"] == "threadsrev-05778"]
+    sentences = parse_sentences([review["text"]], [review["id"]], min_chars=0)
+    (leo,) = document_drivers(sentences, embedder, exclude=("app",))
+    assert leo.own and leo.cause == "I downloaded this because of leo"
 
 
 def test_what_someone_else_did_before_the_writer_left_is_the_writer_s_own_reason(bluesky):

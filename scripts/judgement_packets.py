@@ -6,8 +6,8 @@ the three claims the report makes of it (name, placement, top driver).
 Fits the bundled corpus ``corpora/<name>.jsonl.gz`` with the defaults, writes its report
 (``<name>.md``, ``<name>.json``) and ``<name>.packets.json``: the first two consumer trends of
 several sub trends and a seeded random choice of the other consumer trends and sub trends,
-``n`` in all. Each packet holds up to 15 of the trend's documents drawn at random (seeded by
-the trend id), never the report's own examples, so a judge reads the trend, not the evidence
+``n`` in all (``--seed``: another choice). Each packet holds up to 15 of the trend's documents
+drawn at random (seeded by the trend id), never the report's own examples, so a judge reads the trend, not the evidence
 trendlens chose. ``--detector DIR`` loads a fit saved with ``TrendDetector.save`` (of the same corpus)
 instead of fitting again: the same fit judged after a change to the report. The method and the results
 are in docs/judgement.md.
@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("n", type=int, help="packets to write")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--detector", type=Path, help="a saved fit of the corpus, used instead of fitting")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the choice of trends after the first two")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.detector:
@@ -51,7 +52,7 @@ def main() -> None:
     groups = detector._group_labels
     entries = [("consumer trend", g, groups == g["id"]) for g in data["consumer_trends"] if g["n_members"] > 1]
     entries += [("trend", t, detector.labels_ == t["id"]) for t in data["trends"]]
-    picked = entries[:2] + random.Random(0).sample(entries[2:], min(args.n - 2, len(entries) - 2))
+    picked = entries[:2] + random.Random(args.seed).sample(entries[2:], min(args.n - 2, len(entries) - 2))
     packets = []
     for kind, trend, mask in picked:
         rows = np.flatnonzero(mask).tolist()

@@ -51,6 +51,31 @@ def test_a_cause_is_read_past_a_lone_adverb_whole_after_how_and_by_its_phrasal_v
     )
 
 
+def test_the_subject_of_a_verb_of_causing_is_a_cause():
+    """BBC business and technology news give their reasons as the subject (or passive agent) of "trigger",
+    "push", "fuel", "drive", "prompt": the oil trend's "cold weather" was read nowhere."""
+    rows = {r["id"]: r["text"] for r in read_jsonl_gz(CORPORA / "bbc.jsonl.gz")}
+    said = {
+        cause
+        for text in rows.values()
+        if "IEA watchdog" in text or "has pushed US crude oil prices above" in text
+        for cause, marker in causes_of(text)
+        if marker == "causes"
+    }
+    expected = {
+        "Cold weather across parts of the United States",
+        "ongoing problems for beleaguered Russian oil giant Yukos",
+    }
+    assert expected <= said, said
+    fuelled = next(t for t in rows.values() if "The growth has been fuelled by lower prices" in t)
+    assert ("lower prices and a wider choice of always-on, fast-net subscription plans", "causes") in causes_of(fuelled)
+    # not a pronoun, a negated verb or a participle that only describes
+    assert not causes_of("It caused chaos. The storm did not cause damage.")
+    assert not causes_of(
+        "Update after 2Hrs Musk's propaganda driven algorithm has now given me a refreshed 10 accounts"
+    )
+
+
 def test_connectives_cut_out_the_cause_they_introduce(bluesky):
     # real posts, each giving its reason with a different connective
     assert ("the AI update", "due to") in causes_of(bluesky["bskymig-3l6v2cyhobc2o"]["text"])

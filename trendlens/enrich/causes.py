@@ -16,7 +16,10 @@ connectives and cuts out the cause (verbatim) each introduces:
   "fed up with", "tired of", "sick of"; a clause opened by "how", "what" or "why" after one of them is the
   cause ("because of how toxic it became");
 - result connectives, the cause precedes: "so I/we <action>" (not "so I can", a purpose,
-  nor "so I guess"), "that's why", "which is why", "this is why".
+  nor "so I guess"), "that's why", "which is why", "this is why";
+- verbs of causing (:data:`CAUSING`), the cause is their subject ("Cold weather ... has pushed US crude
+  oil prices above $50") or passive agent ("The growth has been fuelled by lower prices"), marked
+  ``"causes"``.
 
 Questions and negated causes ("not because ...") are skipped, and a cause needs content
 words (a mention or "it" alone is no cause). "since" is temporal before a noun phrase
@@ -438,6 +441,47 @@ def sentence_causes(sent: Span, doc_id: str = "") -> list[CauseMention]:
                 )
             )
         i += n
+    for phrase in _verb_causes(sent):
+        head = phrase.root.lower_ if phrase.root.pos_ in {"NOUN", "PROPN"} else ""
+        out.append(CauseMention(phrase.text, "causes", evidence, tuple(content_words(phrase)), _keys(phrase), head))
+    return out
+
+
+def _verb_causes(sent: Span) -> list[Span]:
+    """The causes a sentence names as the subject of a verb of causing (:data:`CAUSING`) with an object ("Strong
+    demand triggers oil rally", "cold weather ... pushed US crude prices to four-month highs"), or as its agent in
+    the passive ("gains which were triggered by large falls in US crude supplies"): noun phrases with a content
+    word, not a pronoun, questions and negated verbs aside."""
+    if sent.text.rstrip().endswith("?"):
+        return []
+    out = []
+    for verb in sent:
+        if verb.pos_ != "VERB" or _lemma(verb) not in CAUSING or any(c.dep_ == "neg" for c in verb.children):
+            continue
+        children = list(verb.children)
+        if verb.dep_ in {"amod", "compound"} or verb.tag_ == "VBG":
+            continue  # "a driving force": no clause
+        if verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in children):
+            continue  # "Musk's propaganda driven algorithm": a participle without its auxiliary describes
+        if any(c.dep_ == "auxpass" for c in children):
+            agents = [c for c in children if c.dep_ == "agent"]
+            causes = [g for a in agents for g in a.children if g.dep_ == "pobj"]
+        elif any(c.dep_ == "dobj" for c in children):
+            causes = [c for c in children if c.dep_ == "nsubj"]
+        else:
+            causes = []
+        for cause in causes:
+            if cause.pos_ not in {"NOUN", "PROPN"}:
+                continue  # "it", "this", "which": the cause is elsewhere
+            tokens = list(sent.doc[cause.left_edge.i : cause.right_edge.i + 1])
+            breaks = [k for k, t in enumerate(tokens) if t.is_space and "\n" in t.text]
+            tokens = _trim(tokens[breaks[-1] + 1 :] if breaks else tokens)  # a headline before it is no part
+            if (
+                tokens
+                and len(tokens) <= MAX_CAUSE_TOKENS
+                and content_words(tokens[0].doc[tokens[0].i : tokens[-1].i + 1])
+            ):
+                out.append(sent.doc[tokens[0].i : tokens[-1].i + 1])
     return out
 
 
@@ -594,6 +638,11 @@ def _act(verb: Token) -> bool:
     """Whether ``verb`` itself, not negated, is an act of :func:`own_act`."""
     children = list(verb.children)
     lemma = _lemma(verb)
+    if lemma in {"come", "start"} and any(
+        c.dep_ in {"xcomp", "advcl"} and c.lower_ in _COGNITION and any(a.lower_ == "to" for a in c.children)
+        for c in children
+    ):
+        return False  # "I came to know this", "started to like it": what the writer learnt, not where they went
     present = _norm(verb) in {"am", "'m", "is", "'s", "are", "'re"}
     if any(c.dep_ == "neg" or (c.lower_ == "longer" and _norm(c.nbor(-1)) == "no") for c in children):
         # "I'm not on Twitter because ...", "I'm no longer on X": staying off it
@@ -644,6 +693,10 @@ ACTS = word_set(
 )
 # Verbs that introduce the act ("decided to leave", "figured I'd try", "gonna move").
 _INTENT = word_set("decide think figure want plan choose go need hope")
+#: Verbs whose subject (or passive agent) causes their object: "Strong demand triggers oil rally".
+CAUSING = word_set("cause trigger spark fuel prompt drive push")
+# Verbs after "came to" / "started to" that say what the writer learnt or felt, not what they did.
+_COGNITION = word_set("know knew realize realise understand learn see like love hate feel appreciate enjoy")
 _WRITER = word_set("i we")
 # Connectives that may only order events (as in :mod:`~trendlens.enrich.drivers`).
 _ORDER = frozenset({"after", "following", "amid"})
@@ -658,7 +711,7 @@ _IRREGULAR = {
     "left": "leave", "came": "come", "bought": "buy", "chose": "choose", "chosen": "choose", "fled": "flee",
     "sold": "sell", "went": "go", "gone": "go", "gonna": "go", "thought": "think", "was": "be", "were": "be",
     "is": "be", "are": "be", "am": "be", "'m": "be", "'re": "be", "'s": "be", "been": "be", "gave": "give",
-    "given": "give", "made": "make", "ran": "run", "wanna": "want",
+    "given": "give", "made": "make", "ran": "run", "wanna": "want", "drove": "drive", "driven": "drive",
 }  # fmt: skip
 
 
@@ -677,7 +730,7 @@ def _lemma(verb: Token) -> str:
     return word
 
 
-_KNOWN = ACTS | _INTENT | {"give", "make", "run"}
+_KNOWN = ACTS | _INTENT | CAUSING | {"give", "make", "run"}
 # Endings of regular forms and what the base form ends with instead: "moving", "tried", "migrated".
 _ENDINGS = (("ing", ""), ("ing", "e"), ("ied", "y"), ("ies", "y"), ("ed", ""), ("d", ""), ("s", ""), ("es", ""))
 

@@ -72,7 +72,9 @@ SEQUENCE_MARKERS = frozenset({"after", "following", "amid"})
 #: named by its whole sentence when that has at most :data:`OWN_SENTENCE_WORDS` words, so the reader knows who
 #: "they" are. The blind judgements of issue 20 (runs 20 and 22) called "they all hate artists" "a fragment with
 #: an unclear 'they'".
-REFERRING = frozenset({"they", "them", "it", "he", "she", "this", "that", "these", "those"})
+REFERRING = frozenset(
+    {"they", "them", "it", "he", "she", "this", "that", "these", "those", "his", "her", "their", "its"}
+)
 OWN_SENTENCE_WORDS = 20
 #: Most drivers of fewer than :data:`MIN_DOCUMENTS` stories a trend reports because a writer gives them as
 #: the reason for their own act ("I joined Bluesky because Musk & Mark has been irritating me"). The blind

@@ -113,8 +113,14 @@ def _marker_regex(words: tuple[str, ...]) -> str:
 _BY_FIRST: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
 for _m in _MARKERS:
     _BY_FIRST.setdefault(_m[0][0], []).append(_m)
-#: Matches a raw text that may state a cause (any connective): see :func:`~trendlens.enrich.nlp.parse_matching`.
-CANDIDATES = re.compile("|".join(_marker_regex(words) for words, _, _ in _MARKERS), re.IGNORECASE)
+# The forms of the verbs of causing (:data:`CAUSING`, :func:`_verb_causes`) a text must hold to state a cause so.
+_CAUSING_FORMS = (
+    r"\b(?:caus(?:e|es|ed)|trigger(?:s|ed)?|spark(?:s|ed)?|fuel(?:s|ed|led)?|prompt(?:s|ed)?"
+    r"|drive[sn]?|drove|push(?:es|ed)?)\b"
+)
+#: Matches a raw text that may state a cause (any connective or verb of causing): see
+#: :func:`~trendlens.enrich.nlp.parse_matching`.
+CANDIDATES = re.compile("|".join([*(_marker_regex(words) for words, _, _ in _MARKERS), _CAUSING_FORMS]), re.IGNORECASE)
 # After "so I/we": a purpose ("so I can"), a hedge ("so I guess"), a state or a negation ("so I'm not"):
 # the clause before is no cause. Only an action ("so I left", "so I came here") is a result.
 _NOT_RESULT = word_set(
@@ -476,6 +482,8 @@ def _verb_causes(sent: Span) -> list[Span]:
             tokens = list(sent.doc[cause.left_edge.i : cause.right_edge.i + 1])
             breaks = [k for k, t in enumerate(tokens) if t.is_space and "\n" in t.text]
             tokens = _trim(tokens[breaks[-1] + 1 :] if breaks else tokens)  # a headline before it is no part
+            if any(t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"amod", "compound"} for t in tokens):
+                continue  # a clause, not a noun phrase: "Colorado flooding imperils oil and gas sites"
             if (
                 tokens
                 and len(tokens) <= MAX_CAUSE_TOKENS

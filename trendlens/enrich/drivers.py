@@ -423,7 +423,8 @@ def document_drivers(
     (:data:`RESTATES_AFTER` after a time connective, :data:`RESTATES` after any) restates the
     trend. A headline (a sentence in title case) uses time connectives for the order of events
     ("Actor Dies After Heart Surgery"), not for a reason: its "after", "following" and "amid"
-    give no driver.
+    give no driver, nor its verbs of causing, which the parser misreads in title case ("Colorado Flooding
+    Imperils Oil and Gas Sites, Causes Spill").
     """
     keywords = {singular_form(w) for phrase in exclude for w in phrase.casefold().split()}
     named = [set(_words(name)) for name in names if _words(name)]
@@ -441,7 +442,7 @@ def document_drivers(
         and not any(_restates({_stem(w) for w in _words(m.cause)}, name) for name in named_stems)
         and not _about_subject(m, subject)
         and not _about_subject(m, part_subject - {_stem(k) for k in m.keys})
-        and not (m.marker in TEMPORAL_MARKERS and _title_case(m.evidence.text))
+        and not ((m.marker in TEMPORAL_MARKERS or m.marker == "causes") and _title_case(m.evidence.text))
     ]
     # a writer's reason counts as theirs where what they did is the trend's: its words, or "here"
     trend_words = {_stem(w) for w in keywords | {w for name in named for w in name}} | subject | part_subject | {"here"}

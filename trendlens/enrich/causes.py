@@ -19,7 +19,7 @@ connectives and cuts out the cause (verbatim) each introduces:
   nor "so I guess"), "that's why", "which is why", "this is why";
 - verbs of causing (:data:`CAUSING`), the cause is their subject ("Cold weather ... has pushed US crude
   oil prices above $50") or passive agent ("The growth has been fuelled by lower prices"), marked
-  ``"causes"``.
+  :data:`VERB_MARKER`.
 
 Questions and negated causes ("not because ...") are skipped, and a cause needs content
 words (a mention or "it" alone is no cause). "since" is temporal before a noun phrase
@@ -433,24 +433,23 @@ def sentence_causes(sent: Span, doc_id: str = "") -> list[CauseMention]:
             cause = _forward(sent, start, "clause" if clause else kind)
         if cause and not negated and _usable(sent, i, marker, cause):
             phrase = sent.doc[cause[0].i : cause[-1].i + 1]
-            head = phrase.root.lower_ if phrase.root.pos_ in {"NOUN", "PROPN"} else ""
             explained = tokens[i + 1].head if kind == "result" else _governing(tokens[i], cause)
             # "Came here after ..." may be a reason or the order of a day ("downloaded it minutes after its
             # launch"): a writer's act counts with a connective of reasons, or after what someone else did
             # ("I stopped using Twitter after Elon bought it")
             ordered = marker in _ORDER and not (clause and _done_by_others(phrase))
             act = None if explained is None or ordered else own_act(explained)
-            concrete = any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
-            out.append(
-                CauseMention(
-                    phrase.text, marker, evidence, tuple(content_words(phrase)), _keys(phrase), head, act, concrete
-                )
-            )
+            out.append(_mention(phrase, marker, evidence, act))
         i += n
-    for phrase in _verb_causes(sent):
-        head = phrase.root.lower_ if phrase.root.pos_ in {"NOUN", "PROPN"} else ""
-        out.append(CauseMention(phrase.text, "causes", evidence, tuple(content_words(phrase)), _keys(phrase), head))
+    out += [_mention(phrase, VERB_MARKER, evidence) for phrase in _verb_causes(sent)]
     return out
+
+
+def _mention(phrase: Span, marker: str, evidence: Finding, act: tuple[str, ...] | None = None) -> CauseMention:
+    """A cut-out cause as a :class:`CauseMention`: its content words, keys, head noun and whether it names a thing."""
+    head = phrase.root.lower_ if phrase.root.pos_ in {"NOUN", "PROPN"} else ""
+    concrete = any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
+    return CauseMention(phrase.text, marker, evidence, tuple(content_words(phrase)), _keys(phrase), head, act, concrete)
 
 
 def _verb_causes(sent: Span) -> list[Span]:
@@ -652,7 +651,7 @@ def _act(verb: Token) -> bool:
     ):
         return False  # "I came to know this", "started to like it": what the writer learnt, not where they went
     present = _norm(verb) in {"am", "'m", "is", "'s", "are", "'re"}
-    if any(c.dep_ == "neg" or (c.lower_ == "longer" and _norm(c.nbor(-1)) == "no") for c in children):
+    if any(c.dep_ == "neg" or (c.lower_ == "longer" and c.i > 0 and _norm(c.nbor(-1)) == "no") for c in children):
         # "I'm not on Twitter because ...", "I'm no longer on X": staying off it
         return lemma == "be" and present and any(c.dep_ == "prep" and c.lower_ == "on" for c in children)
 
@@ -703,6 +702,8 @@ ACTS = word_set(
 _INTENT = word_set("decide think figure want plan choose go need hope")
 #: Verbs whose subject (or passive agent) causes their object: "Strong demand triggers oil rally".
 CAUSING = word_set("cause trigger spark fuel prompt drive push")
+#: The marker of a cause read from one of them.
+VERB_MARKER = "causes"
 # Verbs after "came to" / "started to" that say what the writer learnt or felt, not what they did.
 _COGNITION = word_set("know knew realize realise understand learn see like love hate feel appreciate enjoy")
 _WRITER = word_set("i we")

@@ -24,7 +24,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from trendlens._vectors import unit
 from trendlens.embed.base import Embedder
-from trendlens.enrich.causes import CAUSAL_MARKERS, TEMPORAL_MARKERS, CauseMention, cause_mentions
+from trendlens.enrich.causes import CAUSAL_MARKERS, TEMPORAL_MARKERS, VERB_MARKER, CauseMention, cause_mentions
 from trendlens.enrich.findings import Finding
 from trendlens.enrich.roles import singular_form
 from trendlens.report.content import share_of
@@ -442,7 +442,7 @@ def document_drivers(
         and not any(_restates({_stem(w) for w in _words(m.cause)}, name) for name in named_stems)
         and not _about_subject(m, subject)
         and not _about_subject(m, part_subject - {_stem(k) for k in m.keys})
-        and not ((m.marker in TEMPORAL_MARKERS or m.marker == "causes") and _title_case(m.evidence.text))
+        and not ((m.marker in TEMPORAL_MARKERS or m.marker == VERB_MARKER) and _title_case(m.evidence.text))
     ]
     # a writer's reason counts as theirs where what they did is the trend's: its words, or "here"
     trend_words = {_stem(w) for w in keywords | {w for name in named for w in name}} | subject | part_subject | {"here"}

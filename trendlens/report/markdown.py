@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trendlens.report.sections import NO_TRENDS, Item, insight_sections, summary_sentences
+from trendlens.report.sections import NO_TRENDS, Item, insight_sections, many, summary_sentences
 
 if TYPE_CHECKING:
     from trendlens.report.content import ConsumerTrend, ReportContent, Trend
@@ -181,7 +181,7 @@ def main_trend_line(report: ReportContent) -> str | None:
         return None
     return (
         f"**Main trend:** “{one_line(top.label, 120)}” holds {top.size} of the {clustered} documents in trends "
-        f"({100 * top.size / clustered:.0f}%), in {top.n_members} sub trend{'s' * (top.n_members != 1)} (its facets)."
+        f"({100 * top.size / clustered:.0f}%), in {many(top.n_members, 'sub trend')} (its facets)."
     )
 
 

@@ -178,14 +178,14 @@ def _all_sections(trend: Trend) -> list[Section]:
 
 def _entity_item(entity: EntityFactors) -> Item:
     """An entity: kind, documents, engagement and other spellings; its factor groups (or quotes) nested."""
-    text = f"{entity.kind}, named in {_many(entity.documents, 'document')}"
+    text = f"{entity.kind}, named in {many(entity.documents, 'document')}"
     if entity.engagement is not None:
         text += f" (engagement {entity.engagement:,}: likes + shares + comments)"
     if entity.aliases:
         text += "; also written " + ", ".join(entity.aliases)
     children = tuple(
         Item(
-            _many(g.documents, "document") + (f", engagement {g.engagement:,}" if g.engagement is not None else ""),
+            many(g.documents, "document") + (f", engagement {g.engagement:,}" if g.engagement is not None else ""),
             FACTOR_TITLES.get(g.kind, "{}").format(g.label),
             children=tuple(_quote(e) for e in g.evidence),
         )
@@ -253,15 +253,15 @@ def summary_sentences(report: ReportContent, origin: str) -> str:
     c = report.corpus
     span = f"{c.start[:10]} to {c.end[:10]}" if c.start and c.end else "no timestamps"
     return (
-        f"Corpus {origin}: {_many(c.n_documents, 'document')} ({span}); "
-        f"{_many(c.n_duplicates, 'exact duplicate')} dropped; "
-        f"{near_duplicates_note(c)}{_many(c.n_outliers, 'document')} in no trend. "
-        f"{_many(len(report.consumer_trends), 'consumer trend')} made of {_many(len(report.trends), 'sub trend')}. "
+        f"Corpus {origin}: {many(c.n_documents, 'document')} ({span}); "
+        f"{many(c.n_duplicates, 'exact duplicate')} dropped; "
+        f"{near_duplicates_note(c)}{many(c.n_outliers, 'document')} in no trend. "
+        f"{many(len(report.consumer_trends), 'consumer trend')} made of {many(len(report.trends), 'sub trend')}. "
         f"Generated {report.created} (report schema {report.schema_version})."
     )
 
 
-def _many(n: int, noun: str) -> str:
+def many(n: int, noun: str) -> str:
     """ "1 consumer trend", "7 sub trends"."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
@@ -274,6 +274,6 @@ def near_duplicates_note(corpus: CorpusSummary) -> str:
     from trendlens.topics.duplicates import NEAR_DUPLICATE_SIMILARITY
 
     return (
-        f"{n} near-duplicate{'s' * (n > 1)} (cosine ≥ {NEAR_DUPLICATE_SIMILARITY}) clustered with the text "
+        f"{many(n, 'near-duplicate')} (cosine ≥ {NEAR_DUPLICATE_SIMILARITY}) clustered with the text "
         "they copy and counted as its voice; "
     )
